@@ -1,0 +1,20 @@
+import ArgumentParser
+
+@main
+struct Jetform: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jetform",
+        abstract: "Keep a NATS JetStream cluster in the shape a YAML file describes.",
+        version: JetformVersion.current,
+        subcommands: [
+            ValidateCommand.self,
+            SchemaCommand.self,
+            ContextCommand.self,
+            ClusterCommand.self,
+        ]
+    )
+}
+
+enum JetformVersion {
+    static let current = "0.1.0"
+}

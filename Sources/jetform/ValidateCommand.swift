@@ -1,0 +1,6 @@
+import ArgumentParser
+
+struct ValidateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "validate", abstract: "Not yet available.")
+    func run() async throws { throw ValidationError("'validate' is not implemented yet") }
+}

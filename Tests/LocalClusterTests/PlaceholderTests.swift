@@ -1,0 +1,3 @@
+import Testing
+@testable import LocalCluster
+@Test func placeholder() { #expect(Bool(true)) }

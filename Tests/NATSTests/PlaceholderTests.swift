@@ -1,0 +1,3 @@
+import Testing
+@testable import NATS
+@Test func placeholder() { #expect(Bool(true)) }
