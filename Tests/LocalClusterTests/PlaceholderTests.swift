@@ -1,3 +1,0 @@
-import Testing
-@testable import LocalCluster
-@Test func placeholder() { #expect(Bool(true)) }
