@@ -10,12 +10,19 @@ struct DecodedObject {
 
 /// Checks YAML values against `FieldCatalog` kinds and turns them into JetStream wire values.
 struct FieldDecoder {
+    /// How the top-level mapping is named in messages.
+    static let topLevelOwner = "the topology"
+
     /// Keys that exist in the API but are set by jetform, mapped to the fix shown when someone writes them.
     var reservedKeys: [String: String] = [:]
+    /// Whether messages may quote values. Off for contexts: a credential pasted into the wrong key must not be echoed.
+    var quotesValues = true
 
     /// Decodes a mapping. `owner` names it in messages ("stream 'ORDERS'"), `path` prefixes field locations.
-    func decodeObject(_ node: YNode, fields: [FieldSpec], owner: String, path: String = "",
+    /// `root` names the outermost object (nil for the top level) so nested fields read `'placement.cluster' in stream 'S'`.
+    func decodeObject(_ node: YNode, fields: [FieldSpec], owner: String, path: String = "", root: String? = nil,
                       bag: inout DiagnosticBag) -> DecodedObject? {
+        let root = root ?? (path.isEmpty && owner != Self.topLevelOwner ? owner : nil)
         guard case .mapping(let entries, let location) = node else {
             typeError(node, expected: "a mapping", what: owner, bag: &bag)
             return nil
@@ -49,24 +56,28 @@ struct FieldDecoder {
                 result.children[key] = (entry.key, entry.value)
                 continue
             }
-            let what = "'\(key)' in \(owner)"
-            if let value = decodeValue(entry.value, field: field, what: what, path: fieldPath,
+            let what = root.map { "'\(fieldPath)' in \($0)" } ?? "'\(fieldPath)'"
+            if let value = decodeValue(entry.value, field: field, what: what, path: fieldPath, root: root,
                                        locations: &result.locations, bag: &bag) {
                 result.json[key] = value
             }
         }
         for field in fields where field.required && !seen.contains(field.name) {
-            bag.error(location, "\(owner) has no '\(field.name)'", fix: "add '\(field.name)': \(field.doc)")
+            bag.error(location, "\(owner) has no '\(field.name)'",
+                      fix: "add '\(field.name): …' (\(field.doc.hasSuffix(".") ? String(field.doc.dropLast()) : field.doc))")
         }
         return result
     }
 
     /// Decodes one value of `field`. `what` names it in messages ("'max_age' in stream 'ORDERS'").
-    func decodeValue(_ node: YNode, field: FieldSpec, what: String, path: String,
+    func decodeValue(_ node: YNode, field: FieldSpec, what: String, path: String, root: String?,
                      locations: inout [String: SourceLocation], bag: inout DiagnosticBag) -> JSONValue? {
+        // Reserved keys apply to the outermost object only (a mirror's `name` is fine).
+        let nested = FieldDecoder(quotesValues: quotesValues)
         switch field.kind {
         case .object(let fields):
-            guard let decoded = decodeObject(node, fields: fields, owner: what, path: path, bag: &bag) else { return nil }
+            guard let decoded = nested.decodeObject(node, fields: fields, owner: what, path: path, root: root, bag: &bag)
+            else { return nil }
             locations.merge(decoded.locations) { a, _ in a }
             return .object(decoded.json)
         case .objectList(let fields):
@@ -78,8 +89,9 @@ struct FieldDecoder {
             for (i, item) in items.enumerated() {
                 let itemPath = "\(path)[\(i)]"
                 locations[itemPath] = item.location
-                guard let decoded = decodeObject(item, fields: fields, owner: "item \(i + 1) of \(what)",
-                                                 path: itemPath, bag: &bag) else { continue }
+                let itemWhat = root.map { "'\(itemPath)' in \($0)" } ?? "'\(itemPath)'"
+                guard let decoded = nested.decodeObject(item, fields: fields, owner: itemWhat, path: itemPath, root: root,
+                                                        bag: &bag) else { continue }
                 locations.merge(decoded.locations) { a, _ in a }
                 out.append(.object(decoded.json))
             }
@@ -87,8 +99,8 @@ struct FieldDecoder {
         case .subjectList, .stringList, .durationList:
             guard case .sequence(let items, _) = node else {
                 var fix = "write a list"
-                if case .scalar(let s) = node, !s.isNull, !field.secret {
-                    fix = "write a list: [\(s.expanded ? "…" : s.text)]"
+                if case .scalar(let s) = node, !s.isNull, !field.secret, !s.expanded, quotesValues {
+                    fix = "write a list: [\(Self.clip(s.text))]"
                 }
                 bag.error(node.location, "\(what) must be \(field.kind.expectation), got \(node.kindName)", fix: fix)
                 return nil
@@ -104,7 +116,7 @@ struct FieldDecoder {
                 locations["\(path)[\(i)]"] = item.location
                 var itemField = field
                 itemField.kind = element
-                if let v = decodeScalar(item, field: itemField, what: "item \(i + 1) of \(what)", bag: &bag) {
+                if let v = decodeScalar(item, field: itemField, what: what, bag: &bag) {
                     out.append(v)
                 }
             }
@@ -123,7 +135,7 @@ struct FieldDecoder {
                 locations["\(path).\(entry.key.text)"] = entry.key.location
                 var itemField = field
                 itemField.kind = .string
-                if let v = decodeScalar(entry.value, field: itemField, what: "'\(entry.key.text)' in \(what)", bag: &bag) {
+                if let v = decodeScalar(entry.value, field: itemField, what: "key '\(entry.key.text)' of \(what)", bag: &bag) {
                     out[entry.key.text] = v
                 }
             }
@@ -137,6 +149,7 @@ struct FieldDecoder {
 
     /// Scalar kinds: string, bool, integer, duration, size, enumeration, subject, timestamp.
     private func decodeScalar(_ node: YNode, field: FieldSpec, what: String, bag: inout DiagnosticBag) -> JSONValue? {
+        if case .scalar(let s) = node, s.failed { return nil }
         guard case .scalar(let s) = node, !s.isNull else {
             if case .scalar = node {
                 bag.error(node.location, "\(what) has no value", fix: "write \(field.kind.expectation), or remove the key")
@@ -147,7 +160,7 @@ struct FieldDecoder {
         }
         let text = s.text
         // Secrets and values that came from the environment are never echoed back.
-        let shown = field.secret || s.expanded ? "the value" : "'\(Self.clip(text))'"
+        let shown = field.secret || s.expanded || !quotesValues ? "the value" : "'\(Self.clip(text))'"
         switch field.kind {
         case .string:
             return .string(text)
@@ -176,7 +189,7 @@ struct FieldDecoder {
             }
             guard value >= min && value <= max else {
                 let range = max == Int64.max ? "at least \(min)" : "from \(min) to \(max)"
-                bag.error(s.location, "\(what) is \(field.secret ? "out of range" : String(value)), outside the allowed range",
+                bag.error(s.location, "\(what) is \(shown), outside the allowed range",
                           fix: "use a value \(range)\(unlimited ? ", or unlimited" : "")")
                 return nil
             }
@@ -200,7 +213,7 @@ struct FieldDecoder {
             }
             guard bytes <= max else {
                 bag.error(s.location, "\(what) is larger than the server allows",
-                          fix: "use at most \(ByteSizeText.format(max)) (\(max) bytes)")
+                          fix: "use at most \(max) bytes (\(ByteSizeText.format(max &+ 1)) minus one byte)")
                 return nil
             }
             return .int(bytes)

@@ -116,7 +116,7 @@ struct TopologyBuilder {
 
     private func buildContext(_ key: YScalar, _ node: YNode, bag: inout DiagnosticBag) -> ContextSpec? {
         let owner = "context '\(key.text)'"
-        guard let obj = FieldDecoder().decodeObject(node, fields: FieldCatalog.context, owner: owner, bag: &bag)
+        guard let obj = FieldDecoder(quotesValues: false).decodeObject(node, fields: FieldCatalog.context, owner: owner, bag: &bag)
         else { return nil }
         let j = obj.json
         func s(_ k: String) -> String? { j[k]?.stringValue }

@@ -41,6 +41,11 @@ public enum TopologySchema {
             "type": .string("string"),
             "pattern": .string(#"^[^\s.]+(\.[^\s.]+)*$"#),
         ])
+        defs["variable"] = .object([
+            "description": .string("An environment variable, ${NAME} or ${NAME:-default}, expanded when the file is loaded."),
+            "type": .string("string"),
+            "pattern": .string(#"^\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}$"#),
+        ])
         root["$defs"] = .object(defs)
         return .object(root)
     }
@@ -59,7 +64,14 @@ public enum TopologySchema {
         var doc = field.doc
         if field.since > .baseline { doc += " (nats-server \(field.since)+)" }
         var out = JSONObject([("description", .string(doc))])
-        for (k, v) in schema(for: field.kind) { out[k] = v }
+        let inner = schema(for: field.kind)
+        switch field.kind {
+        case .bool, .integer, .duration, .size, .enumeration:
+            // `${VAR}` is expanded before type checking, so editors must accept it where a number or enum goes.
+            out["anyOf"] = .array([.object(inner), .object(["$ref": .string("#/$defs/variable")])])
+        default:
+            for (k, v) in inner { out[k] = v }
+        }
         return out
     }
 

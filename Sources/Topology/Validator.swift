@@ -157,10 +157,10 @@ struct TopologyValidator {
             let (wait, field, source): (Int64, String, String) =
                 if let first = backoff.first { (first, "backoff", "first backoff step") }
                 else if let ackWait = c.int("ack_wait") { (ackWait, "ack_wait", "ack_wait") }
-                else { (Self.defaultAckWait, "ack_wait", "ack_wait (server default)") }
+                else { (Self.defaultAckWait, "ack_wait", "ack_wait, the server default") }
             if wait >= maxAge {
                 bag.warning(c.location(of: field),
-                            "\(source) \(DurationText.format(wait)) of \(owner) is not shorter than the stream's max_age \(DurationText.format(maxAge)): a message held by a crashed client expires before it can be redelivered",
+                            "\(owner) redelivers after \(DurationText.format(wait)) (\(source)), not before the stream's max_age \(DurationText.format(maxAge)): a message held by a crashed client expires before it can be redelivered",
                             fix: "set \(field) below \(DurationText.format(maxAge)), e.g. \(DurationText.format(maxAge * 2 / 5))")
             }
         }

@@ -10,6 +10,8 @@ struct YScalar {
     var location: SourceLocation
     /// Whether `${…}` changed the text: messages then avoid quoting what the environment supplied.
     var expanded: Bool
+    /// Expansion failed and was reported; later checks stay quiet about this value.
+    var failed = false
 
     var isNull: Bool { isPlain && ["", "~", "null", "Null", "NULL"].contains(text) }
 }
@@ -145,14 +147,14 @@ struct YAMLReader {
             }
         }
         return YScalar(text: value, isPlain: s.style == .plain || s.style == .any, location: location,
-                       expanded: value != s.string)
+                       expanded: value != s.string, failed: !problems.isEmpty)
     }
 
     private func report(_ error: YamlError, yaml: String, into bag: inout DiagnosticBag) {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
              .composer(_, let problem, let mark, _):
-            bag.error(loc(mark), "YAML syntax: \(problem)", fix: syntaxFix(problem))
+            bag.error(loc(mark), "YAML syntax: \(problem)", fix: syntaxFix(problem, startsWithTab: Self.isTab(at: mark, in: yaml)))
         case .reader(let problem, _, _, _):
             bag.error(loc(1, 1), "YAML syntax: \(problem)", fix: "save the file as UTF-8 text")
         case .duplicatedKeysInMapping(let duplicates, let context):
@@ -167,13 +169,24 @@ struct YAMLReader {
         }
     }
 
-    private func syntaxFix(_ problem: String) -> String {
-        if problem.contains("tab") { return "indent with spaces, not tabs" }
+    /// Whether the character at `mark` (1-based) is a tab: libyaml calls those "cannot start any token".
+    private static func isTab(at mark: Mark, in yaml: String) -> Bool {
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        guard mark.line >= 1, mark.line <= lines.count else { return false }
+        let scalars = Array(lines[mark.line - 1].unicodeScalars)
+        return mark.column >= 1 && mark.column <= scalars.count && scalars[mark.column - 1] == "\t"
+    }
+
+    private func syntaxFix(_ problem: String, startsWithTab: Bool) -> String {
+        if problem.contains("tab") || startsWithTab { return "indent with spaces, not tabs" }
         if problem.contains("mapping values are not allowed") {
             return "quote values that contain ': ' or fix the indentation"
         }
         if problem.contains("did not find expected key") || problem.contains("block end") {
             return "check the indentation: keys of one mapping start in the same column"
+        }
+        if problem.contains("did not find expected ',' or") {
+            return "inside [ ] or { } quote values that contain ${…}, '{', '}', ',' or ': '"
         }
         if problem.contains("found undefined alias") { return "define the anchor (&name) before using *name" }
         return "check the YAML syntax near this position"
@@ -191,10 +204,10 @@ enum DuplicateKeyFinder {
         while index < lines.count {
             let line = lines[index]
             let body = line.drop { $0 == " " }
-            let column = line.count - body.count
+            let bodyIndent = line.count - body.count
             if body.isEmpty || body.hasPrefix("#") { index += 1; continue }
-            if column < indent { break }
-            if column == indent {
+            if bodyIndent < indent { break }
+            if bodyIndent == indent {
                 let unquoted = body.hasPrefix("\"") || body.hasPrefix("'") ? body.dropFirst() : body
                 if unquoted.hasPrefix(key) {
                     let after = unquoted.dropFirst(key.count).drop { $0 == "\"" || $0 == "'" || $0 == " " }
