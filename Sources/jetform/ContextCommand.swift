@@ -1,6 +1,51 @@
 import ArgumentParser
+import Foundation
+import Topology
 
+/// `jetform context …`: natscli contexts from the topology.
 struct ContextCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "context", abstract: "Not yet available.")
-    func run() async throws { throw ValidationError("'context' is not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "context",
+        abstract: "Work with the topology's connection contexts.",
+        subcommands: [ContextExportCommand.self]
+    )
+}
+
+/// `jetform context export`: write each context as a natscli context file.
+struct ContextExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the topology's contexts as natscli context files (mode 0600)."
+    )
+
+    @Option(help: "The topology file.")
+    var file: String = "topology.yaml"
+
+    @Option(help: "Configuration folder (default: $XDG_CONFIG_HOME, else ~/.config); files go to DIR/nats/context/.")
+    var dir: String?
+
+    @Option(help: "Also make this context natscli's selected one (writes nats/context.txt).")
+    var select: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let loaded: LoadedTopology
+        do {
+            loaded = try TopologyLoader.load(path: file, environment: environment)
+        } catch {
+            for diagnostic in error.diagnostics {
+                FileHandle.standardError.write(Data((diagnostic.rendered + "\n").utf8))
+            }
+            throw ExitCode.failure
+        }
+        let directory = dir ?? NatsContextExport.defaultConfigDirectory(environment: environment)
+        do {
+            let written = try NatsContextExport.export(loaded.topology.contexts, to: directory, select: select)
+            for file in written { print("wrote context '\(file.context)' to \(file.path)") }
+            if let select { print("selected context '\(select)'") }
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
 }

@@ -1,6 +1,14 @@
 import ArgumentParser
+import Topology
 
+/// `jetform schema`: print the JSON Schema of topology.yaml (the repository ships it in schema/).
 struct SchemaCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "schema", abstract: "Not yet available.")
-    func run() async throws { throw ValidationError("'schema' is not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "schema",
+        abstract: "Print the JSON Schema of the topology file format."
+    )
+
+    func run() async throws {
+        print(TopologySchema.jsonString(), terminator: "")
+    }
 }

@@ -1,6 +1,50 @@
 import ArgumentParser
+import Foundation
+import Topology
 
+/// `jetform validate [FILE]`: load the topology, print every warning and error, exit 1 on errors.
 struct ValidateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "validate", abstract: "Not yet available.")
-    func run() async throws { throw ValidationError("'validate' is not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a topology file without contacting any server."
+    )
+
+    @Argument(help: "The topology file.")
+    var file: String = "topology.yaml"
+
+    @Flag(help: "Print the diagnostics as JSON for machines.")
+    var json = false
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let diagnostics: [Diagnostic]
+        var summary: String?
+        do {
+            let loaded = try TopologyLoader.load(path: file, environment: environment)
+            diagnostics = loaded.warnings
+            let t = loaded.topology
+            summary = "\(file): valid (\(t.streams.count) streams, \(t.consumerCount) consumers, \(t.contexts.count) contexts)"
+        } catch {
+            diagnostics = error.diagnostics
+        }
+        if json {
+            let report = ValidationReport(file: file, valid: summary != nil, diagnostics: diagnostics)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            for diagnostic in diagnostics {
+                FileHandle.standardError.write(Data((diagnostic.rendered + "\n").utf8))
+            }
+            if let summary { print(summary) }
+        }
+        if summary == nil { throw ExitCode.failure }
+    }
+}
+
+/// The `--json` output.
+private struct ValidationReport: Encodable {
+    var file: String
+    var valid: Bool
+    var diagnostics: [Diagnostic]
 }

@@ -1,0 +1,86 @@
+/// NATS subject rules: dot-separated tokens, `*` matches one token, `>` matches one or more at the end.
+public enum Subjects {
+    /// Why a subject is invalid, as a phrase that fits after "subject 'x' ".
+    static func problem(_ subject: String, wildcards: Bool) -> (what: String, fix: String)? {
+        if subject.isEmpty { return ("is empty", "write a subject like orders.new") }
+        if subject.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7f }) {
+            return ("contains spaces or control characters", "remove them; tokens are separated by dots")
+        }
+        let tokens = subject.split(separator: ".", omittingEmptySubsequences: false)
+        if tokens.contains(where: \.isEmpty) {
+            return ("has an empty token", "remove the leading, trailing or doubled dot")
+        }
+        for (i, token) in tokens.enumerated() {
+            if token.count > 1 && (token.contains("*") || token.contains(">")) {
+                return ("has a wildcard inside token '\(token)'",
+                        "a wildcard must be a whole token: use '*' for one token or '>' for the rest")
+            }
+            if token == ">" && i != tokens.count - 1 {
+                return ("has '>' before the last token", "'>' may only be the last token; use '*' in the middle")
+            }
+            if !wildcards && (token == "*" || token == ">") {
+                return ("has a wildcard where a literal subject is needed", "write the exact subject, without '*' or '>'")
+            }
+        }
+        return nil
+    }
+
+    /// Whether `subject` is a valid subject (wildcards allowed when `wildcards` is true).
+    public static func isValid(_ subject: String, wildcards: Bool = true) -> Bool {
+        problem(subject, wildcards: wildcards) == nil
+    }
+
+    /// Whether `subject` contains a `*` or `>` token.
+    public static func hasWildcard(_ subject: String) -> Bool {
+        subject.split(separator: ".").contains { $0 == "*" || $0 == ">" }
+    }
+
+    /// Whether some literal subject matches both patterns.
+    public static func overlap(_ a: String, _ b: String) -> Bool {
+        let x = a.split(separator: ".", omittingEmptySubsequences: false)
+        let y = b.split(separator: ".", omittingEmptySubsequences: false)
+        var i = 0
+        while i < x.count && i < y.count {
+            if x[i] == ">" || y[i] == ">" { return true }
+            if x[i] != "*" && y[i] != "*" && x[i] != y[i] { return false }
+            i += 1
+        }
+        return x.count == y.count
+    }
+}
+
+/// Naming rules for streams, consumers and contexts.
+public enum Names {
+    /// nats-server's `JSMaxNameLen`.
+    public static let maxLength = 255
+
+    /// Why a stream or consumer name is invalid (nats-server `isValidName` plus path separators
+    /// and non-printable characters, which the server refuses or which break file storage).
+    static func assetNameProblem(_ name: String) -> String? {
+        if name.isEmpty { return "is empty" }
+        if name.count > maxLength { return "is longer than \(maxLength) characters" }
+        if name.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7f }) {
+            return "contains whitespace or non-printable characters"
+        }
+        if let bad = name.first(where: { ".*>/\\".contains($0) }) {
+            return "contains '\(bad)'"
+        }
+        return nil
+    }
+
+    /// Why a natscli context name is invalid; natscli stores `<name>.json` in a folder.
+    static func contextNameProblem(_ name: String) -> String? {
+        if name.isEmpty { return "is empty" }
+        if name.contains("..") { return "contains '..'" }
+        if let bad = name.first(where: { "/\\".contains($0) }) { return "contains '\(bad)'" }
+        if name.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7f }) {
+            return "contains whitespace or non-printable characters"
+        }
+        return nil
+    }
+
+    /// Whether a stream or consumer name is valid.
+    public static func isValidAssetName(_ name: String) -> Bool { assetNameProblem(name) == nil }
+    /// Whether a natscli context name is valid.
+    public static func isValidContextName(_ name: String) -> Bool { contextNameProblem(name) == nil }
+}

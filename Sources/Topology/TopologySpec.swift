@@ -1,0 +1,221 @@
+import Foundation
+
+/// A loaded `topology.yaml`: typed, validated, with a position for everything it holds.
+public struct Topology: Sendable {
+    /// Metadata key jetform writes on every stream and consumer it owns; its value is `name`.
+    public static let managedByMetadataKey = "jetform.managed-by"
+
+    /// The topology's name; marks what jetform owns.
+    public var name: String
+    /// Connection contexts, in file order.
+    public var contexts: [ContextSpec]
+    /// The context used for JetStream work.
+    public var context: String
+    /// The context of the system account, for cluster health.
+    public var systemContext: String?
+    /// Streams, in file order.
+    public var streams: [StreamSpec]
+    /// How the smoke test uses the streams.
+    public var smoke: SmokeSpec?
+    /// Where each top-level key was written (`name`, `context`, …).
+    public var fieldLocations: [String: SourceLocation]
+
+    /// The context with this name.
+    public func context(named name: String) -> ContextSpec? { contexts.first { $0.name == name } }
+    /// The stream with this name.
+    public func stream(named name: String) -> StreamSpec? { streams.first { $0.name == name } }
+    /// The context JetStream work uses.
+    public var jetStreamContext: ContextSpec? { context(named: context) }
+    /// Number of consumers over all streams.
+    public var consumerCount: Int { streams.reduce(0) { $0 + $1.consumers.count } }
+}
+
+/// A value that must not be printed. `description`, `debugDescription` and `dump` show `<redacted>`.
+public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The secret itself; read it only to hand it to a connection or a 0600 file.
+    public let value: String
+
+    public init(_ value: String) { self.value = value }
+
+    public var description: String { "<redacted>" }
+    public var debugDescription: String { "<redacted>" }
+    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
+}
+
+/// A natscli-style connection context.
+public struct ContextSpec: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var name: String
+    /// natscli `description` (named so it does not clash with `CustomStringConvertible`).
+    public var contextDescription: String?
+    /// One URL or several separated by commas.
+    public var url: String
+    public var user: String?
+    public var password: Secret?
+    public var token: Secret?
+    public var creds: String?
+    /// Path to an nkey seed file (treated as secret in output anyway).
+    public var nkey: Secret?
+    public var cert: String?
+    public var key: String?
+    public var ca: String?
+    public var tlsFirst: Bool?
+    public var jetStreamDomain: String?
+    public var inboxPrefix: String?
+    /// Where the context's name was written.
+    public var location: SourceLocation
+    /// Where each key was written.
+    public var fieldLocations: [String: SourceLocation]
+
+    /// The URLs, split at commas and trimmed.
+    public var urls: [String] {
+        url.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// A one-line summary without secrets: passwords in URLs are replaced too.
+    public var redactedDescription: String {
+        var parts = ["context '\(name)'", "url \(urls.map(Self.redactURL).joined(separator: ","))"]
+        if let user { parts.append("user \(user)") }
+        if password != nil { parts.append("password <redacted>") }
+        if token != nil { parts.append("token <redacted>") }
+        if let creds { parts.append("creds \(creds)") }
+        if nkey != nil { parts.append("nkey <redacted>") }
+        if tlsFirst == true { parts.append("tls_first") }
+        if let jetStreamDomain { parts.append("domain \(jetStreamDomain)") }
+        return parts.joined(separator: ", ")
+    }
+
+    public var description: String { redactedDescription }
+    public var debugDescription: String { "ContextSpec(\(redactedDescription))" }
+    public var customMirror: Mirror {
+        Mirror(self, children: ["name": name, "summary": redactedDescription], displayStyle: .struct)
+    }
+
+    /// `nats://user:pass@host` → `nats://user:<redacted>@host`.
+    public static func redactURL(_ url: String) -> String {
+        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].lastIndex(of: "@") else { return url }
+        let userInfo = url[scheme.upperBound..<at]
+        guard let colon = userInfo.firstIndex(of: ":") else { return url }
+        return url[..<colon] + ":<redacted>" + url[at...]
+    }
+}
+
+/// A stream as the file declares it.
+public struct StreamSpec: Sendable, Hashable {
+    public var name: String
+    /// The stream config with JetStream API field names and wire values (durations in nanoseconds,
+    /// sizes in bytes, -1 for unlimited, enums as API strings), in file order, starting with `name`.
+    /// Only fields the file wrote; the reconciler fills server defaults.
+    public var config: JSONObject
+    /// Consumers, in file order.
+    public var consumers: [ConsumerSpec]
+    /// Where the stream's name was written.
+    public var location: SourceLocation
+    /// Where each field was written: `max_age`, `placement.cluster`, `subjects[0]`, `sources[1].name`.
+    public var fieldLocations: [String: SourceLocation]
+
+    /// `subjects`, or empty when not written.
+    public var subjects: [String] { config["subjects"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+    /// `retention` as written, or nil (server default: limits).
+    public var retention: String? { config["retention"]?.stringValue }
+    /// Whether the stream is a work queue.
+    public var isWorkQueue: Bool { retention == "workqueue" }
+    /// A duration or size field in nanoseconds/bytes, if written.
+    public func int(_ field: String) -> Int64? { config[field]?.intValue }
+    /// The consumer with this name.
+    public func consumer(named name: String) -> ConsumerSpec? { consumers.first { $0.name == name } }
+    /// The best position for a problem with `field`: the field if written, else the stream name.
+    public func location(of field: String) -> SourceLocation { fieldLocations[field] ?? location }
+}
+
+/// A durable consumer as the file declares it.
+public struct ConsumerSpec: Sendable, Hashable {
+    public var name: String
+    /// The stream it belongs to.
+    public var stream: String
+    /// Consumer config with API field names and wire values, starting with `durable_name` (the name).
+    public var config: JSONObject
+    public var location: SourceLocation
+    /// Where each field was written, as for `StreamSpec.fieldLocations`.
+    public var fieldLocations: [String: SourceLocation]
+
+    /// `filter_subject` and `filter_subjects` together; empty means unfiltered.
+    public var filters: [String] {
+        var out: [String] = []
+        if let f = config["filter_subject"]?.stringValue { out.append(f) }
+        out += config["filter_subjects"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        return out
+    }
+    /// Whether it is a push consumer (has `deliver_subject`).
+    public var isPush: Bool { config["deliver_subject"] != nil }
+    public func int(_ field: String) -> Int64? { config[field]?.intValue }
+    public func location(of field: String) -> SourceLocation { fieldLocations[field] ?? location }
+}
+
+/// The `smoke` section.
+public struct SmokeSpec: Sendable, Hashable {
+    /// A stream and one of its consumers.
+    public struct Endpoint: Sendable, Hashable {
+        public var stream: String
+        public var consumer: String
+    }
+
+    /// Durable request/response over JetStream.
+    public struct Durable: Sendable, Hashable {
+        public var requests: Endpoint
+        public var responses: Endpoint
+        public var inFlight: Int?
+        public var producers: Int?
+        public var workers: Int?
+        public var count: Int?
+    }
+
+    public struct PubSub: Sendable, Hashable {
+        public var subject: String
+        public var subscribers: Int?
+        public var count: Int?
+    }
+
+    public struct Queue: Sendable, Hashable {
+        public var subject: String
+        public var group: String?
+        public var members: Int?
+        public var count: Int?
+    }
+
+    public struct Request: Sendable, Hashable {
+        public var subject: String
+        public var responders: Int?
+        public var count: Int?
+    }
+
+    /// Context to connect with; nil means the topology's `context`.
+    public var context: String?
+    public var durable: Durable?
+    public var pubsub: PubSub?
+    public var queue: Queue?
+    public var request: Request?
+    public var location: SourceLocation
+    public var fieldLocations: [String: SourceLocation]
+
+    /// The subject producers publish requests to: the first subject of the requests stream.
+    public func requestSubject(in topology: Topology) -> String? {
+        guard let durable else { return nil }
+        return topology.stream(named: durable.requests.stream)?.subjects.first
+    }
+
+    /// The responses subject up to the wildcard token where the request id goes:
+    /// `users.responses.*` → `users.responses.` (append the id).
+    public func responseSubjectPrefix(in topology: Topology) -> String? {
+        guard let durable, let subjects = topology.stream(named: durable.responses.stream)?.subjects,
+              let subject = subjects.first(where: Subjects.hasWildcard) else { return nil }
+        let tokens = subject.split(separator: ".")
+        guard let i = tokens.firstIndex(where: { $0 == "*" || $0 == ">" }) else { return nil }
+        return tokens[..<i].map { $0 + "." }.joined()
+    }
+}
+
+/// What `TopologyLoader` returns: the topology and the warnings found (errors are thrown).
+public struct LoadedTopology: Sendable {
+    public var topology: Topology
+    public var warnings: [Diagnostic]
+}

@@ -1,0 +1,177 @@
+/// Checks that need the whole topology: references, overlaps, work-queue rules, and the
+/// valid-but-lossy setups that deserve a warning.
+struct TopologyValidator {
+    let topology: Topology
+
+    /// nats-server's default `ack_wait` when none is given.
+    static let defaultAckWait: Int64 = 30_000_000_000
+
+    func validate(into bag: inout DiagnosticBag) {
+        checkReferences(&bag)
+        checkStreamOverlaps(&bag)
+        for stream in topology.streams {
+            checkStream(stream, &bag)
+            checkWorkQueue(stream, &bag)
+            for consumer in stream.consumers { checkConsumer(consumer, of: stream, &bag) }
+        }
+        topology.smoke?.validate(in: topology, bag: &bag)
+    }
+
+    private func checkReferences(_ bag: inout DiagnosticBag) {
+        let names = topology.contexts.map(\.name).joined(separator: ", ")
+        for (key, value) in [("context", Optional(topology.context)), ("system_context", topology.systemContext)] {
+            guard let value, let at = topology.fieldLocations[key], topology.context(named: value) == nil else { continue }
+            bag.error(at, "\(key) '\(value)' is not declared under 'contexts'",
+                      fix: names.isEmpty ? "declare it under 'contexts'" : "use one of: \(names)")
+        }
+    }
+
+    private func checkStreamOverlaps(_ bag: inout DiagnosticBag) {
+        for (i, a) in topology.streams.enumerated() {
+            for b in topology.streams[..<i] {
+                for (j, subject) in a.subjects.enumerated() {
+                    guard let other = b.subjects.first(where: { Subjects.overlap(subject, $0) }) else { continue }
+                    bag.error(a.location(of: "subjects[\(j)]"),
+                              "subject '\(subject)' of stream '\(a.name)' overlaps '\(other)' of stream '\(b.name)'",
+                              fix: "a message may be stored by one stream only: make the subjects disjoint")
+                }
+            }
+        }
+    }
+
+    private func checkStream(_ s: StreamSpec, _ bag: inout DiagnosticBag) {
+        for (j, subject) in s.subjects.enumerated() {
+            if let first = s.subjects[..<j].first(where: { Subjects.overlap(subject, $0) }) {
+                bag.error(s.location(of: "subjects[\(j)]"), "subject '\(subject)' of stream '\(s.name)' overlaps '\(first)'",
+                          fix: "remove one; a stream's subjects must not overlap each other")
+            }
+        }
+        let maxAge = s.int("max_age") ?? 0
+        if let window = s.int("duplicate_window"), maxAge > 0, window > maxAge {
+            bag.error(s.location(of: "duplicate_window"),
+                      "duplicate_window \(DurationText.format(window)) of stream '\(s.name)' is longer than its max_age \(DurationText.format(maxAge))",
+                      fix: "set duplicate_window to at most \(DurationText.format(maxAge)), or leave it out")
+        }
+        if s.config["discard_new_per_subject"]?.boolValue == true {
+            if s.config["discard"]?.stringValue != "new" || (s.int("max_msgs_per_subject") ?? 0) <= 0 {
+                bag.error(s.location(of: "discard_new_per_subject"),
+                          "discard_new_per_subject in stream '\(s.name)' needs discard: new and a max_msgs_per_subject limit",
+                          fix: "add discard: new and max_msgs_per_subject: N, or remove discard_new_per_subject")
+            }
+        }
+        if s.config["mirror"] != nil {
+            if !s.subjects.isEmpty {
+                bag.error(s.location(of: "subjects"), "stream '\(s.name)' is a mirror and cannot have subjects",
+                          fix: "remove subjects; a mirror only copies its origin")
+            }
+            if s.config["sources"] != nil {
+                bag.error(s.location(of: "sources"), "stream '\(s.name)' has both mirror and sources",
+                          fix: "use either mirror or sources")
+            }
+        }
+        let storage = s.config["storage"]?.stringValue
+        let replicas = s.int("num_replicas") ?? 1
+        if storage == "memory" && replicas == 1 {
+            bag.warning(s.location(of: "num_replicas") == s.location ? s.location(of: "storage") : s.location(of: "num_replicas"),
+                        "stream '\(s.name)' keeps its only copy in memory: every message is lost when that server restarts",
+                        fix: "set num_replicas: 3, or storage: file")
+        }
+    }
+
+    private func checkWorkQueue(_ s: StreamSpec, _ bag: inout DiagnosticBag) {
+        guard s.isWorkQueue else { return }
+        var unfiltered: [ConsumerSpec] = []
+        for (i, c) in s.consumers.enumerated() {
+            let ack = c.config["ack_policy"]?.stringValue
+            if ack != "explicit" {
+                bag.error(c.location(of: "ack_policy"),
+                          ack == nil ? "consumer '\(c.name)' of work-queue stream '\(s.name)' has no ack_policy"
+                                     : "consumer '\(c.name)' of work-queue stream '\(s.name)' has ack_policy '\(ack!)'",
+                          fix: "work queues remove a message when it is acknowledged: set ack_policy: explicit")
+            }
+            if let deliver = c.config["deliver_policy"]?.stringValue, deliver != "all" {
+                bag.error(c.location(of: "deliver_policy"),
+                          "consumer '\(c.name)' of work-queue stream '\(s.name)' has deliver_policy '\(deliver)'",
+                          fix: "work queues only allow deliver_policy: all; remove it or set all")
+            }
+            if c.filters.isEmpty {
+                if let first = unfiltered.first {
+                    bag.error(c.location, "work-queue stream '\(s.name)' has a second consumer without a filter ('\(c.name)' and '\(first.name)')",
+                              fix: "give each consumer a filter_subject that no other consumer of '\(s.name)' matches")
+                }
+                unfiltered.append(c)
+                continue
+            }
+            for other in s.consumers[..<i] where !other.filters.isEmpty {
+                if let (mine, theirs) = firstOverlap(c.filters, other.filters) {
+                    bag.error(c.location(of: c.config["filter_subject"] != nil ? "filter_subject" : "filter_subjects"),
+                              "filter '\(mine)' of consumer '\(c.name)' overlaps filter '\(theirs)' of consumer '\(other.name)' on work-queue stream '\(s.name)'",
+                              fix: "a work-queue message goes to one consumer: make the filters disjoint")
+                }
+            }
+        }
+        if let first = unfiltered.first, s.consumers.contains(where: { !$0.filters.isEmpty }) {
+            bag.error(first.location, "consumer '\(first.name)' of work-queue stream '\(s.name)' has no filter but other consumers exist",
+                      fix: "an unfiltered consumer overlaps every other one: give it a filter_subject")
+        }
+    }
+
+    private func firstOverlap(_ a: [String], _ b: [String]) -> (String, String)? {
+        for x in a { if let y = b.first(where: { Subjects.overlap(x, $0) }) { return (x, y) } }
+        return nil
+    }
+
+    private func checkConsumer(_ c: ConsumerSpec, of s: StreamSpec, _ bag: inout DiagnosticBag) {
+        let owner = "consumer '\(c.name)' of stream '\(s.name)'"
+        if c.config["filter_subject"] != nil && c.config["filter_subjects"] != nil {
+            bag.error(c.location(of: "filter_subjects"), "\(owner) has both filter_subject and filter_subjects",
+                      fix: "move filter_subject into the filter_subjects list")
+        }
+        if !s.subjects.isEmpty {
+            for filter in c.filters where !s.subjects.contains(where: { Subjects.overlap(filter, $0) }) {
+                bag.error(c.location(of: c.config["filter_subject"] != nil ? "filter_subject" : "filter_subjects"),
+                          "filter '\(filter)' of \(owner) matches none of the stream's subjects",
+                          fix: "use a subject within \(s.subjects.joined(separator: ", "))")
+            }
+        }
+        let backoff = c.config["backoff"]?.arrayValue?.compactMap(\.intValue) ?? []
+        if let maxDeliver = c.int("max_deliver"), maxDeliver > 0, backoff.count > maxDeliver {
+            bag.error(c.location(of: "backoff"), "\(owner) has \(backoff.count) backoff steps but max_deliver \(maxDeliver)",
+                      fix: "use at most \(maxDeliver) backoff steps, or raise max_deliver to \(backoff.count) or more")
+        }
+        for field in ["max_waiting", "max_batch", "max_expires", "max_bytes", "priority_groups"] where c.isPush && c.config[field] != nil {
+            bag.error(c.location(of: field), "\(field) in \(owner) applies to pull consumers, but it has deliver_subject",
+                      fix: "remove \(field), or remove deliver_subject to make it a pull consumer")
+        }
+        for field in ["flow_control", "idle_heartbeat", "deliver_group"] where !c.isPush && c.config[field] != nil {
+            bag.error(c.location(of: field), "\(field) in \(owner) applies to push consumers, but it has no deliver_subject",
+                      fix: "remove \(field), or add deliver_subject")
+        }
+        checkLoss(c, of: s, owner: owner, backoff: backoff, &bag)
+    }
+
+    private func checkLoss(_ c: ConsumerSpec, of s: StreamSpec, owner: String, backoff: [Int64], _ bag: inout DiagnosticBag) {
+        let ack = c.config["ack_policy"]?.stringValue
+        let acks = ack == "explicit" || ack == "all" || (ack == nil && s.isWorkQueue)
+        if let maxAge = s.int("max_age"), maxAge > 0, acks {
+            let (wait, field, source): (Int64, String, String) =
+                if let first = backoff.first { (first, "backoff", "first backoff step") }
+                else if let ackWait = c.int("ack_wait") { (ackWait, "ack_wait", "ack_wait") }
+                else { (Self.defaultAckWait, "ack_wait", "ack_wait, the server default") }
+            if wait >= maxAge {
+                bag.warning(c.location(of: field),
+                            "\(owner) redelivers after \(DurationText.format(wait)) (\(source)), not before the stream's max_age \(DurationText.format(maxAge)): a message held by a crashed client expires before it can be redelivered",
+                            fix: "set \(field) below \(DurationText.format(maxAge)), e.g. \(DurationText.format(maxAge * 2 / 5))")
+            }
+        }
+        if let maxDeliver = c.int("max_deliver"), maxDeliver > 0 {
+            let advisory = "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.\(s.name).\(c.name)"
+            let captured = topology.streams.contains { $0.subjects.contains { Subjects.overlap($0, advisory) } }
+            if !captured {
+                bag.warning(c.location(of: "max_deliver"),
+                            "\(owner) gives up on a message after \(maxDeliver) deliveries and nothing keeps it: the message is dropped silently",
+                            fix: "add a dead-letter stream with subject \(advisory), or remove max_deliver")
+            }
+        }
+    }
+}

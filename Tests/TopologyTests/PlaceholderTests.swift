@@ -1,3 +1,0 @@
-import Testing
-@testable import Topology
-@Test func placeholder() { #expect(Bool(true)) }
