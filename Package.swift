@@ -56,6 +56,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "jetform-bench-client",
+            dependencies: ["NATS", .product(name: "NIOCore", package: "swift-nio")],
+            path: "bench/client/swift",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "NATSTests",
             dependencies: [
