@@ -107,6 +107,12 @@ enum POSIX {
     /// Whether `pid` runs a nats-server binary: guards against signalling a process that reused
     /// the pid of a server recorded in a stale pid file.
     static func isNATSServer(_ pid: pid_t) -> Bool {
+        var status: Int32 = 0
+        switch waitpid(pid, &status, WNOHANG) {
+        case 0: return true  // our running child: we started it as nats-server (maybe via a PATH shim)
+        case pid: return false  // our child, exited
+        default: break
+        }
         guard isRunning(pid) else { return false }
         #if os(Linux)
         guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }

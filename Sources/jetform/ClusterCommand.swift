@@ -172,7 +172,7 @@ enum ClusterReport {
             zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }
-        lines.append("JetStream meta leader: \(leader ?? "none")")
+        lines.append("JetStream meta leader: \(leader ?? "none (election in progress or no quorum)")")
         return lines.joined(separator: "\n")
     }
 }

@@ -90,6 +90,6 @@ struct LocalServerTests {
         }
         let message = try #require(error).description
         #expect(message.contains("exited while starting"))
-        #expect(message.contains("server.conf"))
+        #expect(message.contains("Parse error"))
     }
 }
