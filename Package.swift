@@ -12,7 +12,9 @@ let package = Package(
     products: [
         .executable(name: "jetform", targets: ["jetform"]),
         .library(name: "NATS", targets: ["NATS"]),
+        .library(name: "JetStream", targets: ["JetStream"]),
         .library(name: "Topology", targets: ["Topology"]),
+        .library(name: "Reconcile", targets: ["Reconcile"]),
         .library(name: "LocalCluster", targets: ["LocalCluster"]),
     ],
     dependencies: [
@@ -30,9 +32,15 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "JetStream",
+            dependencies: ["NATS", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
         .target(
@@ -40,13 +48,24 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
+        .target(
+            name: "Reconcile",
+            dependencies: ["Topology", "JetStream", "NATS"],
+            swiftSettings: strict
+        ),
         .target(name: "LocalCluster", swiftSettings: strict),
         .executableTarget(
             name: "jetform",
             dependencies: [
-                "NATS", "Topology", "LocalCluster",
+                "NATS", "JetStream", "Topology", "Reconcile", "LocalCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "jetform-bench-client",
+            dependencies: ["NATS", .product(name: "NIOCore", package: "swift-nio")],
+            path: "bench/client/swift",
             swiftSettings: strict
         ),
         .testTarget(
@@ -57,12 +76,23 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
+            resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "TopologyTests",
             dependencies: ["Topology"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "JetStreamTests",
+            dependencies: ["JetStream", "NATS", "LocalCluster", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ReconcileTests",
+            dependencies: ["Reconcile", "Topology", "JetStream", "NATS", "LocalCluster"],
             swiftSettings: strict
         ),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster"], swiftSettings: strict),

@@ -1,1 +1,293 @@
-public enum LocalClusterPlaceholder {}
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+public import Foundation
+
+/// A local JetStream cluster of nats-server processes, all started with the same
+/// `cluster/server.conf` (see `ClusterLayout`).
+///
+/// Tests use `withCluster`, which picks free ports and a temporary directory and always stops the
+/// servers. `jetform cluster up` uses the standard layout in `.detached` mode, so the servers
+/// outlive the command; pid files in the state directory let a later `down` find them.
+public actor LocalCluster {
+    public enum Mode: Sendable {
+        /// Servers stay in this process's process group (Ctrl-C on a test run stops them too) and
+        /// are killed when the `LocalCluster` goes away without `stop()`.
+        case attached
+        /// Servers run in a session of their own and outlive this process (`jetform cluster up`).
+        case detached
+    }
+
+    public nonisolated let layout: ClusterLayout
+    public nonisolated let serverBinary: URL
+    public nonisolated let mode: Mode
+    /// Appended to the shared config (TLS, authorization tweaks, …); empty runs `server.conf` as is.
+    public nonisolated let extraConfig: String
+
+    /// Servers this instance started, by name.
+    private var children: [String: pid_t] = [:]
+    private var logOffsets: [String: UInt64] = [:]
+
+    public init(layout: ClusterLayout, serverBinary: URL, mode: Mode = .attached, extraConfig: String = "") {
+        self.layout = layout
+        self.serverBinary = serverBinary
+        self.mode = mode
+        self.extraConfig = extraConfig
+    }
+
+    deinit {
+        // Last resort for attached servers: `withCluster` and `stop()` are the orderly ways.
+        guard mode == .attached else { return }
+        for pid in children.values where POSIX.isRunning(pid) {
+            POSIX.signal(pid, SIGKILL)
+        }
+    }
+
+    /// `nats://127.0.0.1:<port>` of every server, in order.
+    public nonisolated var clientURLs: [String] { layout.clientURLs }
+    public nonisolated var servers: [ServerSpec] { layout.servers }
+
+    /// `NATS_SERVER_BIN`, else `nats-server` on PATH; the error says how to install it.
+    public static func locateServer(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(LocalClusterError) -> URL {
+        try ServerBinary.locate(environment: environment)
+    }
+
+    /// A specific release for compatibility tests (see `ServerBinary.release`).
+    public static func serverBinary(version: String) throws(LocalClusterError) -> URL {
+        try ServerBinary.release(version)
+    }
+
+    // MARK: Starting
+
+    /// Starts every server that is not running yet and waits until all are healthy and agree on a
+    /// JetStream meta leader. Returns the names of the servers it started: empty when the whole
+    /// cluster was already up. On failure the servers it started are stopped again and the error
+    /// carries the end of their logs.
+    @discardableResult
+    public func start(timeout: Duration = .seconds(30)) async throws(LocalClusterError) -> [String] {
+        let configFile = try preparedConfigFile()
+        let pending = layout.servers.filter { process($0).runningPID == nil }
+        // Check every port first, so that a conflict leaves nothing half-started.
+        for server in pending { try checkPortsAreFree(server) }
+        var started: [String] = []
+        do throws(LocalClusterError) {
+            for server in pending {
+                try launch(server, configFile: configFile)
+                started.append(server.name)
+            }
+            if !started.isEmpty { try await waitUntilReady(timeout: timeout) }
+        } catch {
+            await terminate(layout.servers.filter { started.contains($0.name) }, timeout: .seconds(5))
+            throw error
+        }
+        return started
+    }
+
+    /// Starts one server again (after `kill`), with its JetStream store as it was, and waits
+    /// until the cluster is healthy with a meta leader.
+    public func start(server name: String, timeout: Duration = .seconds(30)) async throws(LocalClusterError) {
+        let server = try layout.server(named: name)
+        guard process(server).runningPID == nil else { return }
+        try checkPortsAreFree(server)
+        try launch(server, configFile: try preparedConfigFile())
+        try await waitUntilReady(timeout: timeout)
+    }
+
+    /// Stops one server if it runs (SIGTERM) and starts it again with the same store.
+    public func restart(server name: String, timeout: Duration = .seconds(30)) async throws(LocalClusterError) {
+        try await stop(server: name)
+        try await start(server: name, timeout: timeout)
+    }
+
+    public func restart(server index: Int, timeout: Duration = .seconds(30)) async throws(LocalClusterError) {
+        try await restart(server: try name(at: index), timeout: timeout)
+    }
+
+    // MARK: Stopping
+
+    /// SIGTERM to every running server, SIGKILL to those still running after `timeout`.
+    /// Returns the names of the servers that were running.
+    @discardableResult
+    public func stop(timeout: Duration = .seconds(10)) async -> [String] {
+        await terminate(layout.servers, timeout: timeout)
+    }
+
+    /// Stops one server gracefully (SIGTERM, then SIGKILL after `timeout`).
+    public func stop(server name: String, timeout: Duration = .seconds(10)) async throws(LocalClusterError) {
+        await terminate([try layout.server(named: name)], timeout: timeout)
+    }
+
+    /// Kills one server abruptly (SIGKILL), as a crash would; `start(server:)` brings it back.
+    public func kill(server name: String) async throws(LocalClusterError) {
+        let server = try layout.server(named: name)
+        let process = process(server)
+        let pids = [process.runningPID, children[name]].compactMap { $0 }.filter(POSIX.isRunning)
+        for pid in Set(pids) { POSIX.signal(pid, SIGKILL) }
+        for pid in Set(pids) { _ = await POSIX.waitForExit(pid, timeout: .seconds(5)) }
+        process.removePIDFile()
+        children[name] = nil
+    }
+
+    public func kill(server index: Int) async throws(LocalClusterError) {
+        try await kill(server: try name(at: index))
+    }
+
+    // MARK: Status
+
+    /// Each server as its monitoring endpoint reports it (down when it does not answer).
+    public func status() async -> ClusterStatus {
+        ClusterStatus(servers: layout.servers.map { Self.status(of: $0, in: layout) })
+    }
+
+    /// Waits until `condition` holds for the status (polled every 100 ms); returns the last status.
+    @discardableResult
+    public func waitForStatus(
+        timeout: Duration = .seconds(30),
+        _ condition: (ClusterStatus) -> Bool
+    ) async -> ClusterStatus? {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let current = await status()
+            if condition(current) { return current }
+            if ContinuousClock.now >= deadline || Task.isCancelled { return nil }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// The end of one server's log since it was last started by this instance.
+    public func logTail(server name: String, lines: Int = 25) throws(LocalClusterError) -> String {
+        let server = try layout.server(named: name)
+        return process(server).logTail(from: logOffsets[name] ?? 0, lines: lines)
+    }
+
+    // MARK: Internals
+
+    private func name(at index: Int) throws(LocalClusterError) -> String {
+        guard layout.servers.indices.contains(index) else {
+            throw .unknownServer("#\(index)", known: layout.names)
+        }
+        return layout.servers[index].name
+    }
+
+    private func process(_ server: ServerSpec) -> ServerProcess {
+        ServerProcess(name: server.name, pidFile: layout.pidFile(server), logFile: layout.logFile(server))
+    }
+
+    private static func status(of server: ServerSpec, in layout: ClusterLayout) -> ServerStatus {
+        let pid = ServerProcess(name: server.name, pidFile: layout.pidFile(server), logFile: layout.logFile(server))
+            .runningPID
+        let monitoring = Monitoring(port: server.monitorPort, timeout: .seconds(1))
+        var status = ServerStatus(
+            name: server.name, clientURL: server.clientURL, monitorURL: server.monitorURL, pid: pid, isUp: false)
+        guard let varz = monitoring.varz() else { return status }
+        status.isUp = true
+        status.version = varz.version
+        status.connections = varz.connections
+        if let health = monitoring.health() {
+            status.isHealthy = health.ok
+            status.healthDetail = health.ok ? nil : health.detail
+        }
+        if let leader = monitoring.jsz()?.metaCluster?.leader, !leader.isEmpty {
+            status.metaLeader = leader
+        }
+        return status
+    }
+
+    /// `server.conf` itself, or with `extraConfig` a file in the state directory that includes it.
+    private func preparedConfigFile() throws(LocalClusterError) -> URL {
+        guard ClusterConfig.isConfigDirectory(layout.configDir) else {
+            throw .configNotFound(directory: layout.configDir.path)
+        }
+        guard !extraConfig.isEmpty else { return layout.serverConfigFile }
+        let file = layout.stateDir.appendingPathComponent("cluster-extra.conf")
+        let text = """
+            # Written by LocalCluster: the shared cluster config plus test-specific settings.
+            include "\(ConfigText.includePath(of: layout.serverConfigFile, from: layout.stateDir))"
+
+            \(extraConfig)
+
+            """
+        try ConfigText.write(text, to: file)
+        return file
+    }
+
+    private func checkPortsAreFree(_ server: ServerSpec) throws(LocalClusterError) {
+        for (port, purpose) in [(server.clientPort, "client"), (server.clusterPort, "cluster"), (server.monitorPort, "monitoring")]
+        where Sockets.isPortInUse(port) {
+            throw .portInUse(port: port, purpose: purpose, server: server.name)
+        }
+    }
+
+    private func launch(_ server: ServerSpec, configFile: URL) throws(LocalClusterError) {
+        let (pid, offset) = try process(server).spawn(
+            binary: serverBinary,
+            configFile: configFile,
+            environment: layout.environment(for: server),
+            newSession: mode == .detached
+        )
+        children[server.name] = pid
+        logOffsets[server.name] = offset
+    }
+
+    @discardableResult
+    private func terminate(_ servers: [ServerSpec], timeout: Duration) async -> [String] {
+        var pids: Set<pid_t> = []
+        var running: [String] = []
+        for server in servers {
+            let before = pids.count
+            if let pid = process(server).runningPID { pids.insert(pid) }
+            if let pid = children[server.name], POSIX.isRunning(pid) { pids.insert(pid) }
+            if pids.count > before { running.append(server.name) }
+        }
+        await ServerProcess.terminate(Array(pids), timeout: timeout)
+        for server in servers {
+            process(server).removePIDFile()
+            children[server.name] = nil
+        }
+        return running
+    }
+
+    private func waitUntilReady(timeout: Duration) async throws(LocalClusterError) {
+        let started = ContinuousClock.now
+        var last = ClusterStatus(servers: [])
+        while true {
+            for server in layout.servers where process(server).runningPID == nil {
+                throw .exitedDuringStartup(
+                    server: server.name,
+                    logFile: layout.logFile(server).path,
+                    logTail: process(server).logTail(from: logOffsets[server.name] ?? 0)
+                )
+            }
+            last = await status()
+            if let leader = last.metaLeader, last.allHealthy,
+                last.servers.allSatisfy({ $0.metaLeader == leader })
+            {
+                return
+            }
+            if Task.isCancelled { throw .cancelled }
+            if ContinuousClock.now - started >= timeout { break }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        let waitingFor = last.servers.compactMap { server -> String? in
+            if !server.isUp { return "\(server.name): monitoring not answering" }
+            if !server.isHealthy { return "\(server.name): \(server.healthDetail ?? "not healthy")" }
+            if server.metaLeader == nil { return "\(server.name): no meta leader" }
+            return nil
+        }
+        let logs = layout.servers.map { server in
+            "last lines of \(layout.logFile(server).path):\n"
+                + process(server).logTail(from: logOffsets[server.name] ?? 0, lines: 10)
+        }
+        throw .startTimedOut(
+            seconds: Double(timeout.components.seconds),
+            waitingFor: waitingFor.isEmpty ? "servers disagree on the meta leader" : waitingFor.joined(separator: "; "),
+            logTails: logs.joined(separator: "\n")
+        )
+    }
+}

@@ -1,6 +1,178 @@
 import ArgumentParser
+import Foundation
+import LocalCluster
 
+/// `jetform cluster up|down|status|kill|start`: the local 3-node cluster for people (inst-1…3 on
+/// 4222–4224, as in docker-compose.yml). The work is done by `LocalCluster`.
 struct ClusterCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "cluster", abstract: "Not yet available.")
-    func run() async throws { throw ValidationError("'cluster' is not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "cluster",
+        abstract: "Run a local 3-node JetStream cluster (inst-1…3 on ports 4222–4224).",
+        subcommands: [Up.self, Down.self, Status.self, Kill.self, Start.self]
+    )
+}
+
+struct ClusterLocation: ParsableArguments {
+    @Option(help: "Directory with server.conf and accounts.conf (default: cluster/ here or in a parent directory, else built-in copies).")
+    var configDir: String?
+
+    @Option(help: "Directory for JetStream stores, logs and pid files.")
+    var stateDir: String = ".jetform/cluster"
+
+    func layout() throws -> ClusterLayout {
+        let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let state = URL(fileURLWithPath: stateDir, relativeTo: current).standardizedFileURL
+        let config = try ClusterConfig.resolveDirectory(
+            explicit: configDir.map { URL(fileURLWithPath: $0, relativeTo: current) },
+            searchFrom: current,
+            fallback: state.appendingPathComponent("config"))
+        return ClusterLayout.standard(configDir: config, stateDir: state)
+    }
+
+    /// For commands that only stop or inspect servers, a missing binary doesn't matter.
+    func cluster(requireBinary: Bool) throws -> LocalCluster {
+        let binary = requireBinary
+            ? try LocalCluster.locateServer()
+            : (try? LocalCluster.locateServer()) ?? URL(fileURLWithPath: "nats-server")
+        return LocalCluster(layout: try layout(), serverBinary: binary, mode: .detached)
+    }
+}
+
+extension ClusterCommand {
+    struct Up: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start the servers in the background and wait for a JetStream meta leader.")
+
+        @OptionGroup var location: ClusterLocation
+
+        @Option(help: "Seconds to wait for the cluster to become ready.")
+        var timeout: Int = 30
+
+        func run() async throws {
+            let cluster = try location.cluster(requireBinary: true)
+            let version = (try? ServerBinary.version(of: cluster.serverBinary)) ?? "unknown version"
+            print("nats-server \(version) (\(cluster.serverBinary.path))")
+            let began = ContinuousClock.now
+            let started = try await cluster.start(timeout: .seconds(timeout))
+            let status = await cluster.status()
+            if started.isEmpty {
+                print("The cluster is already up.")
+            } else {
+                let elapsed = ContinuousClock.now - began
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                print("Started \(started.joined(separator: ", ")) in \(String(format: "%.1f", seconds)) s.")
+            }
+            print(ClusterReport.table(status))
+            let urls = cluster.clientURLs.joined(separator: ",")
+            print("""
+
+                Servers:  \(urls)
+                Contexts: user  user "user" in account APP (JetStream)
+                          sys   user "admin" in the system account SYS
+                          (passwords: see cluster/accounts.conf; `jetform context export` writes natscli contexts)
+                State:    \(cluster.layout.stateDir.path) (stores, logs, pid files)
+                Stop it with `jetform cluster down`.
+                """)
+        }
+    }
+
+    struct Down: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Stop the servers started by `cluster up` (SIGTERM, then SIGKILL).")
+
+        @OptionGroup var location: ClusterLocation
+
+        @Flag(help: "Also remove the state directory (JetStream data and logs).")
+        var purge = false
+
+        @Option(help: "Seconds to wait after SIGTERM before SIGKILL.")
+        var timeout: Int = 10
+
+        func run() async throws {
+            let cluster = try location.cluster(requireBinary: false)
+            let stopped = await cluster.stop(timeout: .seconds(timeout))
+            if stopped.isEmpty {
+                print("No servers started by `jetform cluster up` are running (state: \(cluster.layout.stateDir.path)).")
+                let others = await cluster.status().upServers
+                if !others.isEmpty {
+                    print("Something else answers on \(others.map(\.monitorURL).joined(separator: ", ")) (docker compose?).")
+                }
+            } else {
+                print("Stopped \(stopped.joined(separator: ", ")).")
+            }
+            if purge {
+                try? FileManager.default.removeItem(at: cluster.layout.stateDir)
+                print("Removed \(cluster.layout.stateDir.path).")
+            }
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show each server, its version and the JetStream meta leader; exit 1 if one is down.")
+
+        @OptionGroup var location: ClusterLocation
+
+        func run() async throws {
+            let cluster = try location.cluster(requireBinary: false)
+            let status = await cluster.status()
+            print(ClusterReport.table(status))
+            if !status.allUp { throw ExitCode(1) }
+        }
+    }
+
+    struct Kill: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Kill one server abruptly (SIGKILL), as a crash would.")
+
+        @OptionGroup var location: ClusterLocation
+
+        @Argument(help: "inst-1, inst-2 or inst-3")
+        var server: String
+
+        func run() async throws {
+            try await location.cluster(requireBinary: false).kill(server: server)
+            print("Killed \(server).")
+        }
+    }
+
+    struct Start: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start one server again (after `kill`), with its JetStream store.")
+
+        @OptionGroup var location: ClusterLocation
+
+        @Argument(help: "inst-1, inst-2 or inst-3")
+        var server: String
+
+        @Option(help: "Seconds to wait for the cluster to become ready.")
+        var timeout: Int = 30
+
+        func run() async throws {
+            let cluster = try location.cluster(requireBinary: true)
+            try await cluster.start(server: server, timeout: .seconds(timeout))
+            print(ClusterReport.table(await cluster.status()))
+        }
+    }
+}
+
+enum ClusterReport {
+    static func table(_ status: ClusterStatus) -> String {
+        let leader = status.metaLeader
+        var rows = [["SERVER", "URL", "VERSION", "STATE", "CONNS", ""]]
+        for server in status.servers {
+            let state = !server.isUp ? "down" : server.isHealthy ? "up" : "up, \(server.healthDetail ?? "unhealthy")"
+            rows.append([
+                server.name, server.clientURL, server.version ?? "-", state,
+                server.connections.map(String.init) ?? "-", server.name == leader ? "meta leader" : "",
+            ])
+        }
+        let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        var lines = rows.map { row in
+            zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+        lines.append("JetStream meta leader: \(leader ?? "none")")
+        return lines.joined(separator: "\n")
+    }
 }

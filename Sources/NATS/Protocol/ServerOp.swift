@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// One operation sent by the server, as decoded by ``ServerOpDecoder``.
 public enum ServerOp: Sendable, Equatable {

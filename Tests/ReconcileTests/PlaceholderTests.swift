@@ -1,3 +1,3 @@
 import Testing
-@testable import LocalCluster
+@testable import Reconcile
 @Test func placeholder() { #expect(Bool(true)) }

@@ -1,3 +1,3 @@
 import Testing
-@testable import NATS
+@testable import JetStream
 @Test func placeholder() { #expect(Bool(true)) }

