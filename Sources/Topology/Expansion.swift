@@ -12,7 +12,7 @@ enum VariableExpansion {
 
     /// Expands `text`; returns the result or the problems found (offsets count Unicode scalars into `text`).
     static func expand(_ text: String, environment: [String: String]) -> (value: String, problems: [Problem]) {
-        guard text.contains("$") else { return (text, []) }
+        guard text.unicodeScalars.contains("$") else { return (text, []) }
         let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
         var problems: [Problem] = []

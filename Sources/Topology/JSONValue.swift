@@ -156,6 +156,10 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
 
     /// Keys in insertion order.
     public var keys: [String] { members.map(\.key) }
+    /// This object as a `JSONValue`.
+    public var jsonValue: JSONValue { .object(self) }
+    /// Serialised with keys in stored order.
+    public func jsonString(pretty: Bool = true) -> String { jsonValue.jsonString(pretty: pretty) }
     public var count: Int { members.count }
     public var isEmpty: Bool { members.isEmpty }
 

@@ -13,7 +13,6 @@ public enum TopologySchema {
         var root = object(fields: FieldCatalog.topLevel)
         var head = JSONObject([
             ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
-            ("$id", .string("https://github.com/jetform/jetform/schema/topology.schema.json")),
             ("title", .string("jetform topology")),
             ("description", .string("The JetStream setup jetform keeps a NATS cluster in: contexts, streams, consumers, smoke test.")),
         ])

@@ -147,7 +147,31 @@ struct TopologyValidator {
             bag.error(c.location(of: field), "\(field) in \(owner) applies to push consumers, but it has no deliver_subject",
                       fix: "remove \(field), or add deliver_subject")
         }
+        checkStartPolicy(c, owner: owner, &bag)
+        if let replicas = c.int("num_replicas"), replicas > 0, s.retention == "workqueue" || s.retention == "interest" {
+            let streamReplicas = s.int("num_replicas") ?? 1
+            if replicas != streamReplicas {
+                bag.error(c.location(of: "num_replicas"),
+                          "\(owner) has num_replicas \(replicas) but its \(s.retention!) stream has \(streamReplicas)",
+                          fix: "on work-queue and interest streams consumers keep the stream's replicas: remove num_replicas or set \(streamReplicas)")
+            }
+        }
         checkLoss(c, of: s, owner: owner, backoff: backoff, &bag)
+    }
+
+    /// `opt_start_seq`/`opt_start_time` go with their deliver policies, as the server insists.
+    private func checkStartPolicy(_ c: ConsumerSpec, owner: String, _ bag: inout DiagnosticBag) {
+        let policy = c.config["deliver_policy"]?.stringValue
+        for (field, needed) in [("opt_start_seq", "by_start_sequence"), ("opt_start_time", "by_start_time")] {
+            let has = c.config[field] != nil
+            if has && policy != needed {
+                bag.error(c.location(of: field), "\(field) in \(owner) needs deliver_policy: \(needed)",
+                          fix: "add deliver_policy: \(needed), or remove \(field)")
+            } else if !has && policy == needed {
+                bag.error(c.location(of: "deliver_policy"), "deliver_policy \(needed) in \(owner) needs \(field)",
+                          fix: "add \(field), or choose another deliver_policy")
+            }
+        }
     }
 
     private func checkLoss(_ c: ConsumerSpec, of s: StreamSpec, owner: String, backoff: [Int64], _ bag: inout DiagnosticBag) {

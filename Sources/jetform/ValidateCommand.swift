@@ -23,7 +23,9 @@ struct ValidateCommand: AsyncParsableCommand {
             let loaded = try TopologyLoader.load(path: file, environment: environment)
             diagnostics = loaded.warnings
             let t = loaded.topology
-            summary = "\(file): valid (\(t.streams.count) streams, \(t.consumerCount) consumers, \(t.contexts.count) contexts)"
+            let counts = [(t.streams.count, "stream"), (t.consumerCount, "consumer"), (t.contexts.count, "context")]
+                .map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : "s")" }
+            summary = "\(file): valid (\(counts.joined(separator: ", ")))"
         } catch {
             diagnostics = error.diagnostics
         }
