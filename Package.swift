@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "JetStream", targets: ["JetStream"]),
         .library(name: "Topology", targets: ["Topology"]),
         .library(name: "Reconcile", targets: ["Reconcile"]),
+        .library(name: "Smoke", targets: ["Smoke"]),
         .library(name: "LocalCluster", targets: ["LocalCluster"]),
     ],
     dependencies: [
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         .target(
@@ -53,11 +55,20 @@ let package = Package(
             dependencies: ["Topology", "JetStream", "NATS"],
             swiftSettings: strict
         ),
+        .target(
+            name: "Smoke",
+            dependencies: [
+                "Topology", "JetStream", "NATS",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .target(name: "LocalCluster", swiftSettings: strict),
         .executableTarget(
             name: "jetform",
             dependencies: [
-                "NATS", "JetStream", "Topology", "Reconcile", "LocalCluster",
+                "NATS", "JetStream", "Topology", "Reconcile", "Smoke", "LocalCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -93,6 +104,11 @@ let package = Package(
         .testTarget(
             name: "ReconcileTests",
             dependencies: ["Reconcile", "Topology", "JetStream", "NATS", "LocalCluster"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SmokeTests",
+            dependencies: ["Smoke", "Topology", "JetStream", "NATS", "LocalCluster"],
             swiftSettings: strict
         ),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster"], swiftSettings: strict),

@@ -89,9 +89,9 @@ if wants libnats; then
 fi
 if wants jetform; then
   log "building jetform-bench-client (release)"
-  (cd "$ROOT" && "$SWIFT" build -c release --product jetform-bench-client >&2) \
+  (cd "$ROOT" && "$SWIFT" build -c release --scratch-path "$ROOT/.build-release" --product jetform-bench-client >&2) \
     || { echo "swift build failed; without jetform: $0 --clients libnats,nats-py" >&2; exit 1; }
-  JETFORM_BIN="$(cd "$ROOT" && "$SWIFT" build -c release --show-bin-path)/jetform-bench-client"
+  JETFORM_BIN="$(cd "$ROOT" && "$SWIFT" build -c release --scratch-path "$ROOT/.build-release" --show-bin-path)/jetform-bench-client"
 fi
 
 driver_command() {  # sets CMD to the command line of one client's driver

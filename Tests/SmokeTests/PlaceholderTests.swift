@@ -1,0 +1,3 @@
+import Testing
+@testable import Smoke
+@Test func placeholder() { #expect(Bool(true)) }
