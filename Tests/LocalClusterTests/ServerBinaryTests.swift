@@ -45,10 +45,14 @@ struct ServerBinaryTests {
         // The PATH binary serves its own release.
         #expect(try ServerBinary.release(ServerBinary.pinnedVersion, repositoryRoot: root, environment: environment) == onPath)
         // NATS_SERVER_DIR holds releases as <version>/bin/nats-server (the Makefile's layout).
-        let installed = ClusterConfig.sourceTreeRoot.appendingPathComponent(".nats")
+        let installed = FileManager.default.temporaryDirectory.appendingPathComponent("jetform-nats-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: installed) }
+        let fake = installed.appendingPathComponent("2.9.0/bin/nats-server")
+        try FileManager.default.createDirectory(at: fake.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: fake, withDestinationURL: onPath)
         #expect(
-            try ServerBinary.release("2.10.25", repositoryRoot: root, environment: ["NATS_SERVER_DIR": installed.path])
-                == installed.appendingPathComponent("2.10.25/bin/nats-server"))
+            try ServerBinary.release("2.9.0", repositoryRoot: root, environment: ["NATS_SERVER_DIR": installed.path])
+                == fake)
         // NATS_SERVER_BIN_<major>_<minor> points at a release.
         #expect(try ServerBinary.release("2.11.0", repositoryRoot: root, environment: ["NATS_SERVER_BIN_2_11": onPath.path]) == onPath)
     }
