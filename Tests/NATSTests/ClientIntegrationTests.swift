@@ -44,6 +44,42 @@ struct ClientIntegrationTests {
         }
     }
 
+    /// Many messages of varied sizes, so socket reads end in the middle of operations in every possible
+    /// way: each message must arrive whole, in order, with the right bytes.
+    @Test func manyMessagesOfVariedSizesArriveIntact() async throws {
+        try await LocalServer.withServer { server in
+            let subscriber = try await connect(server.clientURL)
+            let publisher = try await connect(server.clientURL)
+            let sub = try await subscriber.subscribe(to: "sizes.>")
+            try await subscriber.flush()
+            let count = 20_000
+            func payload(_ i: Int) -> [UInt8] {
+                let size = (i * 7919) % 3_000
+                return (0..<size).map { UInt8(truncatingIfNeeded: $0 &+ i) }
+            }
+            let reader = Task { () -> Int in
+                var received = 0
+                for await message in sub {
+                    guard message.subject == "sizes.\(received % 13)", Array(message.payload.readableBytesView) == payload(received) else {
+                        return -received - 1
+                    }
+                    received += 1
+                    if received == count { break }
+                }
+                return received
+            }
+            for i in 0..<count {
+                var headers: NATSHeaders?
+                if i % 5 == 0 { headers = NATSHeaders([("Seq", "\(i)")]) }
+                try await publisher.publish(payload(i), to: "sizes.\(i % 13)", headers: headers)
+            }
+            try await publisher.flush()
+            #expect(await reader.value == count)
+            await publisher.close()
+            await subscriber.close()
+        }
+    }
+
     @Test func queueGroupDeliversEachMessageToExactlyOneMember() async throws {
         try await LocalServer.withServer { server in
             let publisher = try await connect(server.clientURL)

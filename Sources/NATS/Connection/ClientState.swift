@@ -49,6 +49,8 @@ struct ClientState {
     var maxPayload = 1_048_576
     var serverInfo: ServerInfo?
     var headersSupported = true
+    /// The last publish subject that passed validation (see `writePublishPrevalidated`).
+    var lastValidSubject = ""
 
     /// Queues a PING and returns its number.
     mutating func queuePing() -> UInt64 {

@@ -63,7 +63,15 @@ struct ConnectionStateMachine: Sendable {
         case close
     }
 
-    private(set) var state: State = .initial
+    private(set) var state: State = .initial {
+        // Kept as flags: the publish path asks on every message, and matching `state` copies its payload.
+        didSet {
+            if case .connected = state { isConnected = true } else { isConnected = false }
+            isClosed = state == .closed || state == .closing
+        }
+    }
+    private(set) var isConnected = false
+    private(set) var isClosed = false
     private(set) var pool: ServerPool
     private let allowReconnect: Bool
     private let wantsTLS: Bool
@@ -86,12 +94,6 @@ struct ConnectionStateMachine: Sendable {
         self.initialAttemptsLeft = pool.entries.count
     }
 
-    var isConnected: Bool {
-        if case .connected = state { return true }
-        return false
-    }
-
-    var isClosed: Bool { state == .closed || state == .closing }
 
     var connectedServer: ServerAddress? {
         if case .connected(let address, _, _) = state { return address }

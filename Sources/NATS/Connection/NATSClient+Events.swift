@@ -244,77 +244,75 @@ extension NATSClient {
         if writable { flushPending() }
     }
 
-    /// Routes one socket read's worth of operations, in order. Runs of messages are delivered with one lock.
-    func handle(_ ops: [ServerOp], channel: any Channel) {
-        var index = 0
-        while index < ops.count {
-            if case .message = ops[index] {
-                var end = index
-                while end < ops.count, case .message = ops[end] { end += 1 }
-                deliver(ops[index..<end])
-                index = end
-                continue
+    /// Acts on one control operation from the server (everything but messages).
+    func handleControl(_ op: ServerOp, channel: any Channel) {
+        let action: ConnectionStateMachine.Action = state.withLock { s in
+            switch op {
+            case .info(let info): return s.machine.receivedInfo(info)
+            case .ping: return s.machine.receivedPing()
+            case .pong: return s.machine.receivedPong()
+            case .error(let text): return s.machine.receivedError(text)
+            case .ok, .message: return .none
             }
-            let action: ConnectionStateMachine.Action = state.withLock { s in
-                switch ops[index] {
-                case .info(let info): return s.machine.receivedInfo(info)
-                case .ping: return s.machine.receivedPing()
-                case .pong: return s.machine.receivedPong()
-                case .error(let text): return s.machine.receivedError(text)
-                case .ok, .message: return .none
-                }
-            }
-            perform(action, channel: channel)
-            index += 1
         }
+        perform(action, channel: channel)
     }
 
-    private func deliver(_ messages: ArraySlice<ServerOp>) {
-        var batches: [(SubscriptionBuffer, [InboundMessage], String)] = []
-        var lastSID: UInt64 = 0
-        var lastBatch = -1
+    /// Where a run of consecutive messages with the same sid goes.
+    private enum Destination {
+        case subscription(SubscriptionBuffer, subject: String, endsAfterRun: Bool)
+        case replies
+        case nowhere
+    }
+
+    /// Routes the messages of one socket read, with one lock for the lot.
+    ///
+    /// Messages are grouped in runs of the same sid. The common case, one run for a plain subscription,
+    /// hands the whole array to the subscription without copying a message.
+    func deliver(_ messages: [InboundMessage]) {
+        var runs: [(Destination, Range<Int>)] = []
         var replies: [(ClientState.ResponseWaiter, InboundMessage)] = []
-        var ended: [SubscriptionBuffer] = []
         state.withLock { s in
-            for op in messages {
-                guard case .message(let message) = op else { continue }
-                if message.sid == s.responseSID {
-                    let key = message.subject.utf8.count > responsePrefix.utf8.count
-                        ? message.subject.dropFirst(responsePrefix.count) : Substring()
-                    if let waiter = s.responses.removeValue(forKey: key) { replies.append((waiter, message)) }
-                    continue
-                }
-                if message.sid == lastSID, lastBatch >= 0 {
-                    batches[lastBatch].1.append(message)
-                } else if let entry = s.subscriptions[message.sid] {
-                    lastSID = message.sid
-                    if let i = batches.firstIndex(where: { $0.0 === entry.buffer }) {
-                        lastBatch = i
-                        batches[i].1.append(message)
-                    } else {
-                        batches.append((entry.buffer, [message], entry.subject))
-                        lastBatch = batches.count - 1
+            var start = 0
+            while start < messages.count {
+                let sid = messages[start].sid
+                var end = start + 1
+                while end < messages.count, messages[end].sid == sid { end += 1 }
+                if sid == s.responseSID {
+                    for message in messages[start..<end] {
+                        let key = message.subject.utf8.count > responsePrefix.utf8.count
+                            ? message.subject.dropFirst(responsePrefix.count) : Substring()
+                        if let waiter = s.responses.removeValue(forKey: key) { replies.append((waiter, message)) }
                     }
+                    runs.append((.replies, start..<end))
+                } else if let entry = s.subscriptions[sid] {
+                    var ends = false
+                    if let max = entry.max {
+                        let left = max - entry.delivered
+                        if end - start >= left {
+                            end = start + left
+                            ends = true
+                            s.subscriptions[sid] = nil
+                        } else {
+                            s.subscriptions[sid]?.delivered += end - start
+                        }
+                    }
+                    runs.append((.subscription(entry.buffer, subject: entry.subject, endsAfterRun: ends), start..<end))
+                    // Messages past an auto-unsubscribe max were in flight; they go nowhere.
+                    while end < messages.count, messages[end].sid == sid { end += 1 }
                 } else {
-                    continue  // unsubscribed already; the server had it in flight
+                    runs.append((.nowhere, start..<end))  // unsubscribed already; the server had them in flight
                 }
-                if var entry = s.subscriptions[message.sid], let max = entry.max {
-                    entry.delivered += 1
-                    if entry.delivered >= max {
-                        s.subscriptions[message.sid] = nil
-                        ended.append(entry.buffer)
-                        lastSID = 0
-                    } else {
-                        s.subscriptions[message.sid] = entry
-                    }
-                }
+                start = end
             }
         }
-        for (buffer, batch, subject) in batches {
-            let dropped = buffer.append(batch)
+        for (destination, range) in runs {
+            guard case .subscription(let buffer, let subject, let endsAfterRun) = destination else { continue }
+            let batch = range.count == messages.count ? messages : Array(messages[range])
+            let dropped = batch.isEmpty ? 0 : buffer.append(batch)
             if dropped > 0 { eventsContinuation.yield(.slowConsumer(subject: subject, dropped: dropped)) }
+            if endsAfterRun { buffer.finish() }
         }
-        for buffer in ended { buffer.finish() }
         for (waiter, message) in replies {
             waiter.timeout?.cancel()
             if message.status?.code == NATSStatus.noRespondersCode, message.payload.readableBytes == 0 {

@@ -83,6 +83,7 @@ public final class NATSClient: Sendable {
 
     /// Publishes a message. Returns once the message is queued for the socket (use ``flush(timeout:)`` to
     /// know the server has it); waits only when more than `writeHighWaterMark` bytes are queued.
+    nonisolated(nonsending)
     public func publish(_ payload: ByteBuffer, to subject: String, replyTo: String? = nil, headers: NATSHeaders? = nil) async throws {
         if try enqueuePublish(payload, to: subject, replyTo: replyTo, headers: headers) {
             try await waitForDrain()
@@ -108,10 +109,15 @@ public final class NATSClient: Sendable {
             if !connected && s.pending.readableBytes + size > options.reconnectBufferSize {
                 throw .reconnectBufferFull(limit: options.reconnectBufferSize)
             }
-            do throws(NATSEncodingError) {
-                try s.pending.writePublish(subject: subject, replyTo: replyTo, headers: headers, payload: payload)
-            } catch {
-                throw NATSError(error)
+            if replyTo == nil, headers == nil, subject == s.lastValidSubject {
+                s.pending.writePublishPrevalidated(subject: subject, payload: payload)
+            } else {
+                do throws(NATSEncodingError) {
+                    try s.pending.writePublish(subject: subject, replyTo: replyTo, headers: headers, payload: payload)
+                } catch {
+                    throw NATSError(error)
+                }
+                s.lastValidSubject = subject
             }
             return (Self.scheduleFlushLocked(&s), connected && s.pending.readableBytes >= options.writeHighWaterMark)
         }

@@ -128,19 +128,14 @@ public final class NATSSubscription: AsyncSequence, Sendable {
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         let buffer: SubscriptionBuffer
-        var batch: [InboundMessage] = []
-        var index = 0
+        /// The current batch in reverse order: `popLast` moves a message out without copying it.
+        var reversedBatch: [InboundMessage] = []
 
         public mutating func next() async -> InboundMessage? {
-            if index < batch.count {
-                defer { index += 1 }
-                return batch[index]
-            }
-            batch = await buffer.nextBatch()
-            index = 0
-            guard !batch.isEmpty else { return nil }
-            index = 1
-            return batch[0]
+            if let message = reversedBatch.popLast() { return message }
+            reversedBatch = await buffer.nextBatch()
+            reversedBatch.reverse()
+            return reversedBatch.popLast()
         }
     }
 }

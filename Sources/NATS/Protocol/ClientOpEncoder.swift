@@ -38,6 +38,14 @@ extension ByteBuffer {
         }
     }
 
+    /// `writePublish` without the subject check, for a subject that passed it before (the client caches
+    /// the last one: checking every byte of the same subject on every publish shows up in profiles).
+    mutating func writePublishPrevalidated(subject: String, payload: ByteBuffer) {
+        payload.withUnsafeReadableBytes { body in
+            self.writePublishFrame(subject: subject, replyTo: nil, headers: nil, payloadLength: body.count, payload: body)
+        }
+    }
+
     /// Like the `ByteBuffer` variant, for a payload held as bytes
     /// (`[UInt8]`, `Data`, `String.UTF8View`, …).
     public mutating func writePublish(

@@ -4,6 +4,11 @@ import FoundationEssentials
 import Foundation
 #endif
 public import NIOCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Decodes the operations a NATS server sends (`INFO`, `MSG`, `HMSG`, `PING`, `PONG`, `+OK`, `-ERR`).
 ///
@@ -25,6 +30,8 @@ public struct ServerOpDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
 
     /// The largest `MSG` payload (or `HMSG` total) accepted. The handler sets it from INFO `max_payload`.
     public var maxPayload: Int
+    /// The subject of the last message, whose String the next one reuses when the bytes match.
+    private var lastSubject = ""
 
     public init(maxPayload: Int = 1_048_576) {
         self.maxPayload = maxPayload
@@ -33,8 +40,9 @@ public struct ServerOpDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
     public mutating func decode(buffer: inout ByteBuffer) throws -> ServerOp? {
         guard buffer.readableBytes > 0 else { return nil }
         let maxPayload = self.maxPayload
+        let lastSubject = self.lastSubject
         let step = try buffer.withUnsafeReadableBytes { bytes throws(NATSProtocolError) in
-            try Self.parse(bytes, maxPayload: maxPayload)
+            try Self.parse(bytes, maxPayload: maxPayload, lastSubject: lastSubject)
         }
         switch step {
         case .needMoreData:
@@ -43,6 +51,7 @@ public struct ServerOpDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
             buffer.moveReaderIndex(forwardBy: consumed)
             return op
         case .message(let header):
+            self.lastSubject = header.subject
             return try Self.readMessage(header, from: &buffer)
         }
     }
@@ -86,7 +95,7 @@ extension ServerOpDecoder {
         case msg, hmsg, ping, pong, info, ok, err
     }
 
-    static func parse(_ bytes: UnsafeRawBufferPointer, maxPayload: Int) throws(NATSProtocolError) -> Step {
+    static func parse(_ bytes: UnsafeRawBufferPointer, maxPayload: Int, lastSubject: String = "") throws(NATSProtocolError) -> Step {
         let count = bytes.count
         guard let newline = Self.firstNewline(in: bytes) else {
             // No terminator yet. Past the limit it can never become a valid line.
@@ -156,14 +165,14 @@ extension ServerOpDecoder {
         case .msg, .hmsg:
             return try Self.parseMessageLine(
                 bytes, operation: operation, cursor: cursor, lineEnd: lineEnd, lineLength: lineLength,
-                maxPayload: maxPayload
+                maxPayload: maxPayload, lastSubject: lastSubject
             )
         }
     }
 
     private static func parseMessageLine(
         _ bytes: UnsafeRawBufferPointer, operation: Operation, cursor: Int, lineEnd: Int, lineLength: Int,
-        maxPayload: Int
+        maxPayload: Int, lastSubject: String
     ) throws(NATSProtocolError) -> Step {
         var cursor = cursor
         // MSG subject sid [reply] size / HMSG subject sid [reply] hdrlen total: at most five fields.
@@ -244,7 +253,7 @@ extension ServerOpDecoder {
 
         return .message(
             MessageHeader(
-                subject: Self.string(bytes, subjectRange),
+                subject: Self.string(bytes, subjectRange, reusing: lastSubject),
                 sid: sid,
                 replyTo: replyRange.map { Self.string(bytes, $0) },
                 lineLength: lineLength,
@@ -377,6 +386,17 @@ extension ServerOpDecoder {
     @inline(__always)
     private static func string(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {
         String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+
+    /// The subject as a String, sharing `cached` when the bytes are the same: a subscription mostly sees
+    /// one subject over and over, and this saves an allocation and a UTF-8 check per message.
+    private static func string(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, reusing cached: String) -> String {
+        let slice = UnsafeRawBufferPointer(rebasing: bytes[range])
+        var candidate = cached
+        let same = candidate.withUTF8 { utf8 in
+            utf8.count == slice.count && (utf8.isEmpty || memcmp(utf8.baseAddress!, slice.baseAddress!, slice.count) == 0)
+        }
+        return same ? candidate : String(decoding: slice, as: UTF8.self)
     }
 
     /// The first `limit` bytes, with anything unprintable escaped, for error messages.
