@@ -35,3 +35,7 @@ test: servers
 
 clean-cluster:
 	-$(JETFORM) cluster down --purge
+
+# Core client benchmark: jetform vs libnats vs nats-py against one local nats-server.
+bench:
+	bench/client/run.sh

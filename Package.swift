@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "NATS", targets: ["NATS"]),
         .library(name: "JetStream", targets: ["JetStream"]),
         .library(name: "Topology", targets: ["Topology"]),
+        .library(name: "Reconcile", targets: ["Reconcile"]),
         .library(name: "LocalCluster", targets: ["LocalCluster"]),
     ],
     dependencies: [
@@ -47,13 +48,24 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
+        .target(
+            name: "Reconcile",
+            dependencies: ["Topology", "JetStream", "NATS"],
+            swiftSettings: strict
+        ),
         .target(name: "LocalCluster", swiftSettings: strict),
         .executableTarget(
             name: "jetform",
             dependencies: [
-                "NATS", "JetStream", "Topology", "LocalCluster",
+                "NATS", "JetStream", "Topology", "Reconcile", "LocalCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "jetform-bench-client",
+            dependencies: ["NATS", .product(name: "NIOCore", package: "swift-nio")],
+            path: "bench/client/swift",
             swiftSettings: strict
         ),
         .testTarget(
@@ -76,6 +88,11 @@ let package = Package(
         .testTarget(
             name: "JetStreamTests",
             dependencies: ["JetStream", "NATS", "LocalCluster", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ReconcileTests",
+            dependencies: ["Reconcile", "Topology", "JetStream", "NATS", "LocalCluster"],
             swiftSettings: strict
         ),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster"], swiftSettings: strict),

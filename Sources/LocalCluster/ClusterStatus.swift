@@ -47,14 +47,17 @@ public struct ClusterStatus: Sendable, Hashable {
     public var upServers: [ServerStatus] { servers.filter(\.isUp) }
     public var downServers: [ServerStatus] { servers.filter { !$0.isUp } }
 
-    /// The meta leader named by a majority of all servers (nil while there is none, e.g. during an
-    /// election or when fewer than a quorum are up).
+    /// The meta leader named by a majority of all servers, nil while there is none: during an
+    /// election, when fewer than a quorum are up, or when the one they name is down (followers
+    /// keep naming a dead leader until their election timeout).
     public var metaLeader: String? {
         var votes: [String: Int] = [:]
-        for server in servers {
+        for server in servers where server.isUp {
             if let leader = server.metaLeader, !leader.isEmpty { votes[leader, default: 0] += 1 }
         }
-        guard let (leader, count) = votes.max(by: { $0.value < $1.value }), count * 2 > servers.count else {
+        guard let (leader, count) = votes.max(by: { $0.value < $1.value }), count * 2 > servers.count,
+            servers.first(where: { $0.name == leader })?.isUp != false
+        else {
             return nil
         }
         return leader

@@ -162,7 +162,7 @@ public actor LocalServer {
     }
 
     /// The server's `server_name` and version from `/varz`, nil when it doesn't answer.
-    public func version() -> String? {
+    public nonisolated func version() -> String? {
         Monitoring(port: monitorPort).varz()?.version
     }
 

@@ -87,6 +87,7 @@ enum POSIX {
 
     /// Whether `pid` still runs. Reaps it when it is our child and has exited.
     static func isRunning(_ pid: pid_t) -> Bool {
+        guard pid > 1 else { return false }
         var status: Int32 = 0
         let waited = waitpid(pid, &status, WNOHANG)
         if waited == pid { return false }  // our child, exited (now reaped)
@@ -107,6 +108,13 @@ enum POSIX {
     /// Whether `pid` runs a nats-server binary: guards against signalling a process that reused
     /// the pid of a server recorded in a stale pid file.
     static func isNATSServer(_ pid: pid_t) -> Bool {
+        guard pid > 1 else { return false }
+        var status: Int32 = 0
+        switch waitpid(pid, &status, WNOHANG) {
+        case 0: return true  // our running child: we started it as nats-server (maybe via a PATH shim)
+        case pid: return false  // our child, exited
+        default: break
+        }
         guard isRunning(pid) else { return false }
         #if os(Linux)
         guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
@@ -130,6 +138,7 @@ enum POSIX {
     }
 
     static func signal(_ pid: pid_t, _ signal: Int32) {
+        guard pid > 1 else { return }
         _ = kill(pid, signal)
     }
 

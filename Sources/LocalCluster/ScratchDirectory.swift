@@ -34,7 +34,7 @@ enum ScratchDirectory {
         for directory in entries {
             let ownerFile = directory.appendingPathComponent("owner.pid")
             guard let text = try? String(contentsOf: ownerFile, encoding: .utf8),
-                let owner = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
+                let owner = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), owner > 1
             else { continue }
             if kill(owner, 0) == 0 || errno == EPERM { continue }  // owner still running
             for pidFile in pidFiles(under: directory) {

@@ -24,7 +24,8 @@ public enum ServerBinary {
     }
 
     /// The binary of one release, for compatibility tests: `NATS_SERVER_BIN_<major>_<minor>`
-    /// (e.g. `NATS_SERVER_BIN_2_10`), else `<repository>/.nats/<version>/bin/nats-server`, else the
+    /// (e.g. `NATS_SERVER_BIN_2_10`), else `$NATS_SERVER_DIR/<version>/bin/nats-server`, else
+    /// `<repository>/.nats/<version>/bin/nats-server` (where `make servers` installs them), else the
     /// PATH binary when it is that release. Missing is an error that names the install command:
     /// tests fail with it instead of skipping.
     public static func release(
@@ -41,9 +42,15 @@ public enum ServerBinary {
         } else {
             looked.append("$\(variable)")
         }
-        let installed = repositoryRoot.appendingPathComponent(".nats/\(version)/bin/nats-server")
-        if FileManager.default.isExecutableFile(atPath: installed.path) { return installed }
-        looked.append(installed.path)
+        var directories = [repositoryRoot.appendingPathComponent(".nats")]
+        if let root = environment["NATS_SERVER_DIR"], !root.isEmpty {
+            directories.insert(URL(fileURLWithPath: root), at: 0)
+        }
+        for directory in directories {
+            let installed = directory.appendingPathComponent("\(version)/bin/nats-server")
+            if FileManager.default.isExecutableFile(atPath: installed.path) { return installed }
+            looked.append(installed.path)
+        }
         if let onPath = try? locate(environment: environment), (try? self.version(of: onPath)) == version {
             return onPath
         }

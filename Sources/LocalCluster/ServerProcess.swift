@@ -23,7 +23,9 @@ struct ServerProcess {
 
     var recordedPID: pid_t? {
         guard let text = try? String(contentsOf: pidFile, encoding: .utf8) else { return nil }
-        return pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        // 0 and negative pids name process groups for kill() and waitpid(): never use them.
+        guard let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1 else { return nil }
+        return pid
     }
 
     /// Starts the server and records its pid; returns where its log output begins.

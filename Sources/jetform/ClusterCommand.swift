@@ -67,8 +67,8 @@ extension ClusterCommand {
             print("""
 
                 Servers:  \(urls)
-                Contexts: user  user "user" in account APP (JetStream)
-                          sys   user "admin" in the system account SYS
+                Contexts: user  user "\(ClusterUser.app.user)" in account \(ClusterUser.app.account) (JetStream)
+                          sys   user "\(ClusterUser.system.user)" in the system account \(ClusterUser.system.account)
                           (passwords: see cluster/accounts.conf; `jetform context export` writes natscli contexts)
                 State:    \(cluster.layout.stateDir.path) (stores, logs, pid files)
                 Stop it with `jetform cluster down`.
@@ -172,7 +172,7 @@ enum ClusterReport {
             zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }
-        lines.append("JetStream meta leader: \(leader ?? "none")")
+        lines.append("JetStream meta leader: \(leader ?? "none (election in progress or no quorum)")")
         return lines.joined(separator: "\n")
     }
 }

@@ -158,3 +158,17 @@ struct ComposeService {
         value.count >= 2 && value.hasPrefix("\"") && value.hasSuffix("\"") ? String(value.dropFirst().dropLast()) : value
     }
 }
+
+struct AccountsFileTests {
+    @Test func definesTheUsersTheLibraryNames() throws {
+        let text = try String(
+            contentsOf: ClusterConfig.sourceTreeDirectory.appendingPathComponent(ClusterConfig.accountsFileName),
+            encoding: .utf8)
+        for user in [ClusterUser.app, ClusterUser.system] {
+            #expect(text.contains("\(user.account) {"))
+            #expect(text.contains("{ user: \(user.user), password: \(user.password) }"))
+        }
+        #expect(text.contains("system_account: \(ClusterUser.system.account)"))
+        #expect(text.contains("jetstream: enabled"))
+    }
+}

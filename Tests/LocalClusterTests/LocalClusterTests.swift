@@ -97,3 +97,32 @@ extension Monitoring {
         return (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]
     }
 }
+
+@Suite(.timeLimit(.minutes(1)))
+struct AbandonedServerTests {
+    /// A test process that crashed never stopped its servers; the next one kills them.
+    @Test func sweepKillsServersOfADeadOwner() async throws {
+        let directory = ScratchDirectory.base.appendingPathComponent("abandoned-\(UUID().uuidString.prefix(8))")
+        let ports = try Sockets.freePorts(count: 2)
+        let server = LocalServer(
+            clientPort: ports[0], monitorPort: ports[1], stateDir: directory.appendingPathComponent("srv"),
+            serverBinary: try LocalCluster.locateServer())
+        try await server.start()
+        let pid = try #require(
+            ServerProcess(name: "", pidFile: directory.appendingPathComponent("srv/nats-server.pid"), logFile: directory)
+                .runningPID)
+
+        // An owner pid that no longer exists: a child that has exited and been reaped.
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gone.arguments = ["-c", "exit 0"]
+        try gone.run()
+        gone.waitUntilExit()
+        try Data("\(gone.processIdentifier)\n".utf8).write(to: directory.appendingPathComponent("owner.pid"))
+
+        ScratchDirectory.sweepAbandoned()
+        #expect(await POSIX.waitForExit(pid, timeout: .seconds(5)))
+        #expect(!FileManager.default.fileExists(atPath: directory.path))
+        await server.stop()
+    }
+}

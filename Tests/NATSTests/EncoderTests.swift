@@ -35,6 +35,18 @@ struct EncoderTests {
         )
     }
 
+    @Test func publishWithANonContiguousPayload() throws {
+        // A reversed view has no contiguous storage: the encoder takes its slower path.
+        #expect(
+            try written { try $0.writePublish(subject: "a", replyTo: "r", headers: nil, payload: "cba".utf8.reversed()) }
+                == "PUB a r 3\r\nabc\r\n"
+        )
+        #expect(
+            try written { try $0.writePublish(subject: "a", replyTo: nil, headers: NATSHeaders([("K", "v")]), payload: "cba".utf8.reversed()) }
+                == "HPUB a 18 21\r\nNATS/1.0\r\nK: v\r\n\r\nabc\r\n"
+        )
+    }
+
     @Test func publishDoesNotConsumeTheCallersPayload() throws {
         let payload = ByteBuffer(string: "xyz")
         var out = ByteBuffer()

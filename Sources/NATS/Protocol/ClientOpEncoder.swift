@@ -33,10 +33,9 @@ extension ByteBuffer {
         subject: String, replyTo: String?, headers: NATSHeaders?, payload: ByteBuffer
     ) throws(NATSEncodingError) {
         try Self.validatePublish(subject: subject, replyTo: replyTo, headers: headers)
-        self.writePublishLine(subject: subject, replyTo: replyTo, headers: headers, payloadLength: payload.readableBytes)
-        var payload = payload
-        self.writeBuffer(&payload)
-        self.writeStaticString("\r\n")
+        payload.withUnsafeReadableBytes { body in
+            self.writePublishFrame(subject: subject, replyTo: replyTo, headers: headers, payloadLength: body.count, payload: body)
+        }
     }
 
     /// Like the `ByteBuffer` variant, for a payload held as bytes
@@ -45,9 +44,17 @@ extension ByteBuffer {
         subject: String, replyTo: String?, headers: NATSHeaders?, payload: some Collection<UInt8>
     ) throws(NATSEncodingError) {
         try Self.validatePublish(subject: subject, replyTo: replyTo, headers: headers)
-        self.writePublishLine(subject: subject, replyTo: replyTo, headers: headers, payloadLength: payload.count)
-        self.writeBytes(payload)
-        self.writeStaticString("\r\n")
+        let written: Void? = payload.withContiguousStorageIfAvailable { body in
+            self.writePublishFrame(
+                subject: subject, replyTo: replyTo, headers: headers, payloadLength: body.count,
+                payload: UnsafeRawBufferPointer(body)
+            )
+        }
+        if written == nil {
+            self.writePublishFrame(subject: subject, replyTo: replyTo, headers: headers, payloadLength: payload.count, payload: nil)
+            self.writeBytes(payload)
+            self.writeStaticString("\r\n")
+        }
     }
 
     /// `SUB subject [queue] sid\r\n`.
@@ -93,21 +100,10 @@ extension ByteBuffer {
     /// Writes `value` in decimal without creating a `String`; returns the number of bytes written.
     @discardableResult
     public mutating func writeDecimal(_ value: UInt64) -> Int {
-        var digits = 1
-        var rest = value
-        while rest >= 10 {
-            rest /= 10
-            digits += 1
-        }
-        return self.writeWithUnsafeMutableBytes(minimumWritableBytes: digits) { out in
-            var rest = value
-            var index = digits
-            repeat {
-                index -= 1
-                out[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
-                rest /= 10
-            } while index > 0
-            return digits
+        self.writeWithUnsafeMutableBytes(minimumWritableBytes: ByteWriter.decimalLength(value)) { out in
+            var writer = ByteWriter(out)
+            writer.appendDecimal(value)
+            return writer.count
         }
     }
 
@@ -131,33 +127,43 @@ extension ByteBuffer {
         }
     }
 
-    /// The control line and, for HPUB, the header block; the caller writes the payload and CRLF.
-    private mutating func writePublishLine(subject: String, replyTo: String?, headers: NATSHeaders?, payloadLength: Int) {
-        if let headers {
-            let headerLength = headers.encodedLength
-            self.writeStaticString("HPUB ")
-            self.writeString(subject)
-            self.writeInteger(UInt8(ascii: " "))
+    /// The control line, for HPUB the header block, and, when `payload` is given, the payload and its
+    /// CRLF, all in one reservation. Without `payload` the caller writes `payloadLength` bytes and CRLF.
+    private mutating func writePublishFrame(
+        subject: String, replyTo: String?, headers: NATSHeaders?, payloadLength: Int, payload: UnsafeRawBufferPointer?
+    ) {
+        let headerLength = headers?.encodedLength ?? 0
+        let total = UInt64(headerLength + payloadLength)
+        var size = 4 + subject.utf8.count + 1 + ByteWriter.decimalLength(total) + 2  // "PUB " … " n\r\n"
+        if let replyTo { size += replyTo.utf8.count + 1 }
+        if headers != nil { size += 1 + ByteWriter.decimalLength(UInt64(headerLength)) + 1 + headerLength }
+        if payload != nil { size += payloadLength + 2 }
+
+        self.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
+            var writer = ByteWriter(out)
+            writer.append(headers == nil ? "PUB " : "HPUB ")
+            writer.append(subject)
+            writer.append(UInt8(ascii: " "))
             if let replyTo {
-                self.writeString(replyTo)
-                self.writeInteger(UInt8(ascii: " "))
+                writer.append(replyTo)
+                writer.append(UInt8(ascii: " "))
             }
-            self.writeDecimal(UInt64(headerLength))
-            self.writeInteger(UInt8(ascii: " "))
-            self.writeDecimal(UInt64(headerLength + payloadLength))
-            self.writeStaticString("\r\n")
-            let written = headers.write(into: &self)
-            assert(written == headerLength, "NATSHeaders.encodedLength disagrees with write(into:)")
-        } else {
-            self.writeStaticString("PUB ")
-            self.writeString(subject)
-            self.writeInteger(UInt8(ascii: " "))
-            if let replyTo {
-                self.writeString(replyTo)
-                self.writeInteger(UInt8(ascii: " "))
+            if let headers {
+                writer.appendDecimal(UInt64(headerLength))
+                writer.append(UInt8(ascii: " "))
+                writer.appendDecimal(total)
+                writer.append("\r\n")
+                headers.write(to: &writer)
+            } else {
+                writer.appendDecimal(total)
+                writer.append("\r\n")
             }
-            self.writeDecimal(UInt64(payloadLength))
-            self.writeStaticString("\r\n")
+            if let payload {
+                writer.append(payload)
+                writer.append("\r\n")
+            }
+            assert(writer.count == size, "publish frame size miscalculated")
+            return writer.count
         }
     }
 }

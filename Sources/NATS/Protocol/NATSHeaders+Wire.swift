@@ -54,7 +54,7 @@ extension NATSHeaders {
     public var encodedLength: Int {
         var length = Self.versionLine.utf8CodeUnitCount + 2  // "NATS/1.0" CRLF
         if let status {
-            length += 1 + Self.decimalLength(status.code)
+            length += 1 + ByteWriter.decimalLength(UInt64(clamping: status.code))
             if let description = status.description, !description.isEmpty {
                 length += 1 + description.utf8.count
             }
@@ -71,34 +71,34 @@ extension NATSHeaders {
     /// ``validate(name:value:)`` (the client encoder does).
     @discardableResult
     public func write(into buffer: inout ByteBuffer) -> Int {
-        var written = buffer.writeStaticString(Self.versionLine)
-        if let status {
-            written += buffer.writeInteger(UInt8(ascii: " "))
-            written += buffer.writeDecimal(UInt64(clamping: status.code))
-            if let description = status.description, !description.isEmpty {
-                written += buffer.writeInteger(UInt8(ascii: " "))
-                written += buffer.writeString(description)
-            }
+        let length = encodedLength
+        return buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { out in
+            var writer = ByteWriter(out)
+            self.write(to: &writer)
+            assert(writer.count == length, "NATSHeaders.encodedLength disagrees with write(to:)")
+            return writer.count
         }
-        written += buffer.writeStaticString("\r\n")
-        for field in fields {
-            written += buffer.writeString(field.name)
-            written += buffer.writeStaticString(": ")
-            written += buffer.writeString(field.value)
-            written += buffer.writeStaticString("\r\n")
-        }
-        written += buffer.writeStaticString("\r\n")
-        return written
     }
 
-    private static func decimalLength(_ value: Int) -> Int {
-        var value = UInt64(clamping: value)
-        var digits = 1
-        while value >= 10 {
-            value /= 10
-            digits += 1
+    /// Appends the block to memory the caller reserved (``encodedLength`` bytes).
+    func write(to writer: inout ByteWriter) {
+        writer.append(Self.versionLine)
+        if let status {
+            writer.append(UInt8(ascii: " "))
+            writer.appendDecimal(UInt64(clamping: status.code))
+            if let description = status.description, !description.isEmpty {
+                writer.append(UInt8(ascii: " "))
+                writer.append(description)
+            }
         }
-        return digits
+        writer.append("\r\n")
+        for field in fields {
+            writer.append(field.name)
+            writer.append(": ")
+            writer.append(field.value)
+            writer.append("\r\n")
+        }
+        writer.append("\r\n")
     }
 
     // MARK: Parsing

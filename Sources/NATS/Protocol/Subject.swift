@@ -25,38 +25,37 @@ public enum Subject {
 
     /// One pass, no allocation: this runs for every publish.
     private static func validate(_ subject: String, wildcards: Bool) -> Bool {
+        if let result = subject.utf8.withContiguousStorageIfAvailable({ validate($0, wildcards: wildcards) }) {
+            return result
+        }
+        return validate(Array(subject.utf8), wildcards: wildcards)
+    }
+
+    private static func validate(_ bytes: some Collection<UInt8>, wildcards: Bool) -> Bool {
         let dot = UInt8(ascii: ".")
+        let star = UInt8(ascii: "*")
+        let greater = UInt8(ascii: ">")
         var tokenLength = 0
         var tokenFirst: UInt8 = 0
-        var sawFullWildcard = false  // a finished `>` token: nothing may follow it
+        var afterFullWildcard = false  // a `>` token ended: nothing may follow it
 
-        // Judges the token that just ended.
-        func tokenIsAllowed() -> Bool {
-            guard tokenLength > 0, !sawFullWildcard else { return false }
-            if tokenLength == 1 {
-                switch tokenFirst {
-                case UInt8(ascii: "*"):
-                    return wildcards
-                case UInt8(ascii: ">"):
-                    sawFullWildcard = true
-                    return wildcards
-                default:
-                    break
-                }
-            }
-            return true
-        }
-
-        for byte in subject.utf8 {
-            if isForbidden(byte) { return false }
+        for byte in bytes {
+            if isForbidden(byte) || afterFullWildcard { return false }
             if byte == dot {
-                guard tokenIsAllowed() else { return false }
+                // Judge the token that just ended.
+                if tokenLength == 0 { return false }
+                if tokenLength == 1 && (tokenFirst == star || tokenFirst == greater) {
+                    if !wildcards { return false }
+                    afterFullWildcard = tokenFirst == greater
+                }
                 tokenLength = 0
             } else {
                 if tokenLength == 0 { tokenFirst = byte }
                 tokenLength += 1
             }
         }
-        return tokenIsAllowed()
+        if tokenLength == 0 { return false }
+        if tokenLength == 1 && (tokenFirst == star || tokenFirst == greater) && !wildcards { return false }
+        return true
     }
 }

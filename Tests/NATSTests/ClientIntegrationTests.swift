@@ -1,0 +1,381 @@
+import Foundation
+import LocalCluster
+import NIOCore
+import Synchronization
+import Testing
+@testable import NATS
+
+/// The client against real nats-server processes (from `LocalServer` / `LocalCluster`).
+@Suite("NATS client against nats-server")
+struct ClientIntegrationTests {
+    static let userAuth = NATSAuth.userPassword(user: "user", password: "user")
+
+    func connect(_ url: String, auth: NATSAuth = userAuth, tls: NATSTLSOptions = .init(), configure: (inout NATSClientOptions) -> Void = { _ in }) async throws -> NATSClient {
+        var options = try NATSClientOptions(urls: url, auth: auth, tls: tls, name: "jetform-tests")
+        configure(&options)
+        return try await NATSClient.connect(options)
+    }
+
+    @Test func publishSubscribeInOrderWithHeaders() async throws {
+        try await LocalServer.withServer { server in
+            let client = try await connect(server.clientURL)
+            let sub = try await client.subscribe(to: "orders.*")
+            var headers = NATSHeaders()
+            headers.append("1", for: "X-Seq")
+            headers.append("2", for: "x-seq")
+            for i in 0..<2_000 {
+                try await client.publish("order \(i)", to: "orders.\(i % 7)", headers: i % 2 == 0 ? headers : nil)
+            }
+            var received = 0
+            for await message in sub {
+                #expect(String(buffer: message.payload) == "order \(received)")
+                #expect(message.subject == "orders.\(received % 7)")
+                if received % 2 == 0 {
+                    #expect(message.headers?.values(for: "X-SEQ") == ["1", "2"])
+                    #expect(message.headers?.fields.map(\.name) == ["X-Seq", "x-seq"])
+                } else {
+                    #expect(message.headers == nil)
+                }
+                received += 1
+                if received == 2_000 { break }
+            }
+            #expect(received == 2_000)
+            await client.close()
+        }
+    }
+
+    @Test func queueGroupDeliversEachMessageToExactlyOneMember() async throws {
+        try await LocalServer.withServer { server in
+            let publisher = try await connect(server.clientURL)
+            let members = try await withThrowingTaskGroup(of: NATSClient.self) { group in
+                for _ in 0..<3 { group.addTask { try await connect(server.clientURL) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            var subs: [NATSSubscription] = []
+            for member in members {
+                subs.append(try await member.subscribe(to: "work", queueGroup: "workers"))
+                try await member.flush()
+            }
+            let count = 3_000
+            let received = Locked<[[Int]]>(Array(repeating: [], count: subs.count))
+            let readers = subs.enumerated().map { index, sub in
+                Task {
+                    for await message in sub {
+                        let n = Int(String(buffer: message.payload))!
+                        received.withLock { $0[index].append(n) }
+                    }
+                }
+            }
+            for i in 0..<count { try await publisher.publish("\(i)", to: "work") }
+            try await publisher.flush()
+            let deadline = ContinuousClock.now + .seconds(20)
+            while received.withLock({ $0.reduce(0) { $0 + $1.count } }) < count, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await Task.sleep(for: .milliseconds(200))  // room for a duplicate to show up
+            for sub in subs { sub.unsubscribe() }
+            for reader in readers { await reader.value }
+            let seen = received.withLock { $0 }
+            let all = seen.flatMap { $0 }
+            #expect(all.count == count, "every message delivered once across the group")
+            #expect(Set(all).count == count, "no message delivered to two members")
+            #expect(seen.allSatisfy { !$0.isEmpty }, "every member took part: \(seen.map(\.count))")
+            for member in members { await member.close() }
+            await publisher.close()
+        }
+    }
+
+    @Test func requestReplyAnswersEachRequest() async throws {
+        try await LocalServer.withServer { server in
+            let responder = try await connect(server.clientURL)
+            let requester = try await connect(server.clientURL)
+            let sub = try await responder.subscribe(to: "math.double")
+            try await responder.flush()
+            let service = Task {
+                for await message in sub {
+                    let n = Int(String(buffer: message.payload))!
+                    try await responder.publish("\(n * 2)", to: message.replyTo!)
+                }
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for n in 0..<200 {
+                    group.addTask {
+                        let reply = try await requester.request("\(n)", to: "math.double", timeout: .seconds(5))
+                        #expect(String(buffer: reply.payload) == "\(n * 2)")
+                    }
+                }
+                try await group.waitForAll()
+            }
+            service.cancel()
+            await responder.close()
+            await requester.close()
+        }
+    }
+
+    @Test func requestWithoutRespondersFailsFast() async throws {
+        try await LocalServer.withServer { server in
+            let client = try await connect(server.clientURL)
+            let start = ContinuousClock.now
+            await #expect(throws: NATSError.noResponders(subject: "nobody.home")) {
+                _ = try await client.request("hello", to: "nobody.home", timeout: .seconds(10))
+            }
+            #expect(ContinuousClock.now - start < .seconds(2), "no responders must not wait for the timeout")
+            await client.close()
+        }
+    }
+
+    @Test func requestTimesOutWhenTheResponderIsSilent() async throws {
+        try await LocalServer.withServer { server in
+            let client = try await connect(server.clientURL)
+            let silent = try await client.subscribe(to: "silent")
+            try await client.flush()
+            await #expect(throws: NATSError.timeout(operation: "request on 'silent'", after: .milliseconds(300))) {
+                _ = try await client.request("x", to: "silent", timeout: .milliseconds(300))
+            }
+            silent.unsubscribe()
+            await client.close()
+        }
+    }
+
+    @Test func wrongPasswordIsAClearErrorWithoutTheSecret() async throws {
+        try await LocalServer.withServer { server in
+            do {
+                _ = try await connect(server.clientURL, auth: .userPassword(user: "user", password: "not-the-Secret-42"))
+                Issue.record("connect with a wrong password succeeded")
+            } catch let error as NATSError {
+                guard case .authorizationViolation = error else {
+                    Issue.record("expected an authorization error, got \(error)")
+                    return
+                }
+                #expect(error.description.contains("refused the credentials"))
+                #expect(!error.description.contains("not-the-Secret-42"))
+            }
+        }
+    }
+
+    @Test func unreachableServersAreListed() async throws {
+        let port = try await LocalServer.withServer { $0.clientPort }  // free now that the server stopped
+        do {
+            _ = try await connect("nats://127.0.0.1:\(port)")
+            Issue.record("connect to a closed port succeeded")
+        } catch let error as NATSError {
+            guard case .noServersAvailable(let reasons) = error else {
+                Issue.record("expected noServersAvailable, got \(error)")
+                return
+            }
+            #expect(reasons.count == 1)
+            #expect(reasons[0].hasPrefix("nats://127.0.0.1:\(port):"))
+        }
+    }
+
+    @Test func tokenAuthentication() async throws {
+        let options = LocalServer.Options(accounts: false, jetStream: false, extraConfig: "authorization { token: \"t0ken-xyz\" }")
+        try await LocalServer.withServer(options: options) { server in
+            let client = try await connect(server.clientURL, auth: .token("t0ken-xyz"))
+            try await client.flush()
+            await client.close()
+            await #expect(throws: NATSError.self) { _ = try await connect(server.clientURL, auth: .token("wrong")) }
+        }
+    }
+
+    @Test func nkeyAuthenticationSignsTheNonce() async throws {
+        let seed = "SUAAAAICAMCAKBQHBAEQUCYMBUHA6EARCIJRIFIWC4MBSGQ3DQOR4H776Y"
+        let publicKey = try NKeyPair(seed: seed).publicKey
+        let options = LocalServer.Options(accounts: false, jetStream: false, extraConfig: "authorization { users: [ { nkey: \(publicKey) } ] }")
+        try await LocalServer.withServer(options: options) { server in
+            let seedFile = FileManager.default.temporaryDirectory.appendingPathComponent("jetform-test-\(UUID()).nk")
+            try "\(seed)\n".write(to: seedFile, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: seedFile) }
+            let client = try await connect(server.clientURL, auth: .nkeySeedFile(path: seedFile.path))
+            let sub = try await client.subscribe(to: "nk")
+            try await client.publish("signed", to: "nk")
+            var iterator = sub.makeAsyncIterator()
+            #expect(await iterator.next().map { String(buffer: $0.payload) } == "signed")
+            await client.close()
+        }
+    }
+
+    static var fixtures: URL { Bundle.module.resourceURL!.appendingPathComponent("Fixtures") }
+
+    static func tlsConfig(verifyClients: Bool = false, handshakeFirst: Bool = false) -> String {
+        let dir = fixtures.path
+        return """
+        tls {
+          cert_file: "\(dir)/server-cert.pem"
+          key_file: "\(dir)/server-key.pem"
+          ca_file: "\(dir)/ca.pem"
+          verify: \(verifyClients)
+          \(handshakeFirst ? "handshake_first: true" : "")
+        }
+        """
+    }
+
+    @Test func tlsWithTheProjectCA() async throws {
+        let options = LocalServer.Options(extraConfig: Self.tlsConfig())
+        try await LocalServer.withServer(options: options) { server in
+            let tls = NATSTLSOptions(caFile: Self.fixtures.appendingPathComponent("ca.pem").path)
+            let client = try await connect(server.clientURL, tls: tls)
+            let reply = try await roundTrip(client)
+            #expect(reply == "over tls")
+            await client.close()
+            // Without our CA the server's certificate is not trusted: a clear TLS failure, not a hang.
+            do {
+                _ = try await connect(server.clientURL)
+                Issue.record("connected without trusting the server certificate")
+            } catch let error as NATSError {
+                #expect("\(error)".lowercased().contains("tls") || "\(error)".lowercased().contains("certificate"), "\(error)")
+            }
+        }
+    }
+
+    @Test func tlsClientCertificateAndHandshakeFirst() async throws {
+        let options = LocalServer.Options(extraConfig: Self.tlsConfig(verifyClients: true, handshakeFirst: true))
+        try await LocalServer.withServer(options: options) { server in
+            let tls = NATSTLSOptions(
+                caFile: Self.fixtures.appendingPathComponent("ca.pem").path,
+                certificateFile: Self.fixtures.appendingPathComponent("client-cert.pem").path,
+                keyFile: Self.fixtures.appendingPathComponent("client-key.pem").path,
+                handshakeFirst: true
+            )
+            let client = try await connect(server.clientURL, tls: tls)
+            #expect(try await roundTrip(client) == "over tls")
+            await client.close()
+        }
+    }
+
+    func roundTrip(_ client: NATSClient) async throws -> String {
+        let sub = try await client.subscribe(to: "tls.check")
+        try await client.publish("over tls", to: "tls.check")
+        var iterator = sub.makeAsyncIterator()
+        return await iterator.next().map { String(buffer: $0.payload) } ?? ""
+    }
+
+    @Test func payloadLargerThanMaxPayloadIsRefused() async throws {
+        let options = LocalServer.Options(extraConfig: "max_payload: 1024")
+        try await LocalServer.withServer(options: options) { server in
+            let client = try await connect(server.clientURL)
+            await #expect(throws: NATSError.payloadTooLarge(size: 2048, max: 1024)) {
+                try await client.publish([UInt8](repeating: 1, count: 2048), to: "big")
+            }
+            try await client.publish([UInt8](repeating: 1, count: 1000), to: "small")
+            try await client.flush()
+            await client.close()
+        }
+    }
+
+    @Test func autoUnsubscribeEndsTheSequence() async throws {
+        try await LocalServer.withServer { server in
+            let client = try await connect(server.clientURL)
+            let sub = try await client.subscribe(to: "five")
+            sub.unsubscribe(after: 5)
+            for i in 0..<10 { try await client.publish("\(i)", to: "five") }
+            var got: [String] = []
+            for await message in sub { got.append(String(buffer: message.payload)) }
+            #expect(got == ["0", "1", "2", "3", "4"])
+            await client.close()
+        }
+    }
+
+    @Test func drainDeliversWhatWasReceivedThenCloses() async throws {
+        try await LocalServer.withServer { server in
+            let client = try await connect(server.clientURL)
+            let sub = try await client.subscribe(to: "d")
+            for i in 0..<100 { try await client.publish("\(i)", to: "d") }
+            try await client.flush()
+            try await client.drain()
+            var count = 0
+            for await _ in sub { count += 1 }
+            #expect(count == 100)
+            #expect(!client.isConnected)
+            await #expect(throws: NATSError.connectionClosed) { try await client.publish("late", to: "d") }
+        }
+    }
+
+    @Test func invalidSubjectsAreRefusedBeforeSending() async throws {
+        try await LocalServer.withServer { server in
+            let client = try await connect(server.clientURL)
+            await #expect(throws: NATSError.self) { try await client.publish("x", to: "has space") }
+            await #expect(throws: NATSError.self) { try await client.publish("x", to: "wild.*") }
+            await #expect(throws: NATSError.self) { _ = try await client.subscribe(to: "a..b") }
+            // The connection is still fine afterwards.
+            try await client.flush()
+            await client.close()
+        }
+    }
+
+    @Test func reconnectsToAnotherServerWithoutLosingSubscriptions() async throws {
+        try await LocalCluster.withCluster { cluster in
+            let urls = cluster.clientURLs
+            let subscriber = try await connect(urls[0]) { $0.reconnectWait = .milliseconds(100) }
+            let sub = try await subscriber.subscribe(to: "survive.>")
+            let queueSub = try await subscriber.subscribe(to: "survive.q", queueGroup: "g")
+            try await subscriber.flush()
+            let publisher = try await connect(urls[2])
+            try await publisher.publish("before", to: "survive.a")
+            var iterator = sub.makeAsyncIterator()
+            #expect(await iterator.next().map { String(buffer: $0.payload) } == "before")
+
+            // Kill the server the subscriber talks to; it must move to another one and resubscribe.
+            let connectedPort = subscriber.connectedServer!.port
+            let index = cluster.servers.firstIndex { $0.clientPort == connectedPort }!
+            try await cluster.kill(server: index)
+            let deadline = ContinuousClock.now + .seconds(15)
+            while ContinuousClock.now < deadline {
+                if subscriber.isConnected, subscriber.connectedServer?.port != connectedPort { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(subscriber.isConnected)
+            #expect(subscriber.connectedServer?.port != connectedPort)
+            try await subscriber.flush()
+            // Interest propagates across routes asynchronously; publish until the new subscription sees it.
+            var delivered: String?
+            for attempt in 0..<50 where delivered == nil {
+                try await publisher.publish("after \(attempt)", to: "survive.a")
+                try await publisher.flush()
+                try await Task.sleep(for: .milliseconds(100))
+                if sub.buffer.pendingCount > 0 { delivered = await iterator.next().map { String(buffer: $0.payload) } }
+            }
+            #expect(delivered?.hasPrefix("after") == true, "the subscription survived the reconnect")
+            try await publisher.publish("queued", to: "survive.q")
+            var queueIterator = queueSub.makeAsyncIterator()
+            #expect(await queueIterator.next().map { String(buffer: $0.payload) } == "queued")
+            await subscriber.close()
+            await publisher.close()
+        }
+    }
+
+    @Test func publishesWhileDisconnectedAreSentAfterReconnect() async throws {
+        try await LocalServer.withServer { server in
+            let client = try await connect(server.clientURL) { options in
+                options.reconnectWait = .milliseconds(100)
+                options.maxReconnectAttempts = -1
+            }
+            // The same connection subscribes: on reconnect its SUBs go out before the buffered publishes.
+            let sub = try await client.subscribe(to: "buffered")
+            try await client.flush()
+            await server.kill()
+            let down = ContinuousClock.now + .seconds(10)
+            while client.isConnected, ContinuousClock.now < down { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(!client.isConnected)
+            for i in 0..<50 { try await client.publish("\(i)", to: "buffered") }
+            await #expect(throws: NATSError.disconnected) { try await client.flush() }
+            try await server.start()
+            let up = ContinuousClock.now + .seconds(15)
+            while !client.isConnected, ContinuousClock.now < up { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(client.isConnected)
+            try await client.flush()
+            var got: [String] = []
+            var iterator = sub.makeAsyncIterator()
+            while got.count < 50, let message = await iterator.next() { got.append(String(buffer: message.payload)) }
+            #expect(got == (0..<50).map(String.init))
+            await client.close()
+        }
+    }
+}
+
+/// A value shared between test tasks.
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
+    func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
+}

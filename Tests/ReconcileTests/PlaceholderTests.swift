@@ -1,0 +1,3 @@
+import Testing
+@testable import Reconcile
+@Test func placeholder() { #expect(Bool(true)) }
