@@ -157,7 +157,7 @@ struct ConsumeIntegrationTests {
             while ContinuousClock.now < deadline {
                 var config = StreamConfig(name: "DURING_ELECTION", subjects: ["election"])
                 config.storage = .memory
-                do {
+                do throws(JetStreamError) {
                     _ = try await noRetry.createStream(config)
                 } catch {
                     if error.errCode == .clusterNotAvailable { observed = error; break }
