@@ -11,6 +11,7 @@ struct Jetform: AsyncParsableCommand {
             SchemaCommand.self,
             ContextCommand.self,
             ClusterCommand.self,
+            StatusCommand.self,
         ]
     )
 }

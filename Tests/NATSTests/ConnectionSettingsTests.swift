@@ -16,12 +16,25 @@ struct ConnectionSettingsTests {
         #expect(options.auth == .userPassword(user: "admin", password: "flag-pass"))
     }
 
-    @Test func credentialsTravelAsAGroup() {
+    @Test func anotherKindOfCredentialReplacesTheLowerOnes() {
         let context = NATSConnectionSettings(url: "nats://a", user: "user", password: "secret")
         let merged = NATSConnectionSettings(token: "tok").overriding(context)
         #expect(merged.user == nil)
         #expect(merged.password == nil)
         #expect(merged.token == "tok")
+        let back = NATSConnectionSettings(user: "admin").overriding(NATSConnectionSettings(url: "nats://a", token: "tok"))
+        #expect(back.token == nil)
+        #expect(back.user == "admin")
+    }
+
+    @Test func aPasswordAloneKeepsTheContextUser() {
+        let context = NATSConnectionSettings(url: "nats://a", user: "user", password: "old")
+        let merged = NATSConnectionSettings.fromEnvironment(["NATS_PASSWORD": "new"]).overriding(context)
+        #expect(merged.user == "user")
+        #expect(merged.password == "new")
+        let otherUser = NATSConnectionSettings(user: "admin").overriding(context)
+        #expect(otherUser.user == "admin")
+        #expect(otherUser.password == nil, "another user never gets the context user's password")
     }
 
     @Test func credsWinOverOtherAuthAndTLSIsCarried() throws {

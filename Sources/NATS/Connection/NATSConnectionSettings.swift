@@ -48,18 +48,29 @@ public struct NATSConnectionSettings: Sendable, Equatable {
         )
     }
 
-    /// These settings where set, the others' elsewhere. Credentials travel as a group: a source that
-    /// names any credential replaces all of the lower source's, so a flag `--user` never pairs with a
-    /// password from the topology file.
+    /// These settings where set, the others' elsewhere. A source that picks another kind of credential
+    /// (token, creds, nkey, or user/password) drops the lower source's other kinds, so a `--token` flag
+    /// never travels with a password from the topology file; `NATS_PASSWORD` alone replaces just the
+    /// password of the context's user, as with natscli.
     public func overriding(_ lower: NATSConnectionSettings) -> NATSConnectionSettings {
         var merged = lower
         if let url { merged.url = url }
-        if hasCredentials {
+        if token != nil || creds != nil || nkey != nil {
             merged.user = user
             merged.password = password
             merged.token = token
             merged.creds = creds
             merged.nkey = nkey
+        } else if user != nil || password != nil {
+            merged.token = nil
+            merged.creds = nil
+            merged.nkey = nil
+            if let user, user != lower.user {
+                merged.user = user
+                merged.password = password
+            } else if let password {
+                merged.password = password
+            }
         }
         if let cert { merged.cert = cert }
         if let key { merged.key = key }

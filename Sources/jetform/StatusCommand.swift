@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import JetStream
+import NATS
+import Topology
+
+/// `jetform status`: cluster health through the system account — servers, versions, JetStream API
+/// level, the meta leader and whether its followers are current.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show cluster health through the topology's system context."
+    )
+
+    @Option(name: .customLong("file"), help: "The topology file whose system context to use.")
+    var file: String = "topology.yaml"
+
+    @Option(help: "How many servers the cluster should have (reported as a problem when fewer answer).")
+    var expect: Int?
+
+    @OptionGroup var connection: ConnectionFlags
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var context: ContextSpec?
+        if FileManager.default.fileExists(atPath: file) {
+            let topology = try loadTopologyOrExit(file, environment: environment)
+            let name = connection.contextName ?? topology.systemContext ?? topology.context
+            guard let found = topology.context(named: name) else {
+                printError("\(file): no context named '\(name)' — declare it under `contexts:` or pass --context")
+                throw ExitCode.failure
+            }
+            context = found
+        }
+        let settings = connection.resolve(context, environment: environment)
+        let client: NATSClient
+        do {
+            client = try await NATSClient.connect(try settings.clientOptions(name: "jetform status"))
+        } catch {
+            printError("error: cannot connect (\(settings)): \(error)")
+            throw ExitCode.failure
+        }
+        defer { Task { await client.close() } }
+        let health: ClusterHealth
+        do {
+            health = try await SystemClient(client: client).clusterHealth(expectedServers: expect)
+        } catch {
+            printError("error: cluster health through the system account failed: \(error) — is '\(settings)' a system account user?")
+            throw ExitCode.failure
+        }
+        guard !health.servers.isEmpty else {
+            printError("error: no server answered the system account's health requests — '\(settings)' must be a user of the system account (the topology's `system_context`)")
+            throw ExitCode.failure
+        }
+        print(Self.render(health))
+        if !health.isHealthy { throw ExitCode.failure }
+    }
+
+    static func render(_ health: ClusterHealth) -> String {
+        var rows = [["SERVER", "VERSION", "JETSTREAM", "API", "HEALTH", ""]]
+        for server in health.servers.sorted(by: { $0.name < $1.name }) {
+            rows.append([
+                server.name, server.version ?? "?", server.jetStreamEnabled ? "enabled" : "disabled",
+                server.apiLevel.map(String.init) ?? "-", server.healthy ? "ok" : (server.healthDetail ?? "unhealthy"),
+                server.name == health.metaLeader ? "meta leader" : "",
+            ])
+        }
+        let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        var lines = rows.map { row in
+            zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                .trimmingCharacters(in: .whitespaces)
+        }
+        lines.append("")
+        lines.append("JetStream meta leader: \(health.metaLeader ?? "none")")
+        if !health.metaReplicasLagging.isEmpty {
+            lines.append("Meta followers lagging: \(health.metaReplicasLagging.joined(separator: ", "))")
+        }
+        if let level = health.apiLevel { lines.append("JetStream API level (lowest): \(level)") }
+        lines.append(health.problems.isEmpty ? "Healthy." : "Problems:\n" + health.problems.map { "  - \($0)" }.joined(separator: "\n"))
+        return lines.joined(separator: "\n")
+    }
+}
