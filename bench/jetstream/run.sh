@@ -53,14 +53,8 @@ if wants nats-py; then
 fi
 if wants jetform; then
   if [[ -z "${JETFORM_BENCH_BIN:-}" ]]; then
-    if grep -q jetform-bench-jetstream "$ROOT/Package.swift"; then
-      (cd "$ROOT" && "$SWIFT" build -c release --product jetform-bench-jetstream >&2)
-      JETFORM_BENCH_BIN="$(cd "$ROOT" && "$SWIFT" build -c release --show-bin-path)/jetform-bench-jetstream"
-    else
-      # Not in the root package yet: build it from bench/jetstream/standalone.
-      (cd "$HERE/standalone" && "$SWIFT" build -c release >&2)
-      JETFORM_BENCH_BIN="$(cd "$HERE/standalone" && "$SWIFT" build -c release --show-bin-path)/jetform-bench-jetstream"
-    fi
+    (cd "$ROOT" && "$SWIFT" build -c release --scratch-path "$ROOT/.build-release" --product jetform-bench-jetstream >&2)
+    JETFORM_BENCH_BIN="$(cd "$ROOT" && "$SWIFT" build -c release --scratch-path "$ROOT/.build-release" --show-bin-path)/jetform-bench-jetstream"
   fi
 fi
 
