@@ -18,7 +18,7 @@ import Topology
 ///         "resource": "stream" | "consumer",
 ///         "name": "workers", "stream": "REQUESTS",       // stream = the consumer's stream (or the stream itself)
 ///         "config": {…} | null,           // what to send; null for delete
-///         "declared": {…} | null,         // as the file writes it (creates)
+///         "declared": [{"field": "subjects", "value": […]}] | null,   // as the file writes it, in file order (creates)
 ///         "changes": [{"path": "max_age", "old": 5000000000, "new": null, "forces_replacement": false,
 ///                      "replace_reason": "…" (optional), "location": {"file","line","column"} (optional)}],
 ///         "replace_reasons": ["storage cannot change in place"],
@@ -142,6 +142,12 @@ private func encodeResource(_ id: ResourceID, _ encoder: any Encoder) throws {
     }
 }
 
+/// One member of `declared`.
+private struct DeclaredField: Codable {
+    var field: String
+    var value: JSONValue
+}
+
 extension PlanAction: Codable {
     enum CodingKeys: String, CodingKey {
         case type, config, declared, changes, replaceReasons = "replace_reasons", holds,
@@ -184,7 +190,9 @@ extension PlanAction: Codable {
         }
         self.init(kind: try c.decode(Kind.self, forKey: .type), resource: resource,
                   config: try c.decodeIfPresent(JSONObject.self, forKey: .config),
-                  declared: try c.decodeIfPresent(JSONObject.self, forKey: .declared),
+                  declared: try c.decodeIfPresent([DeclaredField].self, forKey: .declared).map {
+                      JSONObject($0.map { ($0.field, $0.value) })
+                  },
                   changes: try c.decode([FieldChange].self, forKey: .changes),
                   replaceReasons: try c.decode([String].self, forKey: .replaceReasons),
                   holds: try c.decodeIfPresent(StreamHoldings.self, forKey: .holds),
@@ -198,7 +206,8 @@ extension PlanAction: Codable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(kind, forKey: .type)
         try c.encode(config.map(JSONValue.object) ?? .null, forKey: .config)
-        try c.encode(declared.map(JSONValue.object) ?? .null, forKey: .declared)
+        // A list, so the file's order survives decoders that do not keep key order.
+        try c.encode(declared.map { $0.members.map { DeclaredField(field: $0.key, value: $0.value) } }, forKey: .declared)
         try c.encode(changes, forKey: .changes)
         try c.encode(replaceReasons, forKey: .replaceReasons)
         if let holds { try c.encode(holds, forKey: .holds) } else { try c.encodeNil(forKey: .holds) }

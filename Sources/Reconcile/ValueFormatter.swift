@@ -31,9 +31,6 @@ public enum ValueFormatter {
             return "[" + items.map { format($0, as: kind) }.joined(separator: ", ") + "]"
         case (.stringMap?, .object(let o)):
             return "{" + o.members.map { "\($0.key): \(compact($0.value))" }.joined(separator: ", ") + "}"
-        case (.string?, .string):
-            // Free text (descriptions) is always quoted.
-            return value.jsonString(pretty: false)
         case (_, .string(let s)):
             return isBare(s) ? s : value.jsonString(pretty: false)
         default:
