@@ -51,6 +51,13 @@ struct PlanBuilder {
 
     private var replaceBlock: [BlockReason] { options.allowReplace ? [] : [.needsAllowReplace] }
 
+    /// Each distinct reason once, in field order.
+    private func replaceReasons(_ changes: [FieldChange]) -> [String] {
+        var reasons: [String] = []
+        for reason in changes.compactMap(\.replaceReason) where !reasons.contains(reason) { reasons.append(reason) }
+        return reasons
+    }
+
     private func dataLossBlock(_ holds: StreamHoldings) -> [BlockReason] {
         holds.isEmpty || options.allowDataLoss ? [] : [.needsAllowDataLoss(holds)]
     }
@@ -113,10 +120,8 @@ struct PlanBuilder {
                 .warning, "replacing stream \(spec.name) also deletes consumers the file does not declare: \(lost.joined(separator: ", "))",
                 fix: "declare them in the file to have them created again", at: spec.location))
         }
-        var reasons: [String] = []
-        for reason in changes.compactMap(\.replaceReason) where !reasons.contains(reason) { reasons.append(reason) }
         actions.append(PlanAction(
-            kind: .replace, resource: id, config: config, changes: changes, replaceReasons: reasons, holds: live.state,
+            kind: .replace, resource: id, config: config, changes: changes, replaceReasons: replaceReasons(changes), holds: live.state,
             droppedConsumers: dropped, blocked: replaceBlock + dataLossBlock(live.state),
             steps: [PlanStep(phase: .deleteStreams, operation: .deleteStream, resource: id),
                     PlanStep(phase: .applyStreams, operation: .createStream, resource: id, config: config)],
@@ -169,10 +174,8 @@ struct PlanBuilder {
             capabilities: capabilities, locations: spec.fieldLocations)
         if changes.isEmpty { return }
         if changes.contains(where: \.immutable) {
-            var reasons: [String] = []
-            for reason in changes.compactMap(\.replaceReason) where !reasons.contains(reason) { reasons.append(reason) }
             actions.append(PlanAction(
-                kind: .replace, resource: id, config: config, changes: changes, replaceReasons: reasons,
+                kind: .replace, resource: id, config: config, changes: changes, replaceReasons: replaceReasons(changes),
                 blocked: replaceBlock,
                 steps: [PlanStep(phase: .deleteConsumers, operation: .deleteConsumer, resource: id),
                         PlanStep(phase: .applyConsumers, operation: .createConsumer, resource: id, config: config)],
@@ -189,19 +192,11 @@ struct PlanBuilder {
 
     mutating func planUndeclared(_ live: ObservedStream) {
         let id = ResourceID.stream(live.name)
-        switch Ownership.owner(of: live.config, topology: topology.name) {
-        case .this where options.prune:
-            actions.append(PlanAction(
-                kind: .delete, resource: id, holds: live.state, droppedConsumers: live.consumers.map(\.name).sorted(),
-                cause: .pruned, blocked: dataLossBlock(live.state),
-                steps: [PlanStep(phase: .deleteStreams, operation: .deleteStream, resource: id)]))
-        case .this:
-            unmanaged.append(UnmanagedResource(resource: id, managedBy: topology.name, prunable: true))
-        case .other(let owner):
-            unmanaged.append(UnmanagedResource(resource: id, managedBy: owner, prunable: false))
-        case .none:
-            unmanaged.append(UnmanagedResource(resource: id, managedBy: nil, prunable: false))
-        }
+        let delete = PlanAction(kind: .delete, resource: id, holds: live.state,
+                                droppedConsumers: live.consumers.map(\.name).sorted(), cause: .pruned,
+                                blocked: dataLossBlock(live.state),
+                                steps: [PlanStep(phase: .deleteStreams, operation: .deleteStream, resource: id)])
+        pruneOrList(id, config: live.config, delete: delete)
     }
 
     /// Durable consumers on a stream of the file that the file does not declare (ephemerals are ignored).
@@ -209,17 +204,20 @@ struct PlanBuilder {
         for consumer in live.consumers.sorted(by: { $0.name < $1.name })
         where consumer.isDurable && !declared.contains(consumer.name) {
             let id = ResourceID.consumer(stream: live.name, name: consumer.name)
-            switch Ownership.owner(of: consumer.config, topology: topology.name) {
-            case .this where options.prune:
-                actions.append(PlanAction(kind: .delete, resource: id, cause: .pruned,
-                                          steps: [PlanStep(phase: .deleteConsumers, operation: .deleteConsumer, resource: id)]))
-            case .this:
-                unmanaged.append(UnmanagedResource(resource: id, managedBy: topology.name, prunable: true))
-            case .other(let owner):
-                unmanaged.append(UnmanagedResource(resource: id, managedBy: owner, prunable: false))
-            case .none:
-                unmanaged.append(UnmanagedResource(resource: id, managedBy: nil, prunable: false))
-            }
+            pruneOrList(id, config: consumer.config, delete: PlanAction(
+                kind: .delete, resource: id, cause: .pruned,
+                steps: [PlanStep(phase: .deleteConsumers, operation: .deleteConsumer, resource: id)]))
+        }
+    }
+
+    /// The ownership rule for what the file does not declare: this topology's resources are deleted with
+    /// `prune`, everything else is listed and left alone.
+    private mutating func pruneOrList(_ id: ResourceID, config: JSONObject, delete: PlanAction) {
+        let owner = Ownership.owner(of: config, topology: topology.name)
+        if owner == .this && options.prune {
+            actions.append(delete)
+        } else {
+            unmanaged.append(UnmanagedResource(resource: id, managedBy: Ownership.marker(in: config), prunable: owner == .this))
         }
     }
 
