@@ -30,8 +30,8 @@ public struct ServerCapabilities: Sendable, Hashable, Codable {
     /// Whether the release knows a field (or enum value) introduced in `since`.
     public func supports(_ since: ServerVersion) -> Bool { version >= since }
 
-    /// Whether the server adds `_nats.*` metadata and computes defaults the 2.12 way (forced roll-ups for
-    /// delete markers and schedules).
+    /// Whether the server switches on roll-ups (and `allow_msg_ttl`) for subject delete markers and
+    /// schedules instead of refusing the config: 2.12 and later (2.11 refuses).
     var forcesRollupForMarkers: Bool { version >= ServerVersion(2, 12) }
 
     /// `max_consumers` became updatable in 2.12.5 (and 2.14.0); before, changing it needs a replace.
