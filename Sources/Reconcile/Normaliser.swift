@@ -1,0 +1,138 @@
+public import Topology
+
+/// Which kind of JetStream resource a config belongs to.
+public enum ResourceKind: String, Sendable, Hashable, Codable {
+    case stream
+    case consumer
+
+    /// The catalog fields of this kind.
+    var fields: [FieldSpec] { self == .stream ? FieldCatalog.stream : FieldCatalog.consumer }
+    /// Identity fields that are part of the API config but not of the catalog.
+    var identityFields: Set<String> { self == .stream ? ["name"] : ["name", "durable_name"] }
+}
+
+/// Turns configs into the form in which two configs that the server treats the same are equal, so the
+/// differ is a plain field-by-field comparison (DESIGN.md "No false drift").
+///
+/// Both sides get the same treatment: server defaults filled (`ServerDefaults`), then
+/// - `_nats.*` metadata keys dropped (the server adds them from 2.11 on);
+/// - fields the topology format cannot express dropped (server-computed or unknown to the catalog);
+/// - zero values dropped: nats-server decodes a missing field as Go's zero value, so `false`, `0`, `""`,
+///   `[]`, `{}` and `null` mean the same as no field (`max_age: 0`, `sealed: false`, `consumer_limits: {}`,
+///   an empty `placement`), as do `persist_mode: default` and `priority_policy: none`;
+/// - subject lists, tag lists and priority groups sorted (they are sets); source lists sorted;
+/// - durations and sizes compared as integers (a `1e9` double equals `1000000000`);
+/// - timestamps rewritten in UTC with trailing zero fractions removed.
+public enum Normaliser {
+    /// The comparison form of a stream config (desired or observed).
+    public static func canonical(stream config: JSONObject, capabilities: ServerCapabilities) -> JSONObject {
+        clean(ServerDefaults.stream(config, capabilities: capabilities), kind: .stream)
+    }
+
+    /// The comparison form of a consumer config; `stream` is the config of its stream (desired for a
+    /// desired consumer, observed for an observed one), whose `consumer_limits` supply defaults.
+    public static func canonical(consumer config: JSONObject, stream: JSONObject,
+                                 capabilities: ServerCapabilities) -> JSONObject {
+        clean(ServerDefaults.consumer(config, stream: stream, capabilities: capabilities), kind: .consumer)
+    }
+
+    /// Drops what the server treats as absent and puts sets in order; no defaults are filled.
+    public static func clean(_ config: JSONObject, kind: ResourceKind) -> JSONObject {
+        var out = JSONObject()
+        for (key, value) in config {
+            if kind.identityFields.contains(key) {
+                if let s = value.stringValue, !s.isEmpty { out[key] = value }
+                continue
+            }
+            guard let field = FieldCatalog.field(key, in: kind.fields),
+                  let cleaned = clean(value, field: field) else { continue }
+            out[key] = cleaned
+        }
+        return out
+    }
+
+    /// Field values whose Go zero value has a name on the wire (omitempty enums).
+    private static let zeroEnumValues: [String: String] = ["persist_mode": "default", "priority_policy": "none"]
+
+    static func clean(_ value: JSONValue, field: FieldSpec) -> JSONValue? {
+        if value == .null { return nil }
+        switch field.kind {
+        case .bool:
+            return value == .bool(false) ? nil : value
+        case .integer, .duration, .size:
+            let n = integer(value)
+            return n == .int(0) ? nil : n
+        case .string, .subject:
+            return value == .string("") ? nil : value
+        case .timestamp:
+            guard let s = value.stringValue, !s.isEmpty else { return value == .string("") ? nil : value }
+            return .string(Timestamps.canonical(s) ?? s)
+        case .enumeration:
+            if value == .string("") || value.stringValue == zeroEnumValues[field.name] { return nil }
+            return value
+        case .subjectList, .stringList:
+            guard let items = value.arrayValue else { return value }
+            if items.isEmpty { return nil }
+            guard items.allSatisfy({ $0.stringValue != nil }) else { return value }
+            let strings = Set(items.compactMap(\.stringValue)).sorted()
+            return .array(strings.map(JSONValue.string))
+        case .durationList:
+            guard let items = value.arrayValue else { return value }
+            return items.isEmpty ? nil : .array(items.map(integer))
+        case .stringMap:
+            guard let map = value.objectValue else { return value }
+            let kept = map.members.filter { !$0.key.hasPrefix("_nats.") }
+            return kept.isEmpty ? nil : .object(JSONObject(kept.map { ($0.key, $0.value) }))
+        case .object(let fields):
+            guard let object = value.objectValue else { return value }
+            let cleaned = cleanNested(object, fields: fields)
+            return cleaned.isEmpty ? nil : .object(cleaned)
+        case .objectList(let fields):
+            guard let items = value.arrayValue else { return value }
+            let cleaned = items.map { item -> JSONValue in
+                item.objectValue.map { .object(cleanNested($0, fields: fields)) } ?? item
+            }
+            if cleaned.isEmpty { return nil }
+            return .array(cleaned.sorted { $0.jsonString(pretty: false) < $1.jsonString(pretty: false) })
+        case .namedObjects:
+            return nil
+        }
+    }
+
+    private static func cleanNested(_ object: JSONObject, fields: [FieldSpec]) -> JSONObject {
+        var out = JSONObject()
+        for (key, value) in object {
+            guard let field = FieldCatalog.field(key, in: fields), let cleaned = clean(value, field: field) else { continue }
+            out[key] = cleaned
+        }
+        return out
+    }
+
+    /// Whole doubles become integers so `1e9` and `1000000000` compare equal.
+    static func integer(_ value: JSONValue) -> JSONValue {
+        if case .double(let d) = value, d.isFinite, d.rounded() == d, abs(d) < 9.2e18 { return .int(Int64(d)) }
+        return value
+    }
+}
+
+/// Finds the catalog field behind a change path (`max_age`, `placement.tags`, `metadata.team`).
+enum FieldLookup {
+    /// Kind of value at `path`; metadata entries are strings. Nil for paths the catalog does not know.
+    static func kind(of path: String, in kind: ResourceKind) -> FieldKind? {
+        if kind.identityFields.contains(path) { return .string }
+        var fields = kind.fields
+        var rest = Substring(path)
+        while true {
+            let head = rest.prefix { $0 != "." }
+            guard let field = FieldCatalog.field(String(head), in: fields) else { return nil }
+            rest = rest.dropFirst(head.count)
+            if rest.isEmpty { return field.kind }
+            rest = rest.dropFirst()
+            switch field.kind {
+            case .stringMap: return .string
+            case .object(let nested): fields = nested
+            default: return nil
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+public import Topology
+
+/// What the cluster holds, as the JetStream API reports it: configs as JSON objects with API field
+/// names and wire values. The executor builds it from `$JS.API.STREAM.LIST` and `CONSUMER.LIST`.
+public struct ObservedState: Sendable, Hashable {
+    /// Every stream of the account, in any order.
+    public var streams: [ObservedStream]
+
+    public init(streams: [ObservedStream] = []) {
+        self.streams = streams
+    }
+
+    /// The stream with this name.
+    public func stream(named name: String) -> ObservedStream? { streams.first { $0.name == name } }
+}
+
+/// How much a stream holds: what a delete or replace would destroy.
+public struct StreamHoldings: Sendable, Hashable, Codable {
+    public var messages: UInt64
+    public var bytes: UInt64
+
+    public init(messages: UInt64 = 0, bytes: UInt64 = 0) {
+        self.messages = messages
+        self.bytes = bytes
+    }
+
+    /// Whether deleting the stream loses messages.
+    public var isEmpty: Bool { messages == 0 }
+
+    public static let empty = StreamHoldings()
+}
+
+/// One live stream.
+public struct ObservedStream: Sendable, Hashable {
+    public var name: String
+    /// `config` of `STREAM.INFO` / a `STREAM.LIST` entry.
+    public var config: JSONObject
+    /// `state.messages` and `state.bytes`.
+    public var state: StreamHoldings
+    /// Its consumers (durable and ephemeral), in any order.
+    public var consumers: [ObservedConsumer]
+
+    public init(name: String, config: JSONObject, state: StreamHoldings = .empty, consumers: [ObservedConsumer] = []) {
+        self.name = name
+        self.config = config
+        self.state = state
+        self.consumers = consumers
+    }
+
+    /// Builds a stream from a `STREAM.INFO` response or a `STREAM.LIST` entry (`config`, `state`) and the
+    /// `CONSUMER.INFO`/`CONSUMER.LIST` entries of its consumers; nil when `info` has no `config.name`.
+    public init?(info: JSONObject, consumerInfos: [JSONObject] = []) {
+        guard let config = info["config"]?.objectValue, let name = config["name"]?.stringValue else { return nil }
+        let state = info["state"]?.objectValue
+        func count(_ key: String) -> UInt64 { UInt64(clamping: max(0, state?[key]?.intValue ?? 0)) }
+        self.init(name: name, config: config, state: StreamHoldings(messages: count("messages"), bytes: count("bytes")),
+                  consumers: consumerInfos.compactMap(ObservedConsumer.init(info:)))
+    }
+
+    /// The consumer with this name.
+    public func consumer(named name: String) -> ObservedConsumer? { consumers.first { $0.name == name } }
+
+    /// The value of the ownership marker (`jetform.managed-by`), if any.
+    public var managedBy: String? { Ownership.marker(in: config) }
+}
+
+/// One live consumer.
+public struct ObservedConsumer: Sendable, Hashable {
+    public var name: String
+    /// `config` of `CONSUMER.INFO` / a `CONSUMER.LIST` entry.
+    public var config: JSONObject
+
+    public init(name: String, config: JSONObject) {
+        self.name = name
+        self.config = config
+    }
+
+    /// Builds a consumer from a `CONSUMER.INFO` response or `CONSUMER.LIST` entry (`name`, `config`).
+    public init?(info: JSONObject) {
+        guard let config = info["config"]?.objectValue,
+              let name = info["name"]?.stringValue ?? config["name"]?.stringValue ?? config["durable_name"]?.stringValue
+        else { return nil }
+        self.init(name: name, config: config)
+    }
+
+    /// Whether it is durable (ephemeral consumers are neither managed nor reported).
+    public var isDurable: Bool { config["durable_name"]?.stringValue.map { !$0.isEmpty } ?? false }
+
+    /// The value of the ownership marker (`jetform.managed-by`), if any.
+    public var managedBy: String? { Ownership.marker(in: config) }
+}

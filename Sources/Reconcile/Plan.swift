@@ -1,0 +1,321 @@
+public import Topology
+
+/// A stream or a consumer of a stream.
+public enum ResourceID: Sendable, Hashable, Comparable, CustomStringConvertible {
+    case stream(String)
+    case consumer(stream: String, name: String)
+
+    public var kind: ResourceKind {
+        if case .stream = self { return .stream }
+        return .consumer
+    }
+
+    /// The stream, or the consumer's stream.
+    public var streamName: String {
+        switch self {
+        case .stream(let s), .consumer(let s, _): return s
+        }
+    }
+
+    /// `ORDERS` or `ORDERS.workers`.
+    public var name: String {
+        switch self {
+        case .stream(let s): return s
+        case .consumer(let s, let c): return "\(s).\(c)"
+        }
+    }
+
+    /// `stream ORDERS` or `consumer ORDERS.workers`.
+    public var description: String { "\(kind.rawValue) \(name)" }
+
+    public static func < (lhs: ResourceID, rhs: ResourceID) -> Bool {
+        (lhs.streamName, lhs.kind == .stream ? "" : lhs.name) < (rhs.streamName, rhs.kind == .stream ? "" : rhs.name)
+    }
+}
+
+/// Executor phases. Steps of one phase do not depend on each other and may run in parallel (bounded);
+/// a phase starts when the previous one has finished.
+public enum PlanPhase: Int, Sendable, Hashable, Comparable, CaseIterable, Codable {
+    /// Consumer deletes: pruned consumers and the first half of consumer replaces.
+    case deleteConsumers = 1
+    /// Stream deletes: pruned streams and the first half of stream replaces.
+    case deleteStreams = 2
+    /// Stream creates (including the second half of replaces) and updates.
+    case applyStreams = 3
+    /// The second update of a stream whose placement and replicas both change (the server refuses both at once).
+    case finishStreams = 4
+    /// Consumer creates and updates, after their streams exist in their final shape.
+    case applyConsumers = 5
+
+    public static func < (lhs: PlanPhase, rhs: PlanPhase) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// One JetStream API call the executor makes.
+public struct PlanStep: Sendable, Hashable {
+    /// The API call.
+    public enum Operation: String, Sendable, Hashable, Codable {
+        /// `$JS.API.STREAM.CREATE.<stream>` with `config`.
+        case createStream = "create_stream"
+        /// `$JS.API.STREAM.UPDATE.<stream>` with `config`.
+        case updateStream = "update_stream"
+        /// `$JS.API.STREAM.DELETE.<stream>`.
+        case deleteStream = "delete_stream"
+        /// `$JS.API.CONSUMER.CREATE.<stream>.<consumer>` with `config`, action `create`.
+        case createConsumer = "create_consumer"
+        /// `$JS.API.CONSUMER.CREATE.<stream>.<consumer>` with `config`, action `update`.
+        case updateConsumer = "update_consumer"
+        /// `$JS.API.CONSUMER.DELETE.<stream>.<consumer>`.
+        case deleteConsumer = "delete_consumer"
+    }
+
+    public var phase: PlanPhase
+    public var operation: Operation
+    public var resource: ResourceID
+    /// The config to send (API field names, wire values, server defaults filled, ownership marker set);
+    /// nil for deletes.
+    public var config: JSONObject?
+
+    public init(phase: PlanPhase, operation: Operation, resource: ResourceID, config: JSONObject? = nil) {
+        self.phase = phase
+        self.operation = operation
+        self.resource = resource
+        self.config = config
+    }
+}
+
+/// Why an action may not run without an extra permission. The plan still shows it; the executor refuses.
+public enum BlockReason: Sendable, Hashable {
+    /// A replace (delete and recreate) needs `allowReplace` (`--allow-replace`).
+    case needsAllowReplace
+    /// Deleting a stream that holds messages needs `allowDataLoss` (`--allow-data-loss`).
+    case needsAllowDataLoss(StreamHoldings)
+
+    /// One line for people.
+    public var message: String {
+        switch self {
+        case .needsAllowReplace: return "replacing needs --allow-replace"
+        case .needsAllowDataLoss(let holds):
+            return "would delete \(ValueFormatter.holdings(holds)); needs --allow-data-loss"
+        }
+    }
+}
+
+/// One change to one resource, as people read it; `steps` are the API calls that make it.
+public struct PlanAction: Sendable, Hashable {
+    /// What happens to the resource.
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case create, update, replace, delete
+    }
+
+    /// Why an action exists besides a difference in its own config.
+    public enum Cause: Sendable, Hashable {
+        /// A consumer created again because its stream is replaced.
+        case streamReplaced(String)
+        /// A resource deleted because it carries this topology's marker and is no longer in the file.
+        case pruned
+    }
+
+    public var kind: Kind
+    public var resource: ResourceID
+    /// The config to send for create, update and replace (defaults filled, marker set); nil for delete.
+    public var config: JSONObject?
+    /// The fields as the file writes them (plus the marker), shown for creates.
+    public var declared: JSONObject?
+    /// Field differences for update and replace.
+    public var changes: [FieldChange]
+    /// For replace: why the server refuses the change in place, one line per field.
+    public var replaceReasons: [String]
+    /// For stream delete and replace: what the stream holds now.
+    public var holds: StreamHoldings?
+    /// For stream delete and replace: consumers on the stream that go with it.
+    public var droppedConsumers: [String]
+    public var cause: Cause?
+    /// Empty when the action may run.
+    public var blocked: [BlockReason]
+    /// The API calls, each with its phase.
+    public var steps: [PlanStep]
+    /// Where the file declares the resource (nil for pruned resources).
+    public var location: SourceLocation?
+
+    public init(kind: Kind, resource: ResourceID, config: JSONObject? = nil, declared: JSONObject? = nil,
+                changes: [FieldChange] = [], replaceReasons: [String] = [], holds: StreamHoldings? = nil,
+                droppedConsumers: [String] = [], cause: Cause? = nil, blocked: [BlockReason] = [],
+                steps: [PlanStep] = [], location: SourceLocation? = nil) {
+        self.kind = kind
+        self.resource = resource
+        self.config = config
+        self.declared = declared
+        self.changes = changes
+        self.replaceReasons = replaceReasons
+        self.holds = holds
+        self.droppedConsumers = droppedConsumers
+        self.cause = cause
+        self.blocked = blocked
+        self.steps = steps
+        self.location = location
+    }
+
+    /// Whether the executor must refuse it.
+    public var isBlocked: Bool { !blocked.isEmpty }
+}
+
+/// A resource in the cluster that the file does not declare and the plan leaves alone.
+public struct UnmanagedResource: Sendable, Hashable {
+    public var resource: ResourceID
+    /// The ownership marker it carries, if any.
+    public var managedBy: String?
+    /// True when it carries this topology's marker: `prune` would delete it.
+    public var prunable: Bool
+
+    public init(resource: ResourceID, managedBy: String?, prunable: Bool) {
+        self.resource = resource
+        self.managedBy = managedBy
+        self.prunable = prunable
+    }
+}
+
+/// A problem found while planning, with where it is and how to fix it. Errors make the plan unusable.
+public struct PlanIssue: Sendable, Hashable, CustomStringConvertible {
+    public enum Severity: String, Sendable, Hashable, Codable {
+        case error, warning
+    }
+
+    public var severity: Severity
+    public var message: String
+    public var fix: String
+    /// The position in the file, when the problem is in the file.
+    public var location: SourceLocation?
+
+    public init(_ severity: Severity, _ message: String, fix: String = "", at location: SourceLocation? = nil) {
+        self.severity = severity
+        self.message = message
+        self.fix = fix
+        self.location = location
+    }
+
+    /// `FILE:LINE:COL: error: message — fix` (the position left out when there is none).
+    public var description: String {
+        let head = (location.map { "\($0): " } ?? "") + "\(severity.rawValue): \(message)"
+        return fix.isEmpty ? head : "\(head) — \(fix)"
+    }
+
+    /// `FILE:LINE:COL: message — fix`, without the severity.
+    public var summary: String {
+        let head = (location.map { "\($0): " } ?? "") + message
+        return fix.isEmpty ? head : "\(head) — \(fix)"
+    }
+}
+
+/// What the planner was allowed to do.
+public struct PlanOptions: Sendable, Hashable, Codable {
+    /// Delete streams and consumers that carry this topology's marker but are no longer in the file.
+    public var prune: Bool
+    /// Allow replacing (deleting and recreating) resources whose change the server refuses in place.
+    public var allowReplace: Bool
+    /// Allow deleting streams that hold messages.
+    public var allowDataLoss: Bool
+
+    public init(prune: Bool = false, allowReplace: Bool = false, allowDataLoss: Bool = false) {
+        self.prune = prune
+        self.allowReplace = allowReplace
+        self.allowDataLoss = allowDataLoss
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case prune, allowReplace = "allow_replace", allowDataLoss = "allow_data_loss"
+    }
+}
+
+/// Action counts, as in "Plan: 1 to add, 1 to change, 1 to replace, 1 to destroy."
+public struct PlanSummary: Sendable, Hashable, Codable {
+    public var add: Int
+    public var change: Int
+    public var replace: Int
+    public var destroy: Int
+
+    public init(add: Int = 0, change: Int = 0, replace: Int = 0, destroy: Int = 0) {
+        self.add = add
+        self.change = change
+        self.replace = replace
+        self.destroy = destroy
+    }
+
+    public var total: Int { add + change + replace + destroy }
+}
+
+/// The executor's work for one phase.
+public struct PhaseSteps: Sendable, Hashable {
+    public var phase: PlanPhase
+    public var steps: [PlanStep]
+}
+
+/// What it takes to bring the cluster to the file, and what was found on the way.
+public struct Plan: Sendable, Hashable {
+    /// The topology's name (the ownership marker value).
+    public var topology: String
+    /// The server the plan was made for.
+    public var capabilities: ServerCapabilities
+    public var options: PlanOptions
+    /// Actions in reading order: streams in file order, each followed by its consumers, then deletions.
+    public var actions: [PlanAction]
+    /// Resources in the cluster the file does not declare.
+    public var unmanaged: [UnmanagedResource]
+    public var warnings: [PlanIssue]
+    /// Problems that make the plan unusable (a field the server is too old for, too many replicas, …).
+    public var errors: [PlanIssue]
+    /// Fingerprint of what the plan touches in the cluster (`PlanFingerprint`); a saved plan is stale
+    /// when the cluster's fingerprint no longer matches.
+    public var fingerprint: String
+
+    public init(topology: String, capabilities: ServerCapabilities, options: PlanOptions, actions: [PlanAction],
+                unmanaged: [UnmanagedResource], warnings: [PlanIssue], errors: [PlanIssue], fingerprint: String) {
+        self.topology = topology
+        self.capabilities = capabilities
+        self.options = options
+        self.actions = actions
+        self.unmanaged = unmanaged
+        self.warnings = warnings
+        self.errors = errors
+        self.fingerprint = fingerprint
+    }
+
+    /// Counts per kind of action.
+    public var summary: PlanSummary {
+        var s = PlanSummary()
+        for action in actions {
+            switch action.kind {
+            case .create: s.add += 1
+            case .update: s.change += 1
+            case .replace: s.replace += 1
+            case .delete: s.destroy += 1
+            }
+        }
+        return s
+    }
+
+    /// Whether applying would change nothing.
+    public var isEmpty: Bool { actions.isEmpty }
+    /// Whether the plan has errors (it must not be applied).
+    public var hasErrors: Bool { !errors.isEmpty }
+    /// Actions the executor must refuse with the options given.
+    public var blockedActions: [PlanAction] { actions.filter(\.isBlocked) }
+    /// Whether the whole plan may be applied: no errors and nothing blocked.
+    public var isApplicable: Bool { errors.isEmpty && blockedActions.isEmpty }
+    /// Every resource the plan changes, for the fingerprint.
+    public var touchedResources: [ResourceID] { actions.map(\.resource) }
+
+    /// The API calls grouped by phase, in order; empty phases left out. Within a phase, steps are in
+    /// reading order and independent of each other.
+    public var phases: [PhaseSteps] {
+        let steps = actions.flatMap(\.steps)
+        return PlanPhase.allCases.compactMap { phase in
+            let inPhase = steps.filter { $0.phase == phase }
+            return inPhase.isEmpty ? nil : PhaseSteps(phase: phase, steps: inPhase)
+        }
+    }
+
+    /// Whether the cluster changed, since the plan was made, in a resource the plan touches.
+    public func isStale(comparedTo observed: ObservedState) -> Bool {
+        PlanFingerprint.compute(resources: touchedResources, observed: observed, capabilities: capabilities) != fingerprint
+    }
+}

@@ -1,0 +1,149 @@
+import Topology
+
+/// Renders a plan as Terraform-style text for people:
+///
+///     jetform will perform the following actions:
+///
+///       + stream REQUESTS (create)
+///           subjects: [users.requests]
+///       ~ stream RESPONSES (update in-place)
+///           ~ max_age: 5s → 10s
+///       -/+ stream ORDERS (replace: storage cannot change in place; holds 1,204 messages, 3.1 MB)
+///           ~ storage: file → memory  (forces replacement)
+///           ! blocked: replacing needs --allow-replace
+///       - consumer OLD.x (delete: no longer in topology.yaml)
+///
+///     Not managed by this file (left alone): stream FOREIGN
+///     Plan: 1 to add, 1 to change, 1 to replace, 1 to destroy.
+public enum PlanRenderer {
+    /// The text, ending in a newline. `color` adds ANSI colours to the markers (`+` green, `~` yellow,
+    /// `-` red); whether to use it (TTY, `NO_COLOR`) is the caller's decision. `fileName` names the
+    /// topology file in messages.
+    public static func render(_ plan: Plan, color: Bool = false, fileName: String = "topology.yaml") -> String {
+        let paint = Paint(enabled: color)
+        var lines: [String] = []
+        for issue in plan.errors { lines.append(paint.red("Error: ") + issue.summary) }
+        for issue in plan.warnings { lines.append(paint.yellow("Warning: ") + issue.summary) }
+        if !lines.isEmpty { lines.append("") }
+
+        if plan.actions.isEmpty {
+            if plan.errors.isEmpty { lines.append("No changes. The cluster matches \(fileName).") }
+        } else {
+            lines.append("jetform will perform the following actions:")
+            lines.append("")
+            for action in plan.actions { lines += render(action, paint: paint, fileName: fileName) }
+        }
+
+        let foreign = plan.unmanaged.filter { !$0.prunable }
+        let prunable = plan.unmanaged.filter(\.prunable)
+        if !foreign.isEmpty || !prunable.isEmpty { lines.append("") }
+        if !foreign.isEmpty {
+            let names = foreign.map { $0.resource.description + ($0.managedBy.map { " (managed by '\($0)')" } ?? "") }
+            lines.append("Not managed by this file (left alone): " + names.joined(separator: ", "))
+        }
+        if !prunable.isEmpty {
+            lines.append("Managed by '\(plan.topology)' but no longer in \(fileName) (left alone; --prune deletes them): "
+                         + prunable.map(\.resource.description).joined(separator: ", "))
+        }
+
+        if !plan.actions.isEmpty {
+            if foreign.isEmpty && prunable.isEmpty { lines.append("") }
+            let s = plan.summary
+            lines.append("Plan: \(s.add) to add, \(s.change) to change, \(s.replace) to replace, \(s.destroy) to destroy.")
+            let blocked = plan.blockedActions
+            if !blocked.isEmpty {
+                var flags: [String] = []
+                if blocked.contains(where: { $0.blocked.contains(.needsAllowReplace) }) { flags.append("--allow-replace") }
+                if blocked.contains(where: { $0.blocked.contains { if case .needsAllowDataLoss = $0 { true } else { false } } }) {
+                    flags.append("--allow-data-loss")
+                }
+                let count = blocked.count == 1 ? "1 action is" : "\(blocked.count) actions are"
+                lines.append(paint.red("\(count) blocked") + "; apply refuses the plan unless run with "
+                             + flags.joined(separator: " and ") + ".")
+            }
+        }
+        if !plan.errors.isEmpty {
+            let count = plan.errors.count == 1 ? "1 error" : "\(plan.errors.count) errors"
+            lines.append(paint.red("The plan has \(count) and cannot be applied."))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func render(_ action: PlanAction, paint: Paint, fileName: String) -> [String] {
+        let kind = action.resource.kind
+        var header: String
+        switch action.kind {
+        case .create:
+            header = "  " + paint.green("+") + " \(action.resource) (create"
+            if case .streamReplaced(let stream)? = action.cause { header += ": recreated with stream \(stream)" }
+            header += ")"
+        case .update:
+            header = "  " + paint.yellow("~") + " \(action.resource) (update in-place"
+            if action.steps.count == 2, let first = action.steps.first?.config, let last = action.steps.last?.config {
+                header += first["num_replicas"] == last["num_replicas"]
+                    ? ", in 2 steps: scale, then move" : ", in 2 steps: move, then scale"
+            }
+            header += ")"
+        case .replace:
+            header = "  " + paint.red("-") + "/" + paint.green("+") + " \(action.resource) (replace: "
+                + action.replaceReasons.joined(separator: "; ")
+            if let holds = action.holds { header += "; holds " + ValueFormatter.holdings(holds) }
+            header += ")"
+        case .delete:
+            header = "  " + paint.red("-") + " \(action.resource) (delete"
+            if action.cause == .pruned { header += ": no longer in \(fileName)" }
+            if let holds = action.holds { header += "; holds " + ValueFormatter.holdings(holds) }
+            header += ")"
+        }
+        var lines = [header]
+        let indent = "      "
+        if action.kind == .create, let declared = action.declared {
+            for (key, value) in declared where !kind.identityFields.contains(key) {
+                lines.append(indent + "\(key): " + ValueFormatter.format(value, path: key, kind: kind))
+            }
+        }
+        for change in action.changes {
+            lines.append(indent + line(for: change, kind: kind, paint: paint))
+        }
+        if !action.droppedConsumers.isEmpty {
+            lines.append(indent + "also deletes consumer" + (action.droppedConsumers.count == 1 ? " " : "s ")
+                         + action.droppedConsumers.joined(separator: ", "))
+        }
+        for reason in action.blocked {
+            lines.append(indent + paint.red("! blocked: ") + reason.message)
+        }
+        return lines
+    }
+
+    private static func line(for change: FieldChange, kind: ResourceKind, paint: Paint) -> String {
+        let fieldKind = FieldLookup.kind(of: change.path, in: kind)
+        let scalar: Bool
+        switch fieldKind {
+        case .bool?, .integer?, .duration?, .size?: scalar = true
+        default: scalar = false
+        }
+        let old = ValueFormatter.format(change.old, path: change.path, kind: kind)
+        let new = ValueFormatter.format(change.new, path: change.path, kind: kind)
+        var text: String
+        if change.old == nil && !scalar {
+            text = paint.green("+") + " \(change.path): \(new)"
+        } else if change.new == nil && !scalar {
+            text = paint.red("-") + " \(change.path): \(old)"
+        } else {
+            text = paint.yellow("~") + " \(change.path): \(old) → \(new)"
+        }
+        if change.immutable { text += "  (forces replacement)" }
+        return text
+    }
+}
+
+/// ANSI colours, or nothing.
+private struct Paint {
+    let enabled: Bool
+
+    func green(_ s: String) -> String { wrap(s, 32) }
+    func yellow(_ s: String) -> String { wrap(s, 33) }
+    func red(_ s: String) -> String { wrap(s, 31) }
+
+    private func wrap(_ s: String, _ code: Int) -> String { enabled ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+}

@@ -1,0 +1,241 @@
+public import Topology
+
+/// Compares the file with the cluster and decides what to do: a pure function of values.
+public enum Planner {
+    /// The plan that brings `observed` to `desired`.
+    ///
+    /// - Streams and consumers of the file that the cluster lacks are created; differing ones are updated
+    ///   in place, or replaced (delete, then create) when the server refuses the change in place
+    ///   (`ImmutableFields`). A stream replace drops its consumers; the file's consumers are created again.
+    /// - A stream whose placement and replicas both change is updated in two steps (the server refuses both
+    ///   at once, err 10123): shrinking scales first, otherwise it moves first.
+    /// - Resources the file does not declare are left alone and listed in `unmanaged`; those carrying this
+    ///   topology's marker are deleted when `options.prune` is set.
+    /// - Replaces without `allowReplace`, and deletes of streams holding messages without `allowDataLoss`,
+    ///   are planned but blocked.
+    /// - Fields newer than the server, too many replicas, and resources owned by another topology are
+    ///   errors in `Plan.errors`.
+    public static func plan(desired: Topology, observed: ObservedState, capabilities: ServerCapabilities,
+                            options: PlanOptions = PlanOptions()) -> Plan {
+        var planner = PlanBuilder(topology: desired, observed: observed, capabilities: capabilities, options: options)
+        planner.errors = CapabilityCheck.check(desired, capabilities: capabilities)
+        for stream in desired.streams { planner.plan(stream) }
+        for live in observed.streams.sorted(by: { $0.name < $1.name }) where desired.stream(named: live.name) == nil {
+            planner.planUndeclared(live)
+        }
+        let fingerprint = PlanFingerprint.compute(resources: planner.actions.map(\.resource), observed: observed,
+                                                  capabilities: capabilities)
+        return Plan(topology: desired.name, capabilities: capabilities, options: options, actions: planner.actions,
+                    unmanaged: planner.unmanaged, warnings: planner.warnings, errors: planner.errors,
+                    fingerprint: fingerprint)
+    }
+}
+
+/// The planner's working state while it walks the file and the cluster.
+struct PlanBuilder {
+    let topology: Topology
+    let observed: ObservedState
+    let capabilities: ServerCapabilities
+    let options: PlanOptions
+    var actions: [PlanAction] = []
+    var unmanaged: [UnmanagedResource] = []
+    var warnings: [PlanIssue] = []
+    var errors: [PlanIssue] = []
+
+    init(topology: Topology, observed: ObservedState, capabilities: ServerCapabilities, options: PlanOptions) {
+        self.topology = topology
+        self.observed = observed
+        self.capabilities = capabilities
+        self.options = options
+    }
+
+    private var replaceBlock: [BlockReason] { options.allowReplace ? [] : [.needsAllowReplace] }
+
+    /// Each distinct reason once, in field order.
+    private func replaceReasons(_ changes: [FieldChange]) -> [String] {
+        var reasons: [String] = []
+        for reason in changes.compactMap(\.replaceReason) where !reasons.contains(reason) { reasons.append(reason) }
+        return reasons
+    }
+
+    private func dataLossBlock(_ holds: StreamHoldings) -> [BlockReason] {
+        holds.isEmpty || options.allowDataLoss ? [] : [.needsAllowDataLoss(holds)]
+    }
+
+    // MARK: streams of the file
+
+    mutating func plan(_ spec: StreamSpec) {
+        let id = ResourceID.stream(spec.name)
+        let declared = Ownership.marked(spec.config, topology: topology.name)
+        var config = ServerDefaults.stream(declared, capabilities: capabilities)
+
+        guard let live = observed.stream(named: spec.name) else {
+            actions.append(PlanAction(kind: .create, resource: id, config: config, declared: declared,
+                                      steps: [PlanStep(phase: .applyStreams, operation: .createStream, resource: id, config: config)],
+                                      location: spec.location))
+            for consumer in spec.consumers { planCreate(consumer, stream: config, cause: nil) }
+            return
+        }
+        guard checkOwner(live.config, id, location: spec.location) else { return }
+
+        // The server copies the origin's allow_direct into a mirror's mirror_direct; keep what it computed.
+        if config["mirror"] != nil && spec.config["mirror_direct"] == nil {
+            config["mirror_direct"] = live.config["mirror_direct"]
+        }
+        var changes = Differ.diff(kind: .stream, observed: Normaliser.canonical(stream: live.config, capabilities: capabilities),
+                                  desired: Normaliser.canonical(stream: config, capabilities: capabilities),
+                                  capabilities: capabilities, locations: spec.fieldLocations)
+        if let firstSeq = changes.first(where: { $0.path == "first_seq" }) {
+            changes.removeAll { $0.path == "first_seq" }
+            warnings.append(PlanIssue(.warning, "stream \(spec.name): first_seq only applies when a stream is created; the existing stream keeps its sequence",
+                                      fix: "remove first_seq, or delete the stream to start again", at: firstSeq.location))
+        }
+
+        if changes.contains(where: \.immutable) {
+            planReplace(spec, live: live, config: config, changes: changes)
+            return
+        }
+        if !changes.isEmpty {
+            actions.append(PlanAction(kind: .update, resource: id, config: config, changes: changes,
+                                      steps: updateSteps(id, live: live, config: config, changes: changes),
+                                      location: spec.location))
+        }
+        for consumer in spec.consumers {
+            if let liveConsumer = live.consumer(named: consumer.name) {
+                planExisting(consumer, live: liveConsumer, stream: config, liveStream: live.config)
+            } else {
+                planCreate(consumer, stream: config, cause: nil)
+            }
+        }
+        planUndeclaredConsumers(of: live, declared: Set(spec.consumers.map(\.name)))
+    }
+
+    private mutating func planReplace(_ spec: StreamSpec, live: ObservedStream, config: JSONObject, changes: [FieldChange]) {
+        let id = ResourceID.stream(spec.name)
+        let dropped = live.consumers.map(\.name).sorted()
+        let declaredNames = Set(spec.consumers.map(\.name))
+        let lost = live.consumers.filter { $0.isDurable && !declaredNames.contains($0.name) }.map(\.name).sorted()
+        if !lost.isEmpty {
+            warnings.append(PlanIssue(
+                .warning, "replacing stream \(spec.name) also deletes consumers the file does not declare: \(lost.joined(separator: ", "))",
+                fix: "declare them in the file to have them created again", at: spec.location))
+        }
+        actions.append(PlanAction(
+            kind: .replace, resource: id, config: config, changes: changes, replaceReasons: replaceReasons(changes), holds: live.state,
+            droppedConsumers: dropped, blocked: replaceBlock + dataLossBlock(live.state),
+            steps: [PlanStep(phase: .deleteStreams, operation: .deleteStream, resource: id),
+                    PlanStep(phase: .applyStreams, operation: .createStream, resource: id, config: config)],
+            location: spec.location))
+        for consumer in spec.consumers { planCreate(consumer, stream: config, cause: .streamReplaced(spec.name)) }
+    }
+
+    /// One update, or two when both placement and replicas change.
+    private func updateSteps(_ id: ResourceID, live: ObservedStream, config: JSONObject, changes: [FieldChange]) -> [PlanStep] {
+        let moves = config["placement"]?.objectValue.map { !$0.isEmpty } == true
+            && changes.contains { $0.path == "placement" || $0.path.hasPrefix("placement.") }
+        let scales = changes.contains { $0.path == "num_replicas" }
+        guard moves && scales else {
+            return [PlanStep(phase: .applyStreams, operation: .updateStream, resource: id, config: config)]
+        }
+        let oldReplicas = ServerDefaults.stream(live.config, capabilities: capabilities)["num_replicas"] ?? .int(1)
+        let newReplicas = config["num_replicas"] ?? .int(1)
+        var first = config
+        if (newReplicas.intValue ?? 1) < (oldReplicas.intValue ?? 1) {
+            // Shrink in place first, then move fewer replicas.
+            first["placement"] = live.config["placement"]
+        } else {
+            // Move at the current size first, then grow in the new place.
+            first["num_replicas"] = oldReplicas
+        }
+        return [PlanStep(phase: .applyStreams, operation: .updateStream, resource: id, config: first),
+                PlanStep(phase: .finishStreams, operation: .updateStream, resource: id, config: config)]
+    }
+
+    // MARK: consumers of the file
+
+    private mutating func planCreate(_ spec: ConsumerSpec, stream: JSONObject, cause: PlanAction.Cause?) {
+        let id = ResourceID.consumer(stream: spec.stream, name: spec.name)
+        let declared = Ownership.marked(spec.config, topology: topology.name)
+        let config = ServerDefaults.consumer(declared, stream: stream, capabilities: capabilities)
+        actions.append(PlanAction(kind: .create, resource: id, config: config, declared: declared, cause: cause,
+                                  steps: [PlanStep(phase: .applyConsumers, operation: .createConsumer, resource: id, config: config)],
+                                  location: spec.location))
+    }
+
+    private mutating func planExisting(_ spec: ConsumerSpec, live: ObservedConsumer, stream: JSONObject, liveStream: JSONObject) {
+        let id = ResourceID.consumer(stream: spec.stream, name: spec.name)
+        guard checkOwner(live.config, id, location: spec.location) else { return }
+        let declared = Ownership.marked(spec.config, topology: topology.name)
+        let config = ServerDefaults.consumer(declared, stream: stream, capabilities: capabilities)
+        let changes = Differ.diff(
+            kind: .consumer,
+            observed: Normaliser.canonical(consumer: live.config, stream: liveStream, capabilities: capabilities),
+            desired: Normaliser.canonical(consumer: config, stream: stream, capabilities: capabilities),
+            capabilities: capabilities, locations: spec.fieldLocations)
+        if changes.isEmpty { return }
+        if changes.contains(where: \.immutable) {
+            actions.append(PlanAction(
+                kind: .replace, resource: id, config: config, changes: changes, replaceReasons: replaceReasons(changes),
+                blocked: replaceBlock,
+                steps: [PlanStep(phase: .deleteConsumers, operation: .deleteConsumer, resource: id),
+                        PlanStep(phase: .applyConsumers, operation: .createConsumer, resource: id, config: config)],
+                location: spec.location))
+        } else {
+            actions.append(PlanAction(
+                kind: .update, resource: id, config: config, changes: changes,
+                steps: [PlanStep(phase: .applyConsumers, operation: .updateConsumer, resource: id, config: config)],
+                location: spec.location))
+        }
+    }
+
+    // MARK: what the file does not declare
+
+    mutating func planUndeclared(_ live: ObservedStream) {
+        let id = ResourceID.stream(live.name)
+        let delete = PlanAction(kind: .delete, resource: id, holds: live.state,
+                                droppedConsumers: live.consumers.map(\.name).sorted(), cause: .pruned,
+                                blocked: dataLossBlock(live.state),
+                                steps: [PlanStep(phase: .deleteStreams, operation: .deleteStream, resource: id)])
+        pruneOrList(id, config: live.config, delete: delete)
+    }
+
+    /// Durable consumers on a stream of the file that the file does not declare (ephemerals are ignored).
+    private mutating func planUndeclaredConsumers(of live: ObservedStream, declared: Set<String>) {
+        for consumer in live.consumers.sorted(by: { $0.name < $1.name })
+        where consumer.isDurable && !declared.contains(consumer.name) {
+            let id = ResourceID.consumer(stream: live.name, name: consumer.name)
+            pruneOrList(id, config: consumer.config, delete: PlanAction(
+                kind: .delete, resource: id, cause: .pruned,
+                steps: [PlanStep(phase: .deleteConsumers, operation: .deleteConsumer, resource: id)]))
+        }
+    }
+
+    /// The ownership rule for what the file does not declare: this topology's resources are deleted with
+    /// `prune`, everything else is listed and left alone.
+    private mutating func pruneOrList(_ id: ResourceID, config: JSONObject, delete: PlanAction) {
+        let owner = Ownership.owner(of: config, topology: topology.name)
+        if owner == .this && options.prune {
+            actions.append(delete)
+        } else {
+            unmanaged.append(UnmanagedResource(resource: id, managedBy: Ownership.marker(in: config), prunable: owner == .this))
+        }
+    }
+
+    /// False (and an error) when another topology owns the resource; a warning when nobody does.
+    private mutating func checkOwner(_ config: JSONObject, _ id: ResourceID, location: SourceLocation) -> Bool {
+        switch Ownership.owner(of: config, topology: topology.name) {
+        case .this:
+            return true
+        case .none:
+            warnings.append(PlanIssue(
+                .warning, "\(id) exists without jetform's marker; applying takes it over (\(Topology.managedByMetadataKey): \(topology.name))",
+                fix: "rename it in the file if it belongs to someone else", at: location))
+            return true
+        case .other(let owner):
+            errors.append(PlanIssue(
+                .error, "\(id) is managed by topology '\(owner)', not '\(topology.name)'",
+                fix: "remove it from this file, or delete it from '\(owner)' first", at: location))
+            return false
+        }
+    }
+}

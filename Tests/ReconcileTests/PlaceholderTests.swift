@@ -1,3 +1,0 @@
-import Testing
-@testable import Reconcile
-@Test func placeholder() { #expect(Bool(true)) }
