@@ -12,6 +12,8 @@ struct Jetform: AsyncParsableCommand {
             ContextCommand.self,
             ClusterCommand.self,
             StatusCommand.self,
+            PlanCommand.self,
+            ApplyCommand.self,
         ]
     )
 }

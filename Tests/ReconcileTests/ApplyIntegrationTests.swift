@@ -1,0 +1,80 @@
+import Foundation
+import JetStream
+import LocalCluster
+import NATS
+import Testing
+import Topology
+@testable import Reconcile
+
+/// Plan and apply against a real 3-node cluster: the shipped topology converges, drift by another
+/// client is found and repaired, foreign streams are left alone, replaces are refused without the flag.
+@Suite("Apply against a real cluster", .serialized)
+struct ApplyIntegrationTests {
+    static var shippedTopology: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("topology.yaml")
+    }
+
+    func load(_ transform: (String) -> String = { $0 }) throws -> Topology {
+        let text = transform(try String(contentsOf: Self.shippedTopology, encoding: .utf8))
+        return try TopologyLoader.load(yaml: text, file: "topology.yaml", environment: [:]).topology
+    }
+
+    func plan(_ topology: Topology, _ js: JetStreamContext, _ client: NATSClient, options: PlanOptions = .init()) async throws -> Plan {
+        let observed = try await ClusterObserver(jetStream: js).observe()
+        return Planner.plan(desired: topology, observed: observed, capabilities: ClusterObserver.capabilities(of: client)!, options: options)
+    }
+
+    func converge(version: String?) async throws {
+        try await LocalCluster.withCluster(version: version) { cluster in
+            let options = try NATSClientOptions(urls: cluster.clientURLs.joined(separator: ","), auth: .userPassword(user: "user", password: "user"))
+            let client = try await NATSClient.connect(options)
+            let js = JetStreamContext(client: client)
+            let topology = try load()
+
+            let first = try await plan(topology, js, client)
+            #expect(first.actions.count == 4)
+            _ = try await PlanExecutor(jetStream: js).apply(first)
+            let second = try await plan(topology, js, client)
+            #expect(second.isEmpty, "no false drift after apply: \(PlanRenderer.render(second))")
+
+            // Another client changes a field: plan shows it, apply puts it back.
+            var edited = try await js.streamInfo("REQUESTS").config
+            edited.maxAge = .seconds(9)
+            edited.duplicateWindow = .seconds(9)
+            _ = try await js.updateStream(edited)
+            let drift = try await plan(topology, js, client)
+            #expect(drift.actions.map(\.kind) == [.update])
+            #expect(drift.actions.first?.changes.map(\.path).contains("max_age") == true)
+            _ = try await PlanExecutor(jetStream: js).apply(drift)
+            #expect(try await plan(topology, js, client).isEmpty)
+
+            // A stream nobody declared: listed, never touched, even with prune.
+            var foreign = StreamConfig(name: "FOREIGN", subjects: ["foreign.>"])
+            foreign.storage = .memory
+            _ = try await js.createStream(foreign)
+            let pruned = try await plan(topology, js, client, options: PlanOptions(prune: true))
+            #expect(pruned.actions.isEmpty)
+            #expect(pruned.unmanaged.map(\.resource.name) == ["FOREIGN"])
+
+            // An immutable change is a replace, refused without --allow-replace.
+            let fileStorage = try load { text in
+                let i = text.range(of: "RESPONSES:")!.lowerBound
+                return String(text[..<i]) + text[i...].replacingOccurrences(of: "storage: memory", with: "storage: file")
+            }
+            let replace = try await plan(fileStorage, js, client)
+            #expect(replace.actions.contains { $0.kind == .replace })
+            await #expect(throws: ApplyError.self) { _ = try await PlanExecutor(jetStream: js).apply(replace) }
+            #expect(try await plan(topology, js, client).isEmpty, "a refused plan changed nothing")
+            await client.close()
+        }
+    }
+
+    @Test func shippedTopologyConvergesOnTheCurrentRelease() async throws {
+        try await converge(version: nil)
+    }
+
+    @Test func shippedTopologyConvergesOn2_10() async throws {
+        try await converge(version: "2.10.25")
+    }
+}
