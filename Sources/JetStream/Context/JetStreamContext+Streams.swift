@@ -1,0 +1,110 @@
+import NIOCore
+
+extension JetStreamContext {
+    /// `STREAM.CREATE.<name>`. Creating a stream that exists with the identical config succeeds;
+    /// a different config fails with 10058.
+    ///
+    /// - Parameter pedantic: ask the server to refuse instead of silently changing a value (10157).
+    ///   Sent only to servers that understand it (2.11+); ignored for older ones.
+    public func createStream(_ config: StreamConfig, pedantic: Bool = false) async throws(JetStreamError) -> StreamInfo {
+        let body = Self.encode(PedanticRequest(body: config, pedantic: pedantic && (serverVersion?.supportsPedantic ?? false)))
+        return try await request("STREAM.CREATE.\(config.name)", body: body)
+    }
+
+    /// `STREAM.UPDATE.<name>`. Immutable fields fail with 10052.
+    public func updateStream(_ config: StreamConfig, pedantic: Bool = false) async throws(JetStreamError) -> StreamInfo {
+        let body = Self.encode(PedanticRequest(body: config, pedantic: pedantic && (serverVersion?.supportsPedantic ?? false)))
+        return try await request("STREAM.UPDATE.\(config.name)", body: body)
+    }
+
+    /// `STREAM.INFO.<name>`. A missing stream fails with 10059.
+    public func streamInfo(_ name: String) async throws(JetStreamError) -> StreamInfo {
+        try await request("STREAM.INFO.\(name)")
+    }
+
+    /// `STREAM.DELETE.<name>`.
+    public func deleteStream(_ name: String) async throws(JetStreamError) {
+        let reply: SuccessResponse = try await request("STREAM.DELETE.\(name)")
+        guard reply.success == true else { throw .invalidResponse(operation: "STREAM DELETE \(name)", detail: "success not set") }
+    }
+
+    /// `STREAM.PURGE.<name>`: removes messages (all, those on `filter`, or all but the last `keep`,
+    /// or those below `sequence`). Returns how many were removed.
+    @discardableResult
+    public func purgeStream(_ name: String, filter: String? = nil, keep: UInt64? = nil, sequence: UInt64? = nil) async throws(JetStreamError) -> UInt64 {
+        let body = Self.encode(PurgeRequest(filter: filter, keep: keep, seq: sequence))
+        let reply: PurgeResponse = try await request("STREAM.PURGE.\(name)", body: body)
+        return reply.purged ?? 0
+    }
+
+    /// `STREAM.NAMES`, every page: the names of all streams (optionally only those listening on `subjectFilter`).
+    public func streamNames(subjectFilter: String? = nil) async throws(JetStreamError) -> [String] {
+        try await paged("STREAM.NAMES", subject: subjectFilter, as: StreamNamesPage.self)
+    }
+
+    /// `STREAM.LIST`, every page (256 per page): the info of all streams.
+    public func streams(subjectFilter: String? = nil) async throws(JetStreamError) -> [StreamInfo] {
+        try await paged("STREAM.LIST", subject: subjectFilter, as: StreamListPage.self)
+    }
+
+    /// Requests `api` with offsets 0, n, 2n… until `total` items are collected or a page is empty.
+    func paged<Page: PagedResponse>(_ api: String, subject: String? = nil, as: Page.Type) async throws(JetStreamError) -> [Page.Item] {
+        var items: [Page.Item] = []
+        while true {
+            let page: Page = try await request(api, body: Self.encode(PageRequest(offset: items.count, subject: subject)))
+            let batch = page.items
+            items.append(contentsOf: batch)
+            // `total` can change while paging (streams created/deleted); stop on an empty page too.
+            if batch.isEmpty || items.count >= (page.total ?? 0) { return items }
+        }
+    }
+}
+
+/// Encodes `body`'s fields plus `"pedantic": true` when asked.
+struct PedanticRequest<Body: Encodable>: Encodable {
+    var body: Body
+    var pedantic: Bool
+
+    func encode(to encoder: any Encoder) throws {
+        try body.encode(to: encoder)
+        if pedantic {
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.encode(true, forKey: "pedantic")
+        }
+    }
+}
+
+struct SuccessResponse: Decodable, Sendable { var success: Bool? }
+struct PurgeRequest: Encodable { var filter: String?; var keep: UInt64?; var seq: UInt64? }
+struct PurgeResponse: Decodable, Sendable { var success: Bool?; var purged: UInt64? }
+struct PageRequest: Encodable { var offset: Int; var subject: String? }
+
+protocol PagedResponse: Decodable, Sendable {
+    associatedtype Item: Sendable
+    var total: Int? { get }
+    var items: [Item] { get }
+}
+
+struct StreamNamesPage: PagedResponse {
+    var total: Int?
+    var streams: [String]?
+    var items: [String] { streams ?? [] }
+}
+
+struct StreamListPage: PagedResponse {
+    var total: Int?
+    var streams: [StreamInfo]?
+    var items: [StreamInfo] { streams ?? [] }
+}
+
+struct ConsumerNamesPage: PagedResponse {
+    var total: Int?
+    var consumers: [String]?
+    var items: [String] { consumers ?? [] }
+}
+
+struct ConsumerListPage: PagedResponse {
+    var total: Int?
+    var consumers: [ConsumerInfo]?
+    var items: [ConsumerInfo] { consumers ?? [] }
+}

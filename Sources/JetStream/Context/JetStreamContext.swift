@@ -1,0 +1,111 @@
+public import NATS
+import NIOCore
+import Foundation
+
+/// Everything jetform says to JetStream goes through a context: management requests, publishes with
+/// acks, pull consumers.
+///
+/// ```swift
+/// let js = JetStreamContext(client: client)
+/// let info = try await js.createStream(StreamConfig(name: "ORDERS", subjects: ["orders.>"]), pedantic: true)
+/// ```
+///
+/// Requests are retried on transient failures per ``retry`` (see ``RetryPolicy``).
+public struct JetStreamContext: Sendable {
+    public let client: NATSClient
+    /// The JetStream domain, if any (`$JS.<domain>.API`).
+    public let domain: String?
+    /// The API subject prefix, without a trailing dot: `$JS.API`, `$JS.<domain>.API` or a custom import prefix.
+    public let apiPrefix: String
+    /// Time to wait for each API reply.
+    public var requestTimeout: Duration
+    public var retry: RetryPolicy
+
+    /// - Parameters:
+    ///   - domain: JetStream domain; ignored when `apiPrefix` is given.
+    ///   - apiPrefix: a custom prefix (e.g. an import from another account); `$JS.API` by default.
+    public init(client: NATSClient, domain: String? = nil, apiPrefix: String? = nil, requestTimeout: Duration = .seconds(5), retry: RetryPolicy = .default) {
+        self.client = client
+        self.domain = domain
+        if let apiPrefix {
+            self.apiPrefix = apiPrefix.hasSuffix(".") ? String(apiPrefix.dropLast()) : apiPrefix
+        } else if let domain, !domain.isEmpty {
+            self.apiPrefix = "$JS.\(domain).API"
+        } else {
+            self.apiPrefix = "$JS.API"
+        }
+        self.requestTimeout = requestTimeout
+        self.retry = retry
+    }
+
+    /// The version of the server the client is connected to, if known.
+    public var serverVersion: ServerVersion? { client.serverInfo.flatMap { ServerVersion($0.version) } }
+
+    // MARK: - Requests
+
+    /// Sends an API request (`<prefix>.<api>`) and decodes the reply, retrying per ``retry``.
+    func request<Response: Decodable & Sendable>(_ api: String, body: ByteBuffer = ByteBuffer(), as: Response.Type = Response.self) async throws(JetStreamError) -> Response {
+        let subject = apiPrefix + "." + api
+        let operation = api.replacingOccurrences(of: ".", with: " ", options: [], range: nil)
+        return try await withRetry(retry) { () async throws(JetStreamError) -> Response in
+            let reply = try await rawRequest(subject: subject, body: body, operation: operation)
+            return try Self.decodeAPIResponse(Response.self, from: reply.payload, operation: operation)
+        }
+    }
+
+    /// One request, NATS errors mapped to ``JetStreamError``.
+    func rawRequest(subject: String, body: ByteBuffer, headers: NATSHeaders? = nil, operation: String) async throws(JetStreamError) -> InboundMessage {
+        do {
+            return try await client.request(body, to: subject, headers: headers, timeout: requestTimeout)
+        } catch let error as NATSError {
+            throw JetStreamError(error, operation: operation)
+        } catch is CancellationError {
+            throw .transport("cancelled")
+        } catch {
+            throw .transport(String(describing: error))
+        }
+    }
+
+    /// Decodes `{"error": …}` as an API error, anything else as `Response`.
+    static func decodeAPIResponse<Response: Decodable>(_ type: Response.Type, from payload: ByteBuffer, operation: String) throws(JetStreamError) -> Response {
+        let data = Data(payload.readableBytesView)
+        let decoder = JSONDecoder()
+        if let envelope = try? decoder.decode(ErrorEnvelope.self, from: data), let error = envelope.error {
+            throw .api(error, operation: operation)
+        }
+        do {
+            return try decoder.decode(Response.self, from: data)
+        } catch {
+            let text = String(decoding: data.prefix(300), as: UTF8.self)
+            throw .invalidResponse(operation: operation, detail: "\(error) in \(text)")
+        }
+    }
+
+    static func encode(_ value: some Encodable) -> ByteBuffer {
+        // Encoding our own models cannot fail (no floats that are NaN, no non-string keys).
+        let data = (try? JSONEncoder().encode(value)) ?? Data("{}".utf8)
+        return ByteBuffer(bytes: data)
+    }
+
+    // MARK: - Account
+
+    /// `$JS.API.INFO`: usage, limits, API level.
+    public func accountInfo() async throws(JetStreamError) -> AccountInfo {
+        try await request("INFO")
+    }
+}
+
+struct ErrorEnvelope: Decodable {
+    var error: APIError?
+}
+
+extension JetStreamError {
+    init(_ error: NATSError, operation: String) {
+        switch error {
+        case .noResponders: self = .noResponders(operation: operation)
+        case .timeout(_, let after): self = .timeout(operation: operation, after: after)
+        case .disconnected: self = .transport(Self.disconnectedText)
+        default: self = .transport("\(operation): \(error.description)")
+        }
+    }
+}

@@ -1,3 +1,0 @@
-import Testing
-@testable import JetStream
-@Test func placeholder() { #expect(Bool(true)) }

@@ -1,0 +1,100 @@
+import Foundation
+import NATS
+import NIOCore
+import Testing
+@testable import JetStream
+
+enum NATSHeadersShim {
+    static func make(_ pairs: [String: String]) -> NATSHeaders? { NATSHeaders(pairs.map { ($0.key, $0.value) }) }
+}
+
+@Suite struct RetryTests {
+    @Test func delaysGrowWithJitterUpToTheCap() {
+        let policy = RetryPolicy(budget: .seconds(20), initialDelay: .milliseconds(100), maxDelay: .seconds(2))
+        for attempt in 1...10 {
+            let d = policy.delay(attempt: attempt)
+            let nominal = min(0.1 * pow(2, Double(attempt - 1)), 2)
+            let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            #expect(seconds >= nominal / 2 - 1e-6 && seconds <= nominal + 1e-6)
+        }
+    }
+
+    @Test func retriesOnlyTransientErrors() async throws {
+        let policy = RetryPolicy(budget: .seconds(2), initialDelay: .milliseconds(1), maxDelay: .milliseconds(5))
+        var calls = 0
+        let value = try await withRetry(policy) { () async throws(JetStreamError) -> Int in
+            calls += 1
+            if calls < 3 { throw .api(APIError(code: 503, errCode: .clusterNotAvailable, description: "JetStream system temporarily unavailable"), operation: "t") }
+            return 42
+        }
+        #expect(value == 42 && calls == 3)
+
+        calls = 0
+        await #expect(throws: JetStreamError.self) {
+            try await withRetry(policy) { () async throws(JetStreamError) -> Int in
+                calls += 1
+                throw .api(APIError(code: 404, errCode: .streamNotFound, description: "stream not found"), operation: "t")
+            }
+        }
+        #expect(calls == 1)
+    }
+
+    @Test func budgetEndsRetries() async {
+        let policy = RetryPolicy(budget: .milliseconds(200), initialDelay: .milliseconds(20), maxDelay: .milliseconds(40))
+        let start = ContinuousClock.now
+        await #expect(throws: JetStreamError.self) {
+            try await withRetry(policy) { () async throws(JetStreamError) -> Int in throw .noResponders(operation: "t") }
+        }
+        #expect(ContinuousClock.now - start < .seconds(1))
+    }
+}
+
+@Suite struct HealthSummaryTests {
+    func reply<T: Codable>(_ text: String, as: T.Type) throws -> ServerReply<T> {
+        try JSONDecoder().decode(ServerReply<T>.self, from: Data(text.utf8))
+    }
+
+    @Test func realRepliesDecode() throws {
+        let jsz = try reply(Fixtures.v2_15_1.sysJsz, as: JSZ.self)
+        #expect(jsz.data?.metaCluster?.clusterSize == 3 && jsz.server.version == "2.15.1")
+        #expect((jsz.data?.api?.level ?? 0) >= 1)
+        let old = try reply(Fixtures.v2_10_25.sysJsz, as: JSZ.self)
+        #expect(old.data?.api?.level == nil && old.data?.metaCluster?.leader != nil)
+        let health = try reply(Fixtures.v2_15_1.sysHealthz, as: Healthz.self)
+        #expect(health.data?.isOK == true)
+        let varz = try reply(Fixtures.v2_15_1.sysVarz, as: Varz.self)
+        #expect(varz.data?.version == "2.15.1" && varz.data?.apiLevel != nil)
+    }
+
+    @Test func summaryFlagsMissingServersAndLaggingFollowers() throws {
+        func server(_ name: String) -> ServerIdentity {
+            var s = ServerIdentity(name: name)
+            s.version = "2.15.1"
+            s.jetstream = true
+            return s
+        }
+        func jsz(_ name: String, leader: String?, replicas: [PeerInfo]) -> ServerReply<JSZ> {
+            var data = JSZ()
+            data.api = APIStats()
+            data.api?.level = name == "n2" ? 1 : 3
+            data.metaCluster = MetaClusterInfo()
+            data.metaCluster?.leader = leader
+            data.metaCluster?.replicas = replicas
+            return ServerReply(server: server(name), data: data, error: nil)
+        }
+        var ok = Healthz()
+        ok.status = "ok"
+        let lagging = [PeerInfo(name: "n1", current: true), PeerInfo(name: "n2", current: false)]
+        let health = ClusterHealth(
+            jsz: [jsz("n0", leader: "n0", replicas: lagging), jsz("n2", leader: "n0", replicas: [])],
+            healthz: [ServerReply(server: server("n0"), data: ok, error: nil)],
+            expectedServers: 3
+        )
+        #expect(health.metaLeader == "n0")
+        #expect(health.metaReplicasCurrent == ["n1"] && health.metaReplicasLagging == ["n2"])
+        #expect(health.apiLevel == 1)
+        #expect(health.problems.contains("2 of 3 servers answered"))
+        #expect(health.problems.contains { $0.hasPrefix("n2 is not healthy") })
+        #expect(!health.isHealthy)
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import LocalCluster
+import NATS
+@testable import JetStream
+
+/// Server releases the integration tests run on: the pinned one and an older one.
+enum Releases {
+    static let current = "2.15.1"
+    static let old = "2.10.25"
+    static let all = [current, old]
+}
+
+/// Runs `body` against a fresh 3-node cluster of `version`, with a JetStream context for the
+/// application user and a system client. A missing nats-server fails with the install command.
+func withJetStreamCluster<T>(
+    version: String,
+    _ body: (LocalCluster, JetStreamContext, SystemClient) async throws -> T
+) async throws -> T {
+    try await LocalCluster.withCluster(version: version) { cluster in
+        let user = try await connect(cluster, user: "user")
+        let admin = try await connect(cluster, user: "admin")
+        do {
+            let result = try await body(cluster, JetStreamContext(client: user), SystemClient(client: admin))
+            await user.close()
+            await admin.close()
+            return result
+        } catch {
+            await user.close()
+            await admin.close()
+            throw error
+        }
+    }
+}
+
+func connect(_ cluster: LocalCluster, user: String, servers: [String]? = nil) async throws -> NATSClient {
+    var options = try NATSClientOptions(urls: (servers ?? cluster.clientURLs).joined(separator: ","), auth: .userPassword(user: user, password: user))
+    options.name = "jetstream-tests-\(user)"
+    options.reconnectWait = .milliseconds(250)
+    return try await NATSClient.connect(options)
+}
+
+/// A unique name per test so tests on one cluster do not collide.
+func unique(_ prefix: String) -> String { prefix + "_" + String(UInt32.random(in: 0...UInt32.max), radix: 36).uppercased() }
+
+/// Expects `body` to fail with a JetStream API error carrying `code`; returns the error.
+@discardableResult
+func expectAPIError<T>(_ code: JetStreamErrorCode, _ body: () async throws -> T, sourceLocation: SourceLocation = #_sourceLocation) async -> JetStreamError? {
+    do {
+        _ = try await body()
+        Issue.record("expected err_code \(code), got success", sourceLocation: sourceLocation)
+        return nil
+    } catch let error as JetStreamError {
+        #expect(error.errCode == code, "got \(error)", sourceLocation: sourceLocation)
+        return error
+    } catch {
+        Issue.record("expected err_code \(code), got \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
+}
+
+import Testing
