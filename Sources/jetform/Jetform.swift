@@ -11,6 +11,9 @@ struct Jetform: AsyncParsableCommand {
             SchemaCommand.self,
             ContextCommand.self,
             ClusterCommand.self,
+            SmokeCommand.self,
+            WorkerCommand.self,
+            ProducerCommand.self,
         ]
     )
 }
