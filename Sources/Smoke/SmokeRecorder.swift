@@ -31,14 +31,15 @@ public final class SmokeRecorder: Sendable {
 
     public func acknowledged(_ id: Int) { checker.withLock { $0.acknowledged(id) } }
 
-    /// Records sent and acknowledged at once (core NATS publishes confirmed by a flush later).
-    public func sentAndAcknowledged(_ ids: some Sequence<Int>, sentAt time: Int64) {
-        checker.withLock { c in
-            for id in ids {
-                c.sent(id, at: time)
-                c.acknowledged(id)
-            }
-        }
+    /// Records `ids` as sent now (a batch published together).
+    public func sent(_ ids: some Sequence<Int>) {
+        let t = now()
+        checker.withLock { c in for id in ids { c.sent(id, at: t) } }
+    }
+
+    /// Records `ids` as acknowledged.
+    public func acknowledged(_ ids: some Sequence<Int>) {
+        checker.withLock { c in for id in ids { c.acknowledged(id) } }
     }
 
     public func publishFailed(_ id: Int) { checker.withLock { $0.publishFailed(id) } }
