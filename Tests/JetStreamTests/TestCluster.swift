@@ -59,3 +59,10 @@ func expectAPIError<T>(_ code: JetStreamErrorCode, _ body: () async throws -> T,
 }
 
 import Testing
+
+extension Result where Failure == JetStreamError {
+    /// Captures the outcome of a typed-throwing async call.
+    init(catching body: () async throws(JetStreamError) -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}

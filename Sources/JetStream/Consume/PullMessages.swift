@@ -4,12 +4,19 @@ import Synchronization
 
 /// The messages of a continuous pull (see ``PullConsumer/messages(batch:expires:idleHeartbeat:)``).
 /// One task at a time may iterate it.
+///
+/// The iterator reads the pull inbox directly (no extra hop per message) and tops up the pull
+/// requests as messages are taken. A watchdog task covers the silent cases: no heartbeat for twice
+/// the interval (request lost with a server or a reconnect), and "no responders" back-off, by
+/// issuing a fresh request itself.
 public final class PullMessages: AsyncSequence, Sendable {
     public typealias Element = JetStreamMessage
 
-    enum Event: Sendable {
-        case message(InboundMessage)
-        case tick
+    struct State {
+        /// Messages requested and not yet received.
+        var pending = 0
+        var lastActivity = ContinuousClock.now
+        var retryAfter: ContinuousClock.Instant?
     }
 
     let consumer: PullConsumer
@@ -18,8 +25,8 @@ public final class PullMessages: AsyncSequence, Sendable {
     let expires: Duration
     let idleHeartbeat: Duration
     private let subscription: NATSSubscription
-    private let events: AsyncStream<Event>
-    private let tasks: Mutex<[Task<Void, Never>]> = Mutex([])
+    private let state = Mutex(State())
+    private let watchdog: Mutex<Task<Void, Never>?> = Mutex(nil)
 
     init(consumer: PullConsumer, inbox: String, subscription: NATSSubscription, batch: Int, expires: Duration, idleHeartbeat: Duration) {
         self.consumer = consumer
@@ -28,21 +35,15 @@ public final class PullMessages: AsyncSequence, Sendable {
         self.batch = batch
         self.expires = expires
         self.idleHeartbeat = idleHeartbeat
-        let (events, continuation) = AsyncStream.makeStream(of: Event.self)
-        self.events = events
-        let reader = Task {
-            for await message in subscription { continuation.yield(.message(message)) }
-            continuation.finish()
-        }
-        // Ticks let the iterator notice silence (missed heartbeats) without a timer per message.
         let period = Swift.min(idleHeartbeat / 2, .seconds(1))
-        let ticker = Task {
+        let task = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: period)
-                continuation.yield(.tick)
+                guard let self else { return }
+                await self.checkSilence()
             }
         }
-        tasks.withLock { $0 = [reader, ticker] }
+        watchdog.withLock { $0 = task }
     }
 
     deinit { stop() }
@@ -50,76 +51,92 @@ public final class PullMessages: AsyncSequence, Sendable {
     /// Ends the sequence: the iterator returns nil once buffered messages are taken.
     public func stop() {
         subscription.unsubscribe()
-        for task in tasks.withLock({ $0 }) { task.cancel() }
+        watchdog.withLock { $0?.cancel() }
     }
 
-    public func makeAsyncIterator() -> Iterator { Iterator(owner: self, events: events.makeAsyncIterator()) }
+    public func makeAsyncIterator() -> Iterator { Iterator(owner: self, messages: subscription.makeAsyncIterator()) }
+
+    /// Reserves and returns how many messages to ask for now (0: enough are on the way).
+    func reserve(force: Bool = false) -> Int {
+        state.withLock { s in
+            let now = ContinuousClock.now
+            if force {
+                s.pending = 0
+                s.lastActivity = now
+            }
+            guard s.pending <= batch / 2 else { return 0 }
+            if let retryAfter = s.retryAfter, now < retryAfter { return 0 }
+            s.retryAfter = nil
+            let want = batch - s.pending
+            s.pending += want
+            return want
+        }
+    }
+
+    /// Sends a pull request for `count` messages.
+    func pull(_ count: Int) async {
+        guard count > 0 else { return }
+        let request = PullRequest(
+            batch: count, expires: NanoDuration(expires).nanoseconds, noWait: nil, maxBytes: nil,
+            idleHeartbeat: NanoDuration(idleHeartbeat).nanoseconds
+        )
+        do {
+            try await consumer.context.client.publish(JetStreamContext.encode(request), to: consumer.nextSubject, replyTo: inbox)
+        } catch {
+            // Not sent (reconnect buffer full, closed): give the reservation back and retry shortly.
+            state.withLock { s in
+                s.pending = Swift.max(0, s.pending - count)
+                s.retryAfter = ContinuousClock.now.advanced(by: .milliseconds(250))
+            }
+        }
+    }
+
+    /// Watchdog: after twice the heartbeat interval of silence the request is gone; ask again.
+    /// Also re-pulls after a "no responders" back-off, when no message will wake the iterator.
+    private func checkSilence() async {
+        let silent = state.withLock { s in ContinuousClock.now - s.lastActivity > idleHeartbeat * 2 }
+        await pull(reserve(force: silent))
+    }
+
+    /// Bookkeeping for one message from the inbox; returns what the iterator should do with it.
+    func received(_ message: InboundMessage) -> (deliver: Bool, fatal: JetStreamError?, pull: Int) {
+        state.withLock { s in
+            s.lastActivity = ContinuousClock.now
+            guard let status = message.status else {
+                s.pending = Swift.max(0, s.pending - 1)
+                return (true, nil, 0)
+            }
+            switch PullStatus(status, headers: message.headers) {
+            case .heartbeat:
+                return (false, nil, 0)
+            case .requestEnded(let unfilled), .requestLost(let unfilled):
+                s.pending = unfilled.map { Swift.max(0, s.pending - $0) } ?? 0
+            case .noResponders:
+                // No consumer leader right now: the watchdog asks again after a short back-off.
+                s.pending = 0
+                s.retryAfter = ContinuousClock.now.advanced(by: .milliseconds(250))
+                return (false, nil, 0)
+            case .fatal(let code, let text):
+                return (false, .pullTerminated(stream: consumer.stream, consumer: consumer.name, status: code, description: text), 0)
+            }
+            return (false, nil, 0)
+        }
+    }
 
     public struct Iterator: AsyncIteratorProtocol {
         let owner: PullMessages
-        var events: AsyncStream<Event>.Iterator
-        /// Messages requested and not yet received.
-        var pending = 0
-        var lastActivity = ContinuousClock.now
-        var retryAfter: ContinuousClock.Instant?
+        var messages: NATSSubscription.AsyncIterator
 
         public mutating func next() async throws -> JetStreamMessage? {
-            let consumer = owner.consumer
             while true {
-                try await refillIfNeeded()
-                guard let event = await events.next() else { return nil }
-                switch event {
-                case .tick:
-                    if ContinuousClock.now - lastActivity > owner.idleHeartbeat * 2 {
-                        // Silence: the request (or the server holding it) is gone. Ask again.
-                        pending = 0
-                        lastActivity = ContinuousClock.now
-                    }
-                case .message(let message):
-                    lastActivity = ContinuousClock.now
-                    guard let status = message.status else {
-                        pending = Swift.max(0, pending - 1)
-                        return JetStreamMessage(message, client: consumer.context.client)
-                    }
-                    switch PullStatus(status, headers: message.headers) {
-                    case .heartbeat:
-                        continue
-                    case .requestEnded(let unfilled), .requestLost(let unfilled):
-                        pending = unfilled.map { Swift.max(0, pending - $0) } ?? 0
-                    case .noResponders:
-                        pending = 0
-                        retryAfter = ContinuousClock.now.advanced(by: .milliseconds(250))
-                    case .fatal(let code, let text):
-                        owner.stop()
-                        throw JetStreamError.pullTerminated(stream: consumer.stream, consumer: consumer.name, status: code, description: text)
-                    }
+                await owner.pull(owner.reserve())
+                guard let message = await messages.next() else { return nil }
+                let outcome = owner.received(message)
+                if let fatal = outcome.fatal {
+                    owner.stop()
+                    throw fatal
                 }
-            }
-        }
-
-        private mutating func refillIfNeeded() async throws {
-            guard pending <= owner.batch / 2 else { return }
-            if let retryAfter, ContinuousClock.now < retryAfter { return }
-            retryAfter = nil
-            let want = owner.batch - pending
-            let request = PullRequest(
-                batch: want,
-                expires: NanoDuration(owner.expires).nanoseconds,
-                noWait: nil,
-                maxBytes: nil,
-                idleHeartbeat: NanoDuration(owner.idleHeartbeat).nanoseconds
-            )
-            do {
-                try await owner.consumer.context.client.publish(JetStreamContext.encode(request), to: owner.consumer.nextSubject, replyTo: owner.inbox)
-                pending += want
-            } catch let error as NATSError {
-                switch error {
-                case .disconnected, .reconnectBufferFull:
-                    // Reconnecting: try again shortly.
-                    retryAfter = ContinuousClock.now.advanced(by: .milliseconds(250))
-                default:
-                    throw JetStreamError(error, operation: "pull from \(owner.consumer.stream) > \(owner.consumer.name)")
-                }
+                if outcome.deliver { return JetStreamMessage(message, client: owner.consumer.context.client) }
             }
         }
     }

@@ -51,6 +51,7 @@ int main(int argc, char **argv) {
     jsOptions_Init(&jo);
     jo.PublishAsync.MaxPending = inflight;
     jo.PublishAsync.ErrHandler = onPubErr;
+    jo.PublishAsync.StallWait = 60000;  // default 200 ms: a full window would fail the publish instead of waiting
     if ((s = natsConnection_JetStream(&js, nc, &jo)) != NATS_OK) die("jetstream", s);
     char *payload = malloc(size);
     memset(payload, 'x', size);
