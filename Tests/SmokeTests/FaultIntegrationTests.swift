@@ -45,3 +45,58 @@ import Testing
         }
     }
 }
+
+/// `jetform smoke` end to end: the shipped topology.yaml, connection from the environment, exit codes.
+@Suite(.serialized) struct CommandIntegrationTests {
+    func run(_ jetform: String, _ arguments: [String], environment: [String: String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: jetform)
+        process.arguments = arguments
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func smokeCommandRunsEveryScenario() async throws {
+        let jetform = try #require(FaultIntegrationTests.jetform, "build the jetform executable first (swift build)")
+        try await LocalCluster.withCluster { cluster in
+            let admin = try await NATSClient.connect(try userOptions(cluster))
+            try await createSmokeStreams(JetStreamContext(client: admin))
+            var environment = ProcessInfo.processInfo.environment
+            environment["NATS_URL"] = cluster.clientURLs.joined(separator: ",")
+            let file = FaultIntegrationTests.topologyFile
+
+            let all = try run(jetform, ["smoke", file, "--json", "--count", "500"], environment: environment)
+            #expect(all.status == 0, "\(all.stdout)\n\(all.stderr)")
+            let report = try JSONDecoder().decode(SmokeReport.self, from: Data(all.stdout.utf8))
+            #expect(report.scenarios.map(\.scenario) == [.durable, .pubsub, .queue, .request])
+            #expect(report.passed)
+            #expect(report.scenarios.allSatisfy { $0.lost == 0 && $0.unexpected == 0 })
+
+            let text = try run(jetform, ["smoke", file, "--scenario", "durable", "--count", "300", "--workers", "3"], environment: environment)
+            #expect(text.status == 0, "\(text.stdout)\n\(text.stderr)")
+            #expect(text.stdout.contains("workers: w1"))
+            #expect(text.stdout.contains("PASS  lost 0, unexpected 0"))
+            #expect(!text.stderr.contains("\r"), "no progress line when stderr is not a terminal")
+            print(text.stdout)
+
+            // Wrong password: a clear error, exit 1, no secret printed.
+            var bad = environment
+            bad["NATS_USER"] = "user"
+            bad["NATS_PASSWORD"] = "not-the-password"
+            let denied = try run(jetform, ["smoke", file, "--scenario", "pubsub"], environment: bad)
+            #expect(denied.status == 1)
+            #expect(!(denied.stdout + denied.stderr).contains("not-the-password"))
+
+            let unknown = try run(jetform, ["smoke", file, "--scenario", "bogus"], environment: environment)
+            #expect(unknown.status == 1 && unknown.stderr.contains("unknown scenario"))
+            await admin.close()
+        }
+    }
+}
