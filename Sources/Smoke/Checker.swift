@@ -187,6 +187,9 @@ public struct Checker: Sendable {
         return sentAt[id]
     }
 
+    /// Whether the server confirmed `id`.
+    public func isAcknowledged(_ id: Int) -> Bool { valid(id) && flags[id] & Flag.acked != 0 }
+
     /// Whether a worker reported that it stored an answer to `id` and acknowledged it.
     public func isWorkerCompleted(_ id: Int) -> Bool { valid(id) && flags[id] & Flag.workerDone != 0 }
 

@@ -145,7 +145,9 @@ public struct DurableScenario: Sendable {
                 let client = try await env.connect("durable-producer\(p + 1)")
                 clients.append(client)
                 producerClients.append(client)
-                background.append(Task { try? await producer.collect(client: client, window: window, onEvent: onProducerEvent) })
+                if p >= (fault?.externalProducers ?? 0) {
+                    background.append(Task { try? await producer.collect(client: client, window: window, onEvent: onProducerEvent) })
+                }
             }
             let ticker = Task {
                 while !Task.isCancelled {
@@ -158,13 +160,14 @@ public struct DurableScenario: Sendable {
             let started = clock.now
             let count = count, producers = producers
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for p in 0..<producers {
+                for p in (fault?.externalProducers ?? 0)..<producers {
                     let client = producerClients[p]
                     let ids = stride(from: p, to: count, by: producers)
                     group.addTask { try await producer.publish(ids: ids, client: client, window: window, onEvent: onProducerEvent) }
                 }
                 try await group.waitForAll()
             }
+            await faultHandle?.waitForProducers()
             // Redelivery after a dead worker takes the ack wait; wait at least that long for progress.
             let idle = max(env.idleTimeout, setup.ackWait + .seconds(2))
             await Wait.until(idle: idle, progress: { recorder.read { $0.answered + $0.duplicatedAnswers } },
@@ -216,6 +219,9 @@ public struct DurableScenario: Sendable {
 public protocol DurableFault: Sendable {
     /// True when the fault runs the workers itself (as child processes) instead of in-process tasks.
     var replacesWorkers: Bool { get }
+    /// How many of the producers the fault runs itself (as child processes); they publish the ids
+    /// `stride(from: p, to: count, by: producers)` for `p` below this number.
+    var externalProducers: Int { get }
     /// Starts the fault's processes/timers. Events from its workers and producers go to the closures.
     func start(env: SmokeEnvironment, scenario: DurableScenario, setup: DurableScenario.Setup, recorder: SmokeRecorder,
                workerEvents: @escaping @Sendable (Int, WorkerEvent) -> Void,
@@ -226,6 +232,17 @@ public protocol DurableFault: Sendable {
 public protocol DurableFaultHandle: Sendable {
     /// Worker names for the per-worker split, if the fault runs the workers.
     var workerNames: [String]? { get }
+    /// Returns once the fault's own producers are done publishing (or were killed).
+    func waitForProducers() async
     /// Stops what the fault started and returns its checks (e.g. time to redelivery), given the records so far.
     func finish(_ records: Checker) async -> [ScenarioCheck]
+}
+
+extension DurableFault {
+    public var externalProducers: Int { 0 }
+    public var replacesWorkers: Bool { false }
+}
+
+extension DurableFaultHandle {
+    public func waitForProducers() async {}
 }

@@ -31,7 +31,10 @@ struct ProducerCommand: AsyncParsableCommand {
     @Option(help: "Give up after this many seconds without an answer.")
     var idleTimeout: Double = 10
 
-    @Flag(name: .customLong("json-events"), help: "Print one JSON event per line.")
+    @Option(name: .customLong("step"), help: "Publish every n-th id from --start (several producers sharing one run).")
+    var step: Int = 1
+
+    @Flag(name: .customLong("json-events"), help: "Print one JSON event per line; keep collecting answers until terminated.")
     var jsonEvents = false
 
     @OptionGroup var connection: SmokeConnectionOptions
@@ -45,12 +48,13 @@ struct ProducerCommand: AsyncParsableCommand {
         let client: NATSClient
         do { client = try await NATSClient.connect(setup.options) } catch { SmokeCommand.fail("cannot connect: \(error)") }
         let window = InFlightWindow(limit: inFlight, maxAge: .seconds(5))
-        let ids = start..<(start + count)
+        let ids = stride(from: start, to: start + count * max(1, step), by: max(1, step))
+        let idRange = start..<(start + count * max(1, step))
         let answered = Atomic<Int>(0), acked = Atomic<Int>(0)
         let json = jsonEvents
         let onEvent: @Sendable (ProducerEvent) -> Void = { event in
             switch event {
-            case .answered(let id) where ids.contains(id): answered.add(1, ordering: .relaxed)
+            case .answered(let id) where idRange.contains(id) && (id - start) % max(1, step) == 0: answered.add(1, ordering: .relaxed)
             case .acked: acked.add(1, ordering: .relaxed)
             default: break
             }
@@ -77,6 +81,11 @@ struct ProducerCommand: AsyncParsableCommand {
             try await producer.publish(ids: ids, client: client, window: window, onEvent: onEvent)
         } catch {
             SmokeCommand.fail("publishing stopped: \(error)")
+        }
+        if json {
+            // Under `smoke --kill-producer`: keep collecting (for the other producers too) until killed.
+            _ = try? await collector.value
+            return
         }
         var last = -1
         var lastChange = ContinuousClock.now

@@ -65,16 +65,18 @@ struct SmokeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         var kinds: [ScenarioKind]?
+        var producersOverride: Int?
         if let scenario {
             guard let kind = ScenarioKind(rawValue: scenario) else {
                 Self.fail("unknown scenario '\(scenario)': use durable, pubsub, queue or request")
             }
             kinds = [kind]
         }
+        if killProducer && (producers ?? 0) < 2 { producersOverride = 2 }
         if killWorker || killProducer || killServer {
             if kinds == nil || kinds == [.durable] { kinds = [.durable] } else { Self.fail("fault flags apply to the durable scenario only") }
         }
-        let overrides = SmokeRunner.Overrides(scenarios: kinds, count: count, workers: workers, producers: producers,
+        let overrides = SmokeRunner.Overrides(scenarios: kinds, count: count, workers: workers, producers: producersOverride ?? producers,
                                               inFlight: inFlight, slowWorkerDelay: slowWorkerMs.map { .milliseconds($0) })
         var runner: SmokeRunner
         do { runner = try SmokeRunner(topology: topology, overrides: overrides) } catch { Self.fail(error.description) }
@@ -164,8 +166,8 @@ final class ProgressLine: Sendable {
 enum FaultFactory {
     static func make(killWorker: Bool, killProducer: Bool, killServer: Bool, file: String, settings: NATSConnectionSettings,
                      runner: SmokeRunner) throws -> any DurableFault {
-        if killProducer { throw SmokeError.process("--kill-producer is not implemented yet") }
         if killServer { throw SmokeError.process("--kill-server is not implemented yet") }
+        if killWorker && killProducer { throw SmokeError.process("use one of --kill-worker and --kill-producer at a time") }
         // Children get the merged connection settings through the environment, never on the command line.
         var environment = ProcessInfo.processInfo.environment
         for key in ["NATS_URL", "NATS_USER", "NATS_PASSWORD", "NATS_TOKEN", "NATS_CREDS", "NATS_NKEY"] { environment[key] = nil }
@@ -176,6 +178,9 @@ enum FaultFactory {
         if let creds = settings.creds { environment["NATS_CREDS"] = creds }
         if let nkey = settings.nkey { environment["NATS_NKEY"] = nkey }
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        if killProducer {
+            return KillProducerFault(executable: executable, arguments: ["producer", file], environment: environment)
+        }
         return KillWorkerFault(executable: executable, arguments: ["worker", file], environment: environment)
     }
 }

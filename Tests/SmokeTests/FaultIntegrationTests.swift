@@ -44,6 +44,30 @@ import Testing
             await admin.close()
         }
     }
+
+    @Test func killedProducerLosesNothing() async throws {
+        let jetform = try #require(Self.jetform, "build the jetform executable first (swift build)")
+        try await LocalCluster.withCluster { cluster in
+            let admin = try await NATSClient.connect(try userOptions(cluster))
+            try await createSmokeStreams(JetStreamContext(client: admin))
+            var environment = ProcessInfo.processInfo.environment
+            environment["NATS_URL"] = cluster.clientURLs.joined(separator: ",")
+            environment["NATS_USER"] = "user"
+            environment["NATS_PASSWORD"] = "user"
+            let fault = KillProducerFault(executable: jetform, arguments: ["producer", Self.topologyFile], environment: environment)
+            var scenario = durable(count: 1000, workers: 2, producers: 2, inFlight: 100)
+            scenario.fault = fault
+            let env = SmokeEnvironment(options: try userOptions(cluster), idleTimeout: .seconds(2))
+            let report = await scenario.run(env)
+            print(SmokeReportRenderer.text(SmokeReport(runId: env.runId, scenarios: [report])))
+            #expect(report.error == nil, "\(report.error ?? "")")
+            // Only what was acknowledged is expected: the victim's unpublished share is not lost.
+            #expect(report.lost == 0 && report.unexpected == 0)
+            #expect(report.checks.count == 1 && report.checks.allSatisfy(\.passed), "\(report.checks)")
+            #expect(report.passed)
+            await admin.close()
+        }
+    }
 }
 
 /// `jetform smoke` end to end: the shipped topology.yaml, connection from the environment, exit codes.
