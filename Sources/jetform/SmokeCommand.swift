@@ -87,7 +87,9 @@ struct SmokeCommand: AsyncParsableCommand {
             .overriding(SmokeRunner.settings(for: context))
         let options: NATSClientOptions
         do { options = try settings.clientOptions(name: "jetform-smoke") } catch { Self.fail("connection settings: \(error)") }
-        let env = SmokeEnvironment(options: options, idleTimeout: .milliseconds(Int(idleTimeout * 1000)))
+        // An election after a killed server takes seconds: wait longer for progress then.
+        let idle = killServer ? max(idleTimeout, 20) : idleTimeout
+        let env = SmokeEnvironment(options: options, idleTimeout: .milliseconds(Int(idle * 1000)))
 
         if killWorker || killProducer || killServer {
             do {
@@ -162,11 +164,26 @@ final class ProgressLine: Sendable {
     }
 }
 
+extension FaultFactory {
+    /// `--kill-server` works only on the local cluster `jetform cluster up` started (its pid files
+    /// in `.jetform/cluster`); elsewhere it says so.
+    static func killServerFault() throws -> any DurableFault {
+        let cluster = try ClusterLocation.parse([]).cluster(requireBinary: true)
+        let pidsDir = cluster.layout.stateDir
+        guard FileManager.default.fileExists(atPath: pidsDir.path) else {
+            throw SmokeError.process("--kill-server needs the local cluster from 'jetform cluster up' (no \(pidsDir.path)); "
+                + "jetform cannot kill servers of a cluster it does not run")
+        }
+        return KillServerFault(kill: { name in try await cluster.kill(server: name) },
+                               restart: { name in try await cluster.start(server: name) })
+    }
+}
+
 /// Builds the fault for `--kill-worker` / `--kill-producer` / `--kill-server`.
 enum FaultFactory {
     static func make(killWorker: Bool, killProducer: Bool, killServer: Bool, file: String, settings: NATSConnectionSettings,
                      runner: SmokeRunner) throws -> any DurableFault {
-        if killServer { throw SmokeError.process("--kill-server is not implemented yet") }
+        if killServer { return try killServerFault() }
         if killWorker && killProducer { throw SmokeError.process("use one of --kill-worker and --kill-producer at a time") }
         // Children get the merged connection settings through the environment, never on the command line.
         var environment = ProcessInfo.processInfo.environment

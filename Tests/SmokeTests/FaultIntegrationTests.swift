@@ -70,6 +70,28 @@ import Testing
     }
 }
 
+/// `--kill-server`: the requests stream's leader is killed mid-run and restarted.
+@Suite(.serialized) struct KillServerIntegrationTests {
+    @Test func killedLeaderLosesNothing() async throws {
+        try await LocalCluster.withCluster { cluster in
+            let admin = try await NATSClient.connect(try userOptions(cluster))
+            try await createSmokeStreams(JetStreamContext(client: admin))
+            let fault = KillServerFault(downFor: .seconds(2),
+                                        kill: { name in try await cluster.kill(server: name) },
+                                        restart: { name in try await cluster.start(server: name) })
+            var scenario = durable(count: 3000, workers: 2, inFlight: 100)
+            scenario.fault = fault
+            let env = SmokeEnvironment(options: try userOptions(cluster), idleTimeout: .seconds(20))
+            let report = await scenario.run(env)
+            print(SmokeReportRenderer.text(SmokeReport(runId: env.runId, scenarios: [report])))
+            #expect(report.error == nil, "\(report.error ?? "")")
+            #expect(report.lost == 0 && report.unexpected == 0)
+            #expect(report.checks.count == 1 && report.checks.allSatisfy(\.passed), "\(report.checks)")
+            await admin.close()
+        }
+    }
+}
+
 /// `jetform smoke` end to end: the shipped topology.yaml, connection from the environment, exit codes.
 @Suite(.serialized) struct CommandIntegrationTests {
     func run(_ jetform: String, _ arguments: [String], environment: [String: String]) throws -> (status: Int32, stdout: String, stderr: String) {
