@@ -47,6 +47,8 @@ public struct Checker: Sendable {
     public private(set) var stale = 0
     public private(set) var outOfOrder = 0
     public private(set) var publishFailures = 0
+    /// Answered slots of acknowledged requests (an answer can arrive before its request's ack is seen).
+    private var answeredAcknowledged = 0
     /// Handlings per worker, by the worker's index.
     public private(set) var handledPerWorker: [Int]
     /// First answers per receiver slot (the subscriber that got them).
@@ -105,6 +107,8 @@ public struct Checker: Sendable {
         guard valid(id), flags[id] & Flag.acked == 0 else { return }
         flags[id] |= Flag.acked
         acknowledged += 1
+        let base = id * fanOut
+        for slot in 0..<fanOut where answers[base + slot] > 0 { answeredAcknowledged += 1 }
     }
 
     /// Publishing a request failed (no ack): it is neither lost nor expected.
@@ -147,6 +151,7 @@ public struct Checker: Sendable {
             return
         }
         answers[index] = 1
+        if flags[id] & Flag.acked != 0 { answeredAcknowledged += 1 }
         if id < highestSeen[slot] { outOfOrder += 1 } else { highestSeen[slot] = id }
         answered += 1
         answeredPerSlot[slot] += 1
@@ -212,7 +217,7 @@ public struct Checker: Sendable {
     public var expectedAnswers: Int { (acknowledged - expired) * fanOut }
 
     /// Whether every acknowledged, not expired request has all its answers.
-    public var isSettled: Bool { answered >= expectedAnswers }
+    public var isSettled: Bool { answeredAcknowledged >= expectedAnswers }
 
     /// Duplicates of both kinds.
     public var duplicated: Int { duplicatedAnswers + duplicatedHandlings }

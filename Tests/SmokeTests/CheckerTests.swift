@@ -101,6 +101,19 @@ import Testing
         #expect(c.outOfOrder == 1)
     }
 
+    @Test func answersOfUnacknowledgedRequestsDoNotSettleTheRun() {
+        var c = Checker(count: 3)
+        for id in 0..<3 { c.sent(id, at: 0) }
+        c.answered(2, at: 1) // its ack was never seen (the producer died)
+        c.acknowledged(0)
+        c.acknowledged(1)
+        c.answered(0, at: 2)
+        #expect(c.answered == 2 && c.expectedAnswers == 2)
+        #expect(!c.isSettled) // request 1 is still out
+        c.answered(1, at: 3)
+        #expect(c.isSettled)
+    }
+
     @Test func staleIsNeitherLostNorUnexpected() {
         var c = Checker(count: 1)
         c.staleSeen(3)
