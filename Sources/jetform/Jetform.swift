@@ -8,12 +8,15 @@ struct Jetform: AsyncParsableCommand {
         version: JetformVersion.current,
         subcommands: [
             ValidateCommand.self,
-            SchemaCommand.self,
-            ContextCommand.self,
-            ClusterCommand.self,
-            StatusCommand.self,
             PlanCommand.self,
             ApplyCommand.self,
+            SmokeCommand.self,
+            StatusCommand.self,
+            ClusterCommand.self,
+            SchemaCommand.self,
+            ContextCommand.self,
+            WorkerCommand.self,
+            ProducerCommand.self,
         ]
     )
 }

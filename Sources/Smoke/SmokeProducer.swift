@@ -1,0 +1,95 @@
+import JetStream
+public import NATS
+import NIOCore
+
+/// What a producer did; the durable scenario and `jetform producer --json-events` report these.
+public enum ProducerEvent: Sendable, Hashable, Codable {
+    /// Published request `id` (not yet acknowledged).
+    case sent(id: Int)
+    /// The requests stream stored `id` at stream sequence `seq`.
+    case acked(id: Int, seq: UInt64)
+    /// The publish of `id` failed; it is not expected to be answered.
+    case publishFailed(id: Int, reason: String)
+    /// An answer to `id` arrived (from any producer's requests: the responses consumer is shared).
+    case answered(id: Int)
+    /// An answer of another run, acknowledged and dropped.
+    case stale
+}
+
+/// One producer of the durable scenario: publishes requests (`Nats-Msg-Id = <run id>-<id>`) within
+/// an in-flight window, and collects answers from the responses stream's durable pull consumer,
+/// acknowledging each.
+public struct SmokeProducer: Sendable {
+    public var requestSubject: String
+    public var responsesStream: String
+    public var responsesConsumer: String
+    public var runId: String
+
+    public init(requestSubject: String, responsesStream: String, responsesConsumer: String, runId: String) {
+        self.requestSubject = requestSubject
+        self.responsesStream = responsesStream
+        self.responsesConsumer = responsesConsumer
+        self.runId = runId
+    }
+
+    /// Publishes `ids`, waiting for room in `window` before each. Returns when every publish has its
+    /// ack or failure. Events come from this task and the ack task.
+    public func publish(ids: some Sequence<Int> & Sendable, client: NATSClient, window: InFlightWindow,
+                        onEvent: @escaping @Sendable (ProducerEvent) -> Void) async throws {
+        let js = JetStreamContext(client: client)
+        let publisher = try await AsyncPublisher(context: js, maxInFlight: window.limit, ackTimeout: .seconds(10))
+        let (pending, sink) = AsyncStream.makeStream(of: (Int, PubAckFuture).self)
+        let acks = Task {
+            for await (id, future) in pending {
+                do {
+                    let ack = try await future.value()
+                    onEvent(.acked(id: id, seq: ack.seq))
+                } catch {
+                    window.release(id)
+                    onEvent(.publishFailed(id: id, reason: "\(error)"))
+                }
+            }
+        }
+        defer { publisher.close() }
+        for id in ids {
+            try Task.checkCancellation()
+            await window.acquire(id)
+            onEvent(.sent(id: id))
+            let token = SmokePayload.token(runId: runId, id: id)
+            do {
+                let future = try await publisher.publish(subject: requestSubject, payload: SmokePayload.encode(runId: runId, id: id),
+                                                         options: PublishOptions(msgId: token))
+                sink.yield((id, future))
+            } catch {
+                window.release(id)
+                onEvent(.publishFailed(id: id, reason: "\(error)"))
+            }
+        }
+        sink.finish()
+        await acks.value
+    }
+
+    /// Collects answers until the task is cancelled: each answer is reported, its window place
+    /// freed, and then acknowledged.
+    public func collect(client: NATSClient, window: InFlightWindow?, onEvent: @escaping @Sendable (ProducerEvent) -> Void) async throws {
+        let js = JetStreamContext(client: client)
+        let consumer = PullConsumer(context: js, stream: responsesStream, name: responsesConsumer)
+        let messages = try await consumer.messages(batch: 256, expires: .seconds(5), idleHeartbeat: .seconds(1))
+        defer { messages.stop() }
+        try await withTaskCancellationHandler {
+            for try await message in messages {
+                let token = message.subject.split(separator: ".").last ?? ""
+                switch SmokePayload.decodeToken(token, runId: runId) {
+                case .request(let id):
+                    onEvent(.answered(id: id))
+                    window?.release(id)
+                case .stale, .malformed, .probe:
+                    onEvent(.stale)
+                }
+                try? await message.ack()
+            }
+        } onCancel: {
+            messages.stop()
+        }
+    }
+}

@@ -1,0 +1,203 @@
+import ArgumentParser
+import Foundation
+import NATS
+import Smoke
+import Synchronization
+import Topology
+
+/// `jetform smoke [FILE]`: runs the bundled producers/workers against the applied topology and
+/// checks that nothing was lost. Exit 0 only when lost and unexpected are zero and every check passed.
+struct SmokeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "smoke",
+        abstract: "Exercise the applied topology with bundled producers and workers and check nothing is lost.",
+        discussion: """
+        Scenarios (from the topology's 'smoke' section, all by default): durable request/response over \
+        JetStream, pub/sub, a queue group, and request/reply (including a 'no responders' check).
+        """
+    )
+
+    @Argument(help: "The topology file.")
+    var file: String = "topology.yaml"
+
+    @Option(help: "Run one scenario: durable, pubsub, queue or request (default: all configured).")
+    var scenario: String?
+
+    @Option(help: "Requests (or messages) per scenario.")
+    var count: Int?
+
+    @Option(help: "Workers (durable), subscribers (pubsub), members (queue) or responders (request).")
+    var workers: Int?
+
+    @Option(help: "Producers (durable).")
+    var producers: Int?
+
+    @Option(name: .customLong("in-flight"), help: "Requests out at once (durable window, request concurrency).")
+    var inFlight: Int?
+
+    @Option(name: .customLong("slow-worker"), help: "Make the first durable worker spend this many milliseconds per request.")
+    var slowWorkerMs: Int?
+
+    @Option(help: "Stop waiting for answers after this many seconds without progress.")
+    var idleTimeout: Double = 3
+
+    @OptionGroup var connection: SmokeConnectionOptions
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    @Flag(name: .customLong("kill-worker"), help: "Run workers as processes and SIGKILL one that holds unacked requests.")
+    var killWorker = false
+
+    @Flag(name: .customLong("kill-producer"), help: "Run producers as processes and SIGKILL one with requests in flight.")
+    var killProducer = false
+
+    @Flag(name: .customLong("kill-server"), help: "Kill the requests stream's leader of the local cluster mid-run and restart it.")
+    var killServer = false
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let topology: Topology
+        do {
+            topology = try TopologyLoader.load(path: file, environment: environment).topology
+        } catch {
+            for d in error.diagnostics { FileHandle.standardError.write(Data((d.rendered + "\n").utf8)) }
+            throw ExitCode.failure
+        }
+        var kinds: [ScenarioKind]?
+        var producersOverride: Int?
+        if let scenario {
+            guard let kind = ScenarioKind(rawValue: scenario) else {
+                Self.fail("unknown scenario '\(scenario)': use durable, pubsub, queue or request")
+            }
+            kinds = [kind]
+        }
+        if killProducer && (producers ?? 0) < 2 { producersOverride = 2 }
+        if killWorker || killProducer || killServer {
+            if kinds == nil || kinds == [.durable] { kinds = [.durable] } else { Self.fail("fault flags apply to the durable scenario only") }
+        }
+        let overrides = SmokeRunner.Overrides(scenarios: kinds, count: count, workers: workers, producers: producersOverride ?? producers,
+                                              inFlight: inFlight, slowWorkerDelay: slowWorkerMs.map { .milliseconds($0) })
+        var runner: SmokeRunner
+        do { runner = try SmokeRunner(topology: topology, overrides: overrides) } catch { Self.fail(error.description) }
+        guard let context = runner.context else { Self.fail("the smoke context is not declared in \(file)") }
+
+        let settings = connection.settings
+            .overriding(NATSConnectionSettings.fromEnvironment(environment))
+            .overriding(SmokeRunner.settings(for: context))
+        let options: NATSClientOptions
+        do { options = try settings.clientOptions(name: "jetform-smoke") } catch { Self.fail("connection settings: \(error)") }
+        // An election after a killed server takes seconds: wait longer for progress then.
+        let idle = killServer ? max(idleTimeout, 20) : idleTimeout
+        let env = SmokeEnvironment(options: options, idleTimeout: .milliseconds(Int(idle * 1000)))
+
+        if killWorker || killProducer || killServer {
+            do {
+                runner.fault = try FaultFactory.make(killWorker: killWorker, killProducer: killProducer, killServer: killServer,
+                                                     file: file, settings: settings, runner: runner)
+            } catch { Self.fail("\(error)") }
+        }
+
+        let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
+        let report = await runner.run(env) { kind, recorder in progress.watch(kind, recorder) }
+        progress.stop()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(SmokeReportRenderer.text(report), terminator: "")
+        }
+        if !report.passed { throw ExitCode.failure }
+    }
+
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        Foundation.exit(1)
+    }
+}
+
+/// natscli-style connection flags shared by smoke, worker and producer.
+struct SmokeConnectionOptions: ParsableArguments {
+    @Option(help: "NATS server URL(s), comma-separated.")
+    var server: String?
+    @Option(help: "User name.")
+    var user: String?
+    @Option(help: "Password.")
+    var password: String?
+    @Option(help: "Path to a .creds file.")
+    var creds: String?
+
+    var settings: NATSConnectionSettings {
+        NATSConnectionSettings(url: server, user: user, password: password, creds: creds)
+    }
+}
+
+/// The live progress line on stderr (`\r`-rewritten), only on a terminal.
+final class ProgressLine: Sendable {
+    let enabled: Bool
+    private let current = Mutex<(ScenarioKind, SmokeRecorder, ContinuousClock.Instant)?>(nil)
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    init(enabled: Bool) {
+        self.enabled = enabled
+        guard enabled else { return }
+        let t = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                guard let self else { return }
+                guard let (kind, recorder, started) = self.current.withLock({ $0 }) else { continue }
+                let line = SmokeReportRenderer.progressLine(kind, recorder.progress, elapsed: .now - started)
+                FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+            }
+        }
+        task.withLock { $0 = t }
+    }
+
+    func watch(_ kind: ScenarioKind, _ recorder: SmokeRecorder) {
+        current.withLock { $0 = (kind, recorder, .now) }
+    }
+
+    func stop() {
+        task.withLock { $0?.cancel() }
+        if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
+
+extension FaultFactory {
+    /// `--kill-server` works only on the local cluster `jetform cluster up` started (its pid files
+    /// in `.jetform/cluster`); elsewhere it says so.
+    static func killServerFault() throws -> any DurableFault {
+        let cluster = try ClusterLocation.parse([]).cluster(requireBinary: true)
+        let pidsDir = cluster.layout.stateDir
+        guard FileManager.default.fileExists(atPath: pidsDir.path) else {
+            throw SmokeError.process("--kill-server needs the local cluster from 'jetform cluster up' (no \(pidsDir.path)); "
+                + "jetform cannot kill servers of a cluster it does not run")
+        }
+        return KillServerFault(kill: { name in try await cluster.kill(server: name) },
+                               restart: { name in try await cluster.start(server: name) })
+    }
+}
+
+/// Builds the fault for `--kill-worker` / `--kill-producer` / `--kill-server`.
+enum FaultFactory {
+    static func make(killWorker: Bool, killProducer: Bool, killServer: Bool, file: String, settings: NATSConnectionSettings,
+                     runner: SmokeRunner) throws -> any DurableFault {
+        if killServer { return try killServerFault() }
+        if killWorker && killProducer { throw SmokeError.process("use one of --kill-worker and --kill-producer at a time") }
+        // Children get the merged connection settings through the environment, never on the command line.
+        var environment = ProcessInfo.processInfo.environment
+        for key in ["NATS_URL", "NATS_USER", "NATS_PASSWORD", "NATS_TOKEN", "NATS_CREDS", "NATS_NKEY"] { environment[key] = nil }
+        if let url = settings.url { environment["NATS_URL"] = url }
+        if let user = settings.user { environment["NATS_USER"] = user }
+        if let password = settings.password { environment["NATS_PASSWORD"] = password }
+        if let token = settings.token { environment["NATS_TOKEN"] = token }
+        if let creds = settings.creds { environment["NATS_CREDS"] = creds }
+        if let nkey = settings.nkey { environment["NATS_NKEY"] = nkey }
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        if killProducer {
+            return KillProducerFault(executable: executable, arguments: ["producer", file], environment: environment)
+        }
+        return KillWorkerFault(executable: executable, arguments: ["worker", file], environment: environment)
+    }
+}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import NATS
+import Smoke
+import Topology
+
+/// `jetform worker [FILE]`: one durable-scenario worker, run by hand (or by `smoke --kill-worker`).
+/// Prints each request it handles, so people can start and kill workers in separate terminals.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run one smoke worker: pull requests, answer them into the responses stream, ack."
+    )
+
+    @Argument(help: "The topology file.")
+    var file: String = "topology.yaml"
+
+    @Option(help: "Name printed with each handled request.")
+    var id: String = "w\(ProcessInfo.processInfo.processIdentifier)"
+
+    @Option(help: "Milliseconds to spend on each request (a slow worker).")
+    var delay: Int = 0
+
+    @Option(help: "Requests pulled at a time.")
+    var batch: Int = 16
+
+    @Option(name: .customLong("run-id"), help: "Answer only this run's requests (others are acked as stale). Default: any run.")
+    var runId: String?
+
+    @Flag(name: .customLong("json-events"), help: "Print one JSON event per line (for smoke --kill-worker).")
+    var jsonEvents = false
+
+    @OptionGroup var connection: SmokeConnectionOptions
+
+    func run() async throws {
+        let setup = try DurableSetup.load(file: file, connection: connection, role: "worker-\(id)")
+        let worker = SmokeWorker(requestsStream: setup.scenario.requestsStream, requestsConsumer: setup.scenario.requestsConsumer,
+                                 responsePrefix: setup.scenario.responsePrefix, runId: runId,
+                                 delay: delay > 0 ? .milliseconds(delay) : nil, batch: batch)
+        let client: NATSClient
+        do { client = try await NATSClient.connect(setup.options) } catch { SmokeCommand.fail("cannot connect: \(error)") }
+        let json = jsonEvents, name = id
+        if !json { print("\(name): pulling \(worker.requestsStream) > \(worker.requestsConsumer)") }
+        do {
+            try await worker.run(client: client) { event in
+                if json {
+                    EventLine.write(event)
+                } else {
+                    switch event {
+                    case .handled(let id, let delivery): print("\(name): handled \(id)" + (delivery > 1 ? " (delivery \(delivery))" : ""))
+                    case .completed(let id): print("\(name): answered \(id)")
+                    case .stale: print("\(name): dropped a request of another run")
+                    case .failed(let why): print("\(name): \(why)")
+                    }
+                }
+            }
+        } catch {
+            SmokeCommand.fail("worker stopped: \(error)")
+        }
+    }
+}
+
+/// The durable scenario's streams and the connection, resolved like `jetform smoke` does.
+struct DurableSetup {
+    var scenario: DurableScenario
+    var options: NATSClientOptions
+
+    static func load(file: String, connection: SmokeConnectionOptions, role: String) throws -> DurableSetup {
+        let environment = ProcessInfo.processInfo.environment
+        let topology: Topology
+        do {
+            topology = try TopologyLoader.load(path: file, environment: environment).topology
+        } catch {
+            for d in error.diagnostics { FileHandle.standardError.write(Data((d.rendered + "\n").utf8)) }
+            throw ExitCode.failure
+        }
+        let runner: SmokeRunner
+        let scenario: DurableScenario
+        do {
+            runner = try SmokeRunner(topology: topology)
+            scenario = try runner.durableScenario()
+        } catch { SmokeCommand.fail(error.description) }
+        guard let context = runner.context else { SmokeCommand.fail("the smoke context is not declared in \(file)") }
+        let settings = connection.settings
+            .overriding(NATSConnectionSettings.fromEnvironment(environment))
+            .overriding(SmokeRunner.settings(for: context))
+        do {
+            return DurableSetup(scenario: scenario, options: try settings.clientOptions(name: "jetform-\(role)"))
+        } catch { SmokeCommand.fail("connection settings: \(error)") }
+    }
+}
+
+/// One JSON object per line on stdout, flushed at once (the parent reads them as they come).
+enum EventLine {
+    static func write(_ value: some Encodable) {
+        guard let data = try? JSONEncoder().encode(value) else { return }
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+}

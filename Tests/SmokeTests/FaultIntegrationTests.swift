@@ -1,0 +1,148 @@
+import Foundation
+import JetStream
+import LocalCluster
+import NATS
+import Testing
+@testable import Smoke
+
+/// `--kill-worker`: workers are `jetform worker` processes; one is SIGKILLed holding unacked requests.
+@Suite(.serialized) struct FaultIntegrationTests {
+    /// The jetform executable next to the test bundle (built by `swift build --build-tests`).
+    static var jetform: String? {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
+        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        if dir.lastPathComponent == "MacOS" || dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
+        let candidate = dir.appendingPathComponent("jetform").path
+        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
+    }
+
+    static var topologyFile: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("topology.yaml").path
+    }
+
+    @Test func killedWorkerLosesNothing() async throws {
+        let jetform = try #require(Self.jetform, "build the jetform executable first (swift build)")
+        try await LocalCluster.withCluster { cluster in
+            let admin = try await NATSClient.connect(try userOptions(cluster))
+            try await createSmokeStreams(JetStreamContext(client: admin))
+            var environment = ProcessInfo.processInfo.environment
+            environment["NATS_URL"] = cluster.clientURLs.joined(separator: ",")
+            environment["NATS_USER"] = "user"
+            environment["NATS_PASSWORD"] = "user"
+            let fault = KillWorkerFault(executable: jetform, arguments: ["worker", Self.topologyFile], environment: environment)
+            var scenario = durable(count: 1000, workers: 3, inFlight: 60)
+            scenario.fault = fault
+            let env = SmokeEnvironment(options: try userOptions(cluster), idleTimeout: .seconds(2))
+            let report = await scenario.run(env)
+            print(SmokeReportRenderer.text(SmokeReport(runId: env.runId, scenarios: [report])))
+            #expect(report.error == nil, "\(report.error ?? "")")
+            #expect(report.lost == 0 && report.unexpected == 0)
+            #expect(report.redelivered > 0)
+            #expect(report.checks.count == 2 && report.checks.allSatisfy(\.passed), "\(report.checks)")
+            #expect(report.passed)
+            await admin.close()
+        }
+    }
+
+    @Test func killedProducerLosesNothing() async throws {
+        let jetform = try #require(Self.jetform, "build the jetform executable first (swift build)")
+        try await LocalCluster.withCluster { cluster in
+            let admin = try await NATSClient.connect(try userOptions(cluster))
+            try await createSmokeStreams(JetStreamContext(client: admin))
+            var environment = ProcessInfo.processInfo.environment
+            environment["NATS_URL"] = cluster.clientURLs.joined(separator: ",")
+            environment["NATS_USER"] = "user"
+            environment["NATS_PASSWORD"] = "user"
+            let fault = KillProducerFault(executable: jetform, arguments: ["producer", Self.topologyFile], environment: environment)
+            var scenario = durable(count: 1000, workers: 2, producers: 2, inFlight: 100)
+            scenario.fault = fault
+            let env = SmokeEnvironment(options: try userOptions(cluster), idleTimeout: .seconds(2))
+            let report = await scenario.run(env)
+            print(SmokeReportRenderer.text(SmokeReport(runId: env.runId, scenarios: [report])))
+            #expect(report.error == nil, "\(report.error ?? "")")
+            // Only what was acknowledged is expected: the victim's unpublished share is not lost.
+            #expect(report.lost == 0 && report.unexpected == 0)
+            #expect(report.checks.count == 1 && report.checks.allSatisfy(\.passed), "\(report.checks)")
+            #expect(report.passed)
+            await admin.close()
+        }
+    }
+}
+
+/// `--kill-server`: the requests stream's leader is killed mid-run and restarted.
+@Suite(.serialized) struct KillServerIntegrationTests {
+    @Test func killedLeaderLosesNothing() async throws {
+        try await LocalCluster.withCluster { cluster in
+            let admin = try await NATSClient.connect(try userOptions(cluster))
+            try await createSmokeStreams(JetStreamContext(client: admin))
+            let fault = KillServerFault(downFor: .seconds(2),
+                                        kill: { name in try await cluster.kill(server: name) },
+                                        restart: { name in try await cluster.start(server: name) })
+            var scenario = durable(count: 3000, workers: 2, inFlight: 100)
+            scenario.fault = fault
+            let env = SmokeEnvironment(options: try userOptions(cluster), idleTimeout: .seconds(20))
+            let report = await scenario.run(env)
+            print(SmokeReportRenderer.text(SmokeReport(runId: env.runId, scenarios: [report])))
+            #expect(report.error == nil, "\(report.error ?? "")")
+            #expect(report.lost == 0 && report.unexpected == 0)
+            #expect(report.checks.count == 1 && report.checks.allSatisfy(\.passed), "\(report.checks)")
+            await admin.close()
+        }
+    }
+}
+
+/// `jetform smoke` end to end: the shipped topology.yaml, connection from the environment, exit codes.
+@Suite(.serialized) struct CommandIntegrationTests {
+    func run(_ jetform: String, _ arguments: [String], environment: [String: String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: jetform)
+        process.arguments = arguments
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func smokeCommandRunsEveryScenario() async throws {
+        let jetform = try #require(FaultIntegrationTests.jetform, "build the jetform executable first (swift build)")
+        try await LocalCluster.withCluster { cluster in
+            let admin = try await NATSClient.connect(try userOptions(cluster))
+            try await createSmokeStreams(JetStreamContext(client: admin))
+            var environment = ProcessInfo.processInfo.environment
+            environment["NATS_URL"] = cluster.clientURLs.joined(separator: ",")
+            let file = FaultIntegrationTests.topologyFile
+
+            let all = try run(jetform, ["smoke", file, "--json", "--count", "500"], environment: environment)
+            #expect(all.status == 0, "\(all.stdout)\n\(all.stderr)")
+            let report = try JSONDecoder().decode(SmokeReport.self, from: Data(all.stdout.utf8))
+            #expect(report.scenarios.map(\.scenario) == [.durable, .pubsub, .queue, .request])
+            #expect(report.passed)
+            #expect(report.scenarios.allSatisfy { $0.lost == 0 && $0.unexpected == 0 })
+
+            let text = try run(jetform, ["smoke", file, "--scenario", "durable", "--count", "300", "--workers", "3"], environment: environment)
+            #expect(text.status == 0, "\(text.stdout)\n\(text.stderr)")
+            #expect(text.stdout.contains("workers: w1"))
+            #expect(text.stdout.contains("PASS  lost 0, unexpected 0"))
+            #expect(!text.stderr.contains("\r"), "no progress line when stderr is not a terminal")
+            print(text.stdout)
+
+            // Wrong password: a clear error, exit 1, no secret printed.
+            var bad = environment
+            bad["NATS_USER"] = "user"
+            bad["NATS_PASSWORD"] = "not-the-password"
+            let denied = try run(jetform, ["smoke", file, "--scenario", "pubsub"], environment: bad)
+            #expect(denied.status == 1)
+            #expect(!(denied.stdout + denied.stderr).contains("not-the-password"))
+
+            let unknown = try run(jetform, ["smoke", file, "--scenario", "bogus"], environment: environment)
+            #expect(unknown.status == 1 && unknown.stderr.contains("unknown scenario"))
+            await admin.close()
+        }
+    }
+}

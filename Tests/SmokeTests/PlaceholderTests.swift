@@ -1,3 +1,0 @@
-import Testing
-@testable import Smoke
-@Test func placeholder() { #expect(Bool(true)) }
