@@ -28,7 +28,8 @@ build:
 demo: $(NATS_DIR)/$(NATS_VERSION)/bin/nats-server build
 	@export NATS_SERVER_BIN="$(NATS_DIR)/$(NATS_VERSION)/bin/nats-server"; \
 	  $(JETFORM) cluster up && $(JETFORM) status && $(JETFORM) validate topology.yaml \
-	  && $(JETFORM) apply --yes topology.yaml && $(JETFORM) plan --detailed-exitcode topology.yaml
+	  && $(JETFORM) apply --yes topology.yaml && $(JETFORM) plan --detailed-exitcode topology.yaml \
+	  && $(JETFORM) smoke --kill-worker topology.yaml
 
 # Unit and integration tests against real nats-server processes (2.15.1 and the older releases).
 test: servers
