@@ -37,7 +37,7 @@ struct ProducerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("json-events"), help: "Print one JSON event per line; keep collecting answers until terminated.")
     var jsonEvents = false
 
-    @OptionGroup var connection: SmokeConnectionOptions
+    @OptionGroup var connection: ConnectionFlags
 
     func run() async throws {
         let setup = try DurableSetup.load(file: file, connection: connection, role: "producer")

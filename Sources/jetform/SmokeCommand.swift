@@ -41,7 +41,7 @@ struct SmokeCommand: AsyncParsableCommand {
     @Option(help: "Stop waiting for answers after this many seconds without progress.")
     var idleTimeout: Double = 3
 
-    @OptionGroup var connection: SmokeConnectionOptions
+    @OptionGroup var connection: ConnectionFlags
 
     @Flag(help: "Print the report as JSON.")
     var json = false
@@ -80,7 +80,9 @@ struct SmokeCommand: AsyncParsableCommand {
                                               inFlight: inFlight, slowWorkerDelay: slowWorkerMs.map { .milliseconds($0) })
         var runner: SmokeRunner
         do { runner = try SmokeRunner(topology: topology, overrides: overrides) } catch { Self.fail(error.description) }
-        guard let context = runner.context else { Self.fail("the smoke context is not declared in \(file)") }
+        guard let context = connection.contextName.map({ topology.context(named: $0) }) ?? runner.context else {
+            Self.fail("the smoke context (\(connection.contextName ?? "smoke.context / context")) is not declared in \(file)")
+        }
 
         let settings = connection.settings
             .overriding(NATSConnectionSettings.fromEnvironment(environment))
@@ -114,22 +116,6 @@ struct SmokeCommand: AsyncParsableCommand {
     static func fail(_ message: String) -> Never {
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
         Foundation.exit(1)
-    }
-}
-
-/// natscli-style connection flags shared by smoke, worker and producer.
-struct SmokeConnectionOptions: ParsableArguments {
-    @Option(help: "NATS server URL(s), comma-separated.")
-    var server: String?
-    @Option(help: "User name.")
-    var user: String?
-    @Option(help: "Password.")
-    var password: String?
-    @Option(help: "Path to a .creds file.")
-    var creds: String?
-
-    var settings: NATSConnectionSettings {
-        NATSConnectionSettings(url: server, user: user, password: password, creds: creds)
     }
 }
 

@@ -30,7 +30,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("json-events"), help: "Print one JSON event per line (for smoke --kill-worker).")
     var jsonEvents = false
 
-    @OptionGroup var connection: SmokeConnectionOptions
+    @OptionGroup var connection: ConnectionFlags
 
     func run() async throws {
         let setup = try DurableSetup.load(file: file, connection: connection, role: "worker-\(id)")
@@ -65,7 +65,7 @@ struct DurableSetup {
     var scenario: DurableScenario
     var options: NATSClientOptions
 
-    static func load(file: String, connection: SmokeConnectionOptions, role: String) throws -> DurableSetup {
+    static func load(file: String, connection: ConnectionFlags, role: String) throws -> DurableSetup {
         let environment = ProcessInfo.processInfo.environment
         let topology: Topology
         do {
