@@ -142,7 +142,8 @@ public actor LocalCluster {
 
     /// Each server as its monitoring endpoint reports it (down when it does not answer).
     public func status() async -> ClusterStatus {
-        ClusterStatus(servers: layout.servers.map { Self.status(of: $0, in: layout) })
+        let layout = self.layout
+        return await Monitoring.offload { ClusterStatus(servers: layout.servers.map { Self.status(of: $0, in: layout) }) }
     }
 
     /// Waits until `condition` holds for the status (polled every 100 ms); returns the last status.

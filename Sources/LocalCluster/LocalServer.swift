@@ -125,7 +125,7 @@ public actor LocalServer {
                 throw .exitedDuringStartup(
                     server: options.name, logFile: process.logFile.path, logTail: process.logTail(from: offset))
             }
-            if let health = monitoring.health() {
+            if let health = await Monitoring.offload({ monitoring.health() }) {
                 if health.ok { return }
                 detail = health.detail
             }

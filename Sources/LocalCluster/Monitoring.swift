@@ -37,6 +37,15 @@ struct Monitoring {
         var error: String?
     }
 
+    /// Runs blocking monitoring requests on a Dispatch thread: they wait on sockets for up to `timeout`,
+    /// and on the two threads of Swift's cooperative pool (on 2 cores) that stalls every other task —
+    /// test suites running beside cluster starts saw 1 ms sleeps take seconds.
+    static func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: work()) }
+        }
+    }
+
     func varz() -> Varz? { decode("/varz") }
     func jsz() -> Jsz? { decode("/jsz") }
 

@@ -21,13 +21,18 @@ public struct InboundMessage: Sendable, Equatable {
     /// Present for `HMSG` only.
     public var headers: NATSHeaders?
     public var payload: ByteBuffer
+    /// Why the header block could not be read, when it could not (then `headers` is nil). The server
+    /// forwards header blocks unchecked, so another client's bad block must not cost us the connection:
+    /// the message is delivered and the problem is told here, as nats.go does.
+    public var headerError: String?
 
-    public init(subject: String, sid: UInt64, replyTo: String? = nil, headers: NATSHeaders? = nil, payload: ByteBuffer) {
+    public init(subject: String, sid: UInt64, replyTo: String? = nil, headers: NATSHeaders? = nil, payload: ByteBuffer, headerError: String? = nil) {
         self.subject = subject
         self.sid = sid
         self.replyTo = replyTo
         self.headers = headers
         self.payload = payload
+        self.headerError = headerError
     }
 
     /// The status carried in the header line (`NATS/1.0 503`), if any.

@@ -267,12 +267,17 @@ extension ServerOpDecoder {
     private static func readMessage(_ header: MessageHeader, from buffer: inout ByteBuffer) throws -> ServerOp {
         let headerLength = header.headerLength ?? 0
         var headers: NATSHeaders?
+        var headerError: String?
         if header.headerLength != nil {
             // Parse before consuming anything, so a bad block leaves the buffer as it was.
             guard let block = buffer.getSlice(at: buffer.readerIndex + header.lineLength, length: headerLength) else {
                 throw NATSProtocolError(.malformedHeaders, "header block shorter than announced")
             }
-            headers = try NATSHeaders(parsing: block)
+            do {
+                headers = try NATSHeaders(parsing: block)
+            } catch {
+                headerError = error.detail
+            }
         }
         buffer.moveReaderIndex(forwardBy: header.lineLength + headerLength)
         guard let payload = buffer.readSlice(length: header.totalLength - headerLength) else {
@@ -285,7 +290,8 @@ extension ServerOpDecoder {
                 sid: header.sid,
                 replyTo: header.replyTo,
                 headers: headers,
-                payload: payload
+                payload: payload,
+                headerError: headerError
             )
         )
     }
