@@ -87,9 +87,11 @@ public struct PlanExecutor: Sendable {
         do {
             switch step.operation {
             case .createStream:
-                _ = try await jetStream.createStream(try Self.model(StreamConfig.self, step.config), pedantic: pedantic)
+                let config = try Self.model(StreamConfig.self, step.config)
+                _ = try await retryingPlacement { () async throws(JetStreamError) in try await jetStream.createStream(config, pedantic: pedantic) }
             case .updateStream:
-                _ = try await jetStream.updateStream(try Self.model(StreamConfig.self, step.config), pedantic: pedantic)
+                let config = try Self.model(StreamConfig.self, step.config)
+                _ = try await retryingPlacement { () async throws(JetStreamError) in try await jetStream.updateStream(config, pedantic: pedantic) }
             case .deleteStream:
                 try await jetStream.deleteStream(step.resource.streamName)
             case .createConsumer, .updateConsumer:
@@ -107,6 +109,20 @@ public struct PlanExecutor: Sendable {
             failure = .invalidResponse(operation: step.operation.rawValue, detail: "\(error)")
         }
         return StepResult(step: step, error: failure, duration: start.duration(to: .now))
+    }
+
+    /// Retries "no suitable peers" (10005) for a while: right after a cluster starts, or while a server
+    /// restarts, a 2.10 meta leader reports it until it has heard from every peer. A placement that is
+    /// truly impossible (more replicas than servers) is refused by the planner before this point.
+    private func retryingPlacement<T>(_ body: () async throws(JetStreamError) -> T) async throws(JetStreamError) -> T {
+        let deadline = ContinuousClock.now + .seconds(15)
+        while true {
+            do {
+                return try await body()
+            } catch where error.errCode == .noSuitablePeers && ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(250))
+            }
+        }
     }
 
     static func model<T: Decodable>(_ type: T.Type, _ config: JSONObject?) throws -> T {

@@ -136,7 +136,9 @@ struct ClientIntegrationTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for n in 0..<200 {
                     group.addTask {
-                        let reply = try await requester.request("\(n)", to: "math.double", timeout: .seconds(5))
+                        // Generous: this checks that every request gets its own answer, not speed, and
+                        // the suite shares two cores with many servers.
+                        let reply = try await requester.request("\(n)", to: "math.double", timeout: .seconds(30))
                         #expect(String(buffer: reply.payload) == "\(n * 2)")
                     }
                 }
@@ -153,9 +155,9 @@ struct ClientIntegrationTests {
             let client = try await connect(server.clientURL)
             let start = ContinuousClock.now
             await #expect(throws: NATSError.noResponders(subject: "nobody.home")) {
-                _ = try await client.request("hello", to: "nobody.home", timeout: .seconds(10))
+                _ = try await client.request("hello", to: "nobody.home", timeout: .seconds(30))
             }
-            #expect(ContinuousClock.now - start < .seconds(2), "no responders must not wait for the timeout")
+            #expect(ContinuousClock.now - start < .seconds(5), "no responders must not wait for the 30 s timeout")
             await client.close()
         }
     }
