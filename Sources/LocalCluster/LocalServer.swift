@@ -181,14 +181,7 @@ public actor LocalServer {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (LocalServer) async throws -> T
     ) async throws -> T {
-        let binary: URL
-        if let serverBinary {
-            binary = serverBinary
-        } else if let version {
-            binary = try ServerBinary.release(version)
-        } else {
-            binary = try ServerBinary.locate()
-        }
+        let binary = try ServerBinary.resolve(version: version, explicit: serverBinary)
         let directory = try ScratchDirectory.make()
         defer { ScratchDirectory.remove(directory) }
         let server = try await startOnFreePorts(options: options, binary: binary, directory: directory, timeout: timeout)

@@ -75,14 +75,7 @@ extension LocalCluster {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (LocalCluster) async throws -> T
     ) async throws -> T {
-        let binary: URL
-        if let serverBinary {
-            binary = serverBinary
-        } else if let version {
-            binary = try ServerBinary.release(version)
-        } else {
-            binary = try ServerBinary.locate()
-        }
+        let binary = try ServerBinary.resolve(version: version, explicit: serverBinary)
         let directory = try ScratchDirectory.make()
         defer { ScratchDirectory.remove(directory) }
 

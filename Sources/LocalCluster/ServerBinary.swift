@@ -6,6 +6,13 @@ public enum ServerBinary {
     public static let pinnedVersion = "2.15.1"
 
     /// `NATS_SERVER_BIN` if set, else the first executable `nats-server` on `PATH`.
+    /// The binary a harness runs: the one given, else the release asked for, else `locate()`.
+    public static func resolve(version: String?, explicit: URL?) throws(LocalClusterError) -> URL {
+        if let explicit { return explicit }
+        if let version { return try release(version) }
+        return try locate()
+    }
+
     public static func locate(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(LocalClusterError) -> URL {
