@@ -175,6 +175,62 @@ struct ClientIntegrationTests {
         }
     }
 
+    /// Actors that run on a client's event loop (``NATSClient/unownedExecutor``) can publish, request,
+    /// subscribe and flush without deadlocking the loop they run on, including past the write high-water mark.
+    @Test func actorsOnTheClientsEventLoopRequestAndReply() async throws {
+        try await LocalServer.withServer { server in
+            let responder = try await connect(server.clientURL)
+            let requester = try await connect(server.clientURL)
+            let echo = OnLoopEcho(client: responder)
+            let subscription = try await responder.subscribe(to: "loop.echo")
+            try await responder.flush()
+            let answering = Task { try await echo.answer(subscription) }
+            let asker = OnLoopAsker(client: requester)
+            let replies = try await asker.ask(500, subject: "loop.echo")
+            #expect(replies == (0..<500).map(String.init))
+            try await asker.publishBurst(20_000, size: 4096, subject: "loop.sink")  // well past the high-water mark
+            subscription.unsubscribe()
+            answering.cancel()
+            await requester.close()
+            await responder.close()
+        }
+    }
+
+    /// One timer serves every request: a short request sent while a long one waits must still fail at
+    /// its own deadline, the long one at its own, and a request answered in between is unaffected.
+    @Test func requestsWithDifferentTimeoutsExpireEachAtItsOwnDeadline() async throws {
+        try await LocalServer.withServer { server in
+            let client = try await connect(server.clientURL)
+            let silent = try await client.subscribe(to: "silent")
+            let echo = try await client.subscribe(to: "echo")
+            let responder = Task {
+                for await message in echo { if let reply = message.replyTo { try await client.publish(message.payload, to: reply) } }
+            }
+            try await client.flush()
+            let start = ContinuousClock.now
+            async let long: Duration = {
+                do { _ = try await client.request("x", to: "silent", timeout: .seconds(6)) } catch {}
+                return ContinuousClock.now - start
+            }()
+            try await Task.sleep(for: .milliseconds(100))  // the long request armed the timer first
+            let shortStart = ContinuousClock.now
+            await #expect(throws: NATSError.timeout(operation: "request on 'silent'", after: .milliseconds(300))) {
+                _ = try await client.request("x", to: "silent", timeout: .milliseconds(300))
+            }
+            let short = ContinuousClock.now - shortStart
+            // Had it waited for the long request's timer, it would have taken almost 6 s.
+            #expect(short >= .milliseconds(300) && short < .seconds(5), "the short request waited \(short)")
+            let answered = try await client.request("ping", to: "echo", timeout: .seconds(30))
+            #expect(String(buffer: answered.payload) == "ping")
+            let longWaited = await long
+            #expect(longWaited >= .seconds(6), "the long request ended early, after \(longWaited)")
+            responder.cancel()
+            silent.unsubscribe()
+            echo.unsubscribe()
+            await client.close()
+        }
+    }
+
     @Test func wrongPasswordIsAClearErrorWithoutTheSecret() async throws {
         try await LocalServer.withServer { server in
             do {
@@ -416,4 +472,34 @@ final class Locked<Value: Sendable>: Sendable {
     private let mutex: Mutex<Value>
     init(_ value: Value) { mutex = Mutex(value) }
     func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
+}
+
+actor OnLoopEcho {
+    let client: NATSClient
+    nonisolated var unownedExecutor: UnownedSerialExecutor { client.unownedExecutor }
+    init(client: NATSClient) { self.client = client }
+    func answer(_ subscription: NATSSubscription) async throws {
+        for await message in subscription {
+            if let reply = message.replyTo { try await client.publish(message.payload, to: reply) }
+        }
+    }
+}
+
+actor OnLoopAsker {
+    let client: NATSClient
+    nonisolated var unownedExecutor: UnownedSerialExecutor { client.unownedExecutor }
+    init(client: NATSClient) { self.client = client }
+    func ask(_ count: Int, subject: String) async throws -> [String] {
+        var replies: [String] = []
+        for n in 0..<count {
+            let reply = try await client.request(String(n), to: subject, timeout: .seconds(30))
+            replies.append(String(buffer: reply.payload))
+        }
+        return replies
+    }
+    func publishBurst(_ count: Int, size: Int, subject: String) async throws {
+        let payload = [UInt8](repeating: 0x61, count: size)
+        for _ in 0..<count { try await client.publish(payload, to: subject) }
+        try await client.flush(timeout: .seconds(30))
+    }
 }

@@ -19,7 +19,8 @@ struct ClientState {
     struct ResponseWaiter {
         var continuation: CheckedContinuation<InboundMessage, any Error>
         var subject: String
-        var timeout: Scheduled<Void>?
+        var deadline: NIODeadline
+        var timeout: Duration
     }
 
     var machine: ConnectionStateMachine
@@ -42,6 +43,8 @@ struct ClientState {
     /// The one wildcard subscription that receives every reply to our requests.
     var responseSID: UInt64?
     var responses: [Substring: ResponseWaiter] = [:]
+    /// One timer for all requests, due at the earliest deadline it was armed for (see `NATSClient.expireRequests`).
+    var requestTimer: (deadline: NIODeadline, task: Scheduled<Void>)?
     var nextRequest: UInt64 = 0
     var connectWaiter: CheckedContinuation<Void, any Error>?
     var closeWaiters: [CheckedContinuation<Void, Never>] = []

@@ -22,7 +22,7 @@ extension NATSClient {
             if pause {
                 let jitterNanos = Int64.random(in: 0...max(0, Int64(TimeAmount(options.reconnectJitter).nanoseconds)))
                 let delay = TimeAmount(options.reconnectWait) + .nanoseconds(jitterNanos)
-                group.next().scheduleTask(in: delay) {
+                eventLoop.scheduleTask(in: delay) {
                     let next = self.state.withLock { $0.machine.reconnectTimerFired(address) }
                     self.perform(next)
                 }
@@ -104,7 +104,7 @@ extension NATSClient {
     private func openChannel(to address: ServerAddress) {
         let tlsFirst = options.tls.handshakeFirst
         let tlsContext = self.tlsContext
-        let bootstrap = ClientBootstrap(group: group)
+        let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(options.connectTimeout))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
@@ -187,6 +187,8 @@ extension NATSClient {
         let (subs, flushes, requests, drains, closers, channel) = state.withLock { s in
             s.pingTask?.cancel()
             s.pingTask = nil
+            s.requestTimer?.task.cancel()
+            s.requestTimer = nil
             defer {
                 s.subscriptions = [:]
                 s.pongWaiters = [:]
@@ -204,7 +206,6 @@ extension NATSClient {
             waiter.continuation.resume(throwing: NATSError.connectionClosed)
         }
         for waiter in requests {
-            waiter.timeout?.cancel()
             waiter.continuation.resume(throwing: NATSError.connectionClosed)
         }
         for waiter in drains { waiter.resume(throwing: NATSError.connectionClosed) }
@@ -314,7 +315,6 @@ extension NATSClient {
             if endsAfterRun { buffer.finish() }
         }
         for (waiter, message) in replies {
-            waiter.timeout?.cancel()
             if message.status?.code == NATSStatus.noRespondersCode, message.payload.readableBytes == 0 {
                 waiter.continuation.resume(throwing: NATSError.noResponders(subject: waiter.subject))
             } else {

@@ -18,7 +18,8 @@ public final class NATSClient: Sendable {
     /// Connection events: connected, disconnected, reconnected, errors, slow consumers, closed.
     public let events: AsyncStream<NATSEvent>
 
-    let group: any EventLoopGroup
+    /// Every connection of this client (the first and each reconnect) lives on this one event loop.
+    let eventLoop: any EventLoop
     let state: Mutex<ClientState>
     let eventsContinuation: AsyncStream<NATSEvent>.Continuation
     let auth: AuthMaterial
@@ -26,11 +27,11 @@ public final class NATSClient: Sendable {
     /// `_INBOX.<unique>.`: replies to our requests arrive on this prefix plus a token.
     let responsePrefix: String
 
-    private init(options: NATSClientOptions, auth: AuthMaterial, tlsContext: TLSContextBox?, group: any EventLoopGroup) {
+    private init(options: NATSClientOptions, auth: AuthMaterial, tlsContext: TLSContextBox?, eventLoop: any EventLoop) {
         self.options = options
         self.auth = auth
         self.tlsContext = tlsContext
-        self.group = group
+        self.eventLoop = eventLoop
         var pool = ServerPool(options.servers, maxAttemptsPerServer: options.maxReconnectAttempts)
         if options.randomizeServers {
             var rng = SystemRandomNumberGenerator()
@@ -56,7 +57,7 @@ public final class NATSClient: Sendable {
         guard !options.servers.isEmpty else { throw NATSError.noServersAvailable(["no server URL given"]) }
         let auth = try AuthMaterial(options.auth)
         let tls = try TLSContextBox.make(options.tls, anyServerWantsTLS: true)
-        let client = NATSClient(options: options, auth: auth, tlsContext: tls, group: MultiThreadedEventLoopGroup.singleton)
+        let client = NATSClient(options: options, auth: auth, tlsContext: tls, eventLoop: MultiThreadedEventLoopGroup.singleton.next())
         try await client.start()
         return client
     }
@@ -75,6 +76,15 @@ public final class NATSClient: Sendable {
     public var connectedServer: ServerAddress? { state.withLock { $0.machine.connectedServer } }
 
     public var isConnected: Bool { state.withLock { $0.machine.isConnected } }
+
+    /// The executor of the event loop this client's connection runs on.
+    ///
+    /// An actor that returns it as its `unownedExecutor` runs on the same thread as the client's socket:
+    /// its publishes reach the socket and its replies and messages reach it without a thread hop each
+    /// way. That halves the latency of a request/reply loop; use it for latency-bound loops (one request
+    /// at a time, a responder answering each message) that do little work per message, not for CPU-heavy
+    /// work, which would stall the connection's I/O.
+    public var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }
 
     /// A new unique subject under the inbox prefix, for replies.
     public func newInbox() -> String { options.inboxPrefix + "." + Inbox.uniqueToken() }
@@ -102,27 +112,32 @@ public final class NATSClient: Sendable {
     func enqueuePublish(_ payload: ByteBuffer, to subject: String, replyTo: String?, headers: NATSHeaders?) throws(NATSError) -> Bool {
         let (channel, wait) = try state.withLock { s throws(NATSError) -> ((any Channel)?, Bool) in
             if s.machine.isClosed { throw .connectionClosed }
-            let size = payload.readableBytes + (headers?.encodedLength ?? 0)
-            if size > s.maxPayload { throw .payloadTooLarge(size: size, max: s.maxPayload) }
-            if headers != nil && !s.headersSupported { throw .headersNotSupported }
-            let connected = s.machine.isConnected
-            if !connected && s.pending.readableBytes + size > options.reconnectBufferSize {
-                throw .reconnectBufferFull(limit: options.reconnectBufferSize)
-            }
-            if replyTo == nil, headers == nil, subject == s.lastValidSubject {
-                s.pending.writePublishPrevalidated(subject: subject, payload: payload)
-            } else {
-                do throws(NATSEncodingError) {
-                    try s.pending.writePublish(subject: subject, replyTo: replyTo, headers: headers, payload: payload)
-                } catch {
-                    throw NATSError(error)
-                }
-                s.lastValidSubject = subject
-            }
-            return (Self.scheduleFlushLocked(&s), connected && s.pending.readableBytes >= options.writeHighWaterMark)
+            try queuePublishLocked(&s, payload, to: subject, replyTo: replyTo, headers: headers)
+            return (Self.scheduleFlushLocked(&s), s.machine.isConnected && s.pending.readableBytes >= options.writeHighWaterMark)
         }
         if let channel { channel.eventLoop.execute { self.flushPending() } }
         return wait
+    }
+
+    /// Checks a publish against the server's limits and writes it to `pending`.
+    private func queuePublishLocked(_ s: inout ClientState, _ payload: ByteBuffer, to subject: String, replyTo: String?,
+                                    headers: NATSHeaders?) throws(NATSError) {
+        let size = payload.readableBytes + (headers?.encodedLength ?? 0)
+        if size > s.maxPayload { throw .payloadTooLarge(size: size, max: s.maxPayload) }
+        if headers != nil && !s.headersSupported { throw .headersNotSupported }
+        if !s.machine.isConnected && s.pending.readableBytes + size > options.reconnectBufferSize {
+            throw .reconnectBufferFull(limit: options.reconnectBufferSize)
+        }
+        if replyTo == nil, headers == nil, subject == s.lastValidSubject {
+            s.pending.writePublishPrevalidated(subject: subject, payload: payload)
+        } else {
+            do throws(NATSEncodingError) {
+                try s.pending.writePublish(subject: subject, replyTo: replyTo, headers: headers, payload: payload)
+            } catch {
+                throw NATSError(error)
+            }
+            s.lastValidSubject = subject
+        }
     }
 
     /// Marks a flush as scheduled and returns the channel to run it on, if one is needed.
@@ -245,42 +260,35 @@ public final class NATSClient: Sendable {
     ///
     /// Throws ``NATSError/noResponders(subject:)`` at once when nobody listens on the subject, and
     /// ``NATSError/timeout(operation:after:)`` when no reply came in time.
+    ///
+    /// The hot path takes the lock once: it registers the reply waiter, queues the PUB and, only when this
+    /// request is due before every other one, arms the single request timer (``expireRequests()``).
     public func request(_ payload: ByteBuffer, to subject: String, headers: NATSHeaders? = nil, timeout: Duration? = nil) async throws -> InboundMessage {
         let timeout = timeout ?? options.requestTimeout
         let token = RequestToken()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<InboundMessage, any Error>) in
+                let deadline = NIODeadline.now() + TimeAmount(timeout)
                 do {
-                    let (key, needsSub) = try state.withLock { s throws(NATSError) -> (Substring, UInt64?) in
+                    let (key, channel) = try state.withLock { s throws(NATSError) -> (Substring, (any Channel)?) in
                         if s.machine.isClosed { throw .connectionClosed }
-                        var newSID: UInt64?
                         if s.responseSID == nil {
                             let sid = s.nextSID
                             s.nextSID += 1
                             s.responseSID = sid
-                            newSID = sid
                             if s.machine.isConnected { try? s.pending.writeSubscribe(subject: responsePrefix + "*", queue: nil, sid: sid) }
                         }
                         s.nextRequest += 1
                         let key = Substring(Inbox.requestToken(s.nextRequest))
-                        s.responses[key] = .init(continuation: continuation, subject: subject, timeout: nil)
-                        return (key, newSID)
+                        try queuePublishLocked(&s, payload, to: subject, replyTo: responsePrefix + key, headers: headers)
+                        s.responses[key] = .init(continuation: continuation, subject: subject, deadline: deadline, timeout: timeout)
+                        if s.requestTimer.map({ deadline < $0.deadline }) ?? true { armRequestTimerLocked(&s, at: deadline) }
+                        return (key, Self.scheduleFlushLocked(&s))
                     }
-                    _ = needsSub
                     token.set(key)
-                    let loop = state.withLock { $0.channel?.eventLoop } ?? group.next()
-                    let scheduled = loop.scheduleTask(in: TimeAmount(timeout)) {
-                        self.failRequest(key, with: NATSError.timeout(operation: "request on '\(subject)'", after: timeout))
-                    }
-                    let stillWaiting = state.withLock { s -> Bool in
-                        guard s.responses[key] != nil else { return false }
-                        s.responses[key]?.timeout = scheduled
-                        return true
-                    }
-                    if !stillWaiting { scheduled.cancel() }
-                    _ = try enqueuePublish(payload, to: subject, replyTo: responsePrefix + key, headers: headers)
+                    channel?.eventLoop.execute { self.flushPending() }
                 } catch {
-                    if let key = token.key { failRequest(key, with: error) } else { continuation.resume(throwing: error) }
+                    continuation.resume(throwing: error)
                 }
             }
         } onCancel: {
@@ -298,8 +306,41 @@ public final class NATSClient: Sendable {
 
     func failRequest(_ key: Substring, with error: any Error) {
         let waiter = state.withLock { s in s.responses.removeValue(forKey: key) }
-        waiter?.timeout?.cancel()
         waiter?.continuation.resume(throwing: error)
+    }
+
+    /// (Re)arms the request timer for `deadline`, replacing a later one.
+    private func armRequestTimerLocked(_ s: inout ClientState, at deadline: NIODeadline) {
+        s.requestTimer?.task.cancel()
+        let task = eventLoop.scheduleTask(deadline: deadline) { [weak self] () -> Void in self?.expireRequests() }
+        s.requestTimer = (deadline, task)
+    }
+
+    /// Fails the requests whose deadline has passed and arms the timer for the earliest one left.
+    ///
+    /// One timer serves every request: with equal timeouts each new deadline is later than the armed one,
+    /// so a run of requests arms it once per timeout period instead of scheduling and cancelling a timer
+    /// on the event loop for each request.
+    func expireRequests() {
+        let now = NIODeadline.now()
+        let expired = state.withLock { s -> [ClientState.ResponseWaiter] in
+            s.requestTimer = nil
+            var expired: [ClientState.ResponseWaiter] = []
+            var next: NIODeadline?
+            for (key, waiter) in s.responses {
+                if waiter.deadline <= now {
+                    expired.append(waiter)
+                    s.responses[key] = nil
+                } else if next.map({ waiter.deadline < $0 }) ?? true {
+                    next = waiter.deadline
+                }
+            }
+            if let next { armRequestTimerLocked(&s, at: next) }
+            return expired
+        }
+        for waiter in expired {
+            waiter.continuation.resume(throwing: NATSError.timeout(operation: "request on '\(waiter.subject)'", after: waiter.timeout))
+        }
     }
 
     // MARK: - Close

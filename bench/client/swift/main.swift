@@ -191,6 +191,41 @@ func runPubSub(_ config: BenchConfig) async throws -> Int32 {
     return status
 }
 
+/// Answers every request on the responder connection's own event loop (see `NATSClient.unownedExecutor`).
+actor Responder {
+    let client: NATSClient
+    nonisolated var unownedExecutor: UnownedSerialExecutor { client.unownedExecutor }
+    init(client: NATSClient) { self.client = client }
+
+    func answer(_ subscription: NATSSubscription) async throws {
+        for await message in subscription {
+            guard let replyTo = message.replyTo else { continue }
+            try await client.publish(message.payload, to: replyTo)
+        }
+    }
+}
+
+/// Sends requests one at a time from the requester connection's own event loop.
+actor Requester {
+    let client: NATSClient
+    nonisolated var unownedExecutor: UnownedSerialExecutor { client.unownedExecutor }
+    init(client: NATSClient) { self.client = client }
+
+    /// Sends `count` requests; returns how many were answered and the error that stopped it early, if any.
+    func send(_ count: Int, _ payload: ByteBuffer, to subject: String) async -> (Int, (any Error)?) {
+        var done = 0
+        do {
+            while done < count {
+                _ = try await client.request(payload, to: subject, timeout: .seconds(5))
+                done += 1
+            }
+            return (done, nil)
+        } catch {
+            return (done, error)
+        }
+    }
+}
+
 func runRequestReply(_ config: BenchConfig) async throws -> Int32 {
     let options = try NATSClientOptions(urls: config.url)
     let responder = try await NATSClient.connect(options)
@@ -200,29 +235,21 @@ func runRequestReply(_ config: BenchConfig) async throws -> Int32 {
 
     let subscription = try await responder.subscribe(to: subject, queueGroup: nil)
     try await responder.flush()
-    let responderTask = Task {
-        for await message in subscription {
-            guard let replyTo = message.replyTo else { continue }
-            try await responder.publish(message.payload, to: replyTo)
-        }
-    }
+    let answering = Responder(client: responder)
+    let responderTask = Task { try await answering.answer(subscription) }
 
-    for _ in 0..<Warmup.requests {
-        _ = try await requester.request(payload, to: subject, timeout: .seconds(5))
+    let asking = Requester(client: requester)
+    if case (_, let error?) = await asking.send(Warmup.requests, payload, to: subject) {
+        report(config, received: 0, error: "warm-up request: \(error)")
+        return 1
     }
-
-    var done = 0
     let start = ContinuousClock.now
-    do {
-        while done < config.count {
-            _ = try await requester.request(payload, to: subject, timeout: .seconds(5))
-            done += 1
-        }
-    } catch {
+    let (done, error) = await asking.send(config.count, payload, to: subject)
+    let elapsed = start.duration(to: .now)
+    if let error {
         report(config, received: done, error: "request: \(error)")
         return 1
     }
-    let elapsed = start.duration(to: .now)
     report(config, seconds: seconds(elapsed), received: done)
 
     subscription.unsubscribe()
