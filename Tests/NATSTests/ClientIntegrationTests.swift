@@ -175,20 +175,30 @@ struct ClientIntegrationTests {
         }
     }
 
-    /// Actors that run on a client's event loop (``NATSClient/unownedExecutor``) can publish, request,
+    /// Tasks that prefer a client's event loop (``NATSClient/taskExecutor``) can publish, request,
     /// subscribe and flush without deadlocking the loop they run on, including past the write high-water mark.
-    @Test func actorsOnTheClientsEventLoopRequestAndReply() async throws {
+    @Test func tasksOnTheClientsEventLoopRequestAndReply() async throws {
         try await LocalServer.withServer { server in
             let responder = try await connect(server.clientURL)
             let requester = try await connect(server.clientURL)
-            let echo = OnLoopEcho(client: responder)
             let subscription = try await responder.subscribe(to: "loop.echo")
             try await responder.flush()
-            let answering = Task { try await echo.answer(subscription) }
-            let asker = OnLoopAsker(client: requester)
-            let replies = try await asker.ask(500, subject: "loop.echo")
-            #expect(replies == (0..<500).map(String.init))
-            try await asker.publishBurst(20_000, size: 4096, subject: "loop.sink")  // well past the high-water mark
+            let answering = Task(executorPreference: responder.taskExecutor) {
+                for await message in subscription {
+                    if let reply = message.replyTo { try await responder.publish(message.payload, to: reply) }
+                }
+            }
+            try await withTaskExecutorPreference(requester.taskExecutor) {
+                var replies: [String] = []
+                for n in 0..<500 {
+                    let reply = try await requester.request(String(n), to: "loop.echo", timeout: .seconds(30))
+                    replies.append(String(buffer: reply.payload))
+                }
+                #expect(replies == (0..<500).map(String.init))
+                let payload = [UInt8](repeating: 0x61, count: 4096)
+                for _ in 0..<20_000 { try await requester.publish(payload, to: "loop.sink") }  // past the high-water mark
+                try await requester.flush(timeout: .seconds(30))
+            }
             subscription.unsubscribe()
             answering.cancel()
             await requester.close()
@@ -474,32 +484,3 @@ final class Locked<Value: Sendable>: Sendable {
     func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
 }
 
-actor OnLoopEcho {
-    let client: NATSClient
-    nonisolated var unownedExecutor: UnownedSerialExecutor { client.unownedExecutor }
-    init(client: NATSClient) { self.client = client }
-    func answer(_ subscription: NATSSubscription) async throws {
-        for await message in subscription {
-            if let reply = message.replyTo { try await client.publish(message.payload, to: reply) }
-        }
-    }
-}
-
-actor OnLoopAsker {
-    let client: NATSClient
-    nonisolated var unownedExecutor: UnownedSerialExecutor { client.unownedExecutor }
-    init(client: NATSClient) { self.client = client }
-    func ask(_ count: Int, subject: String) async throws -> [String] {
-        var replies: [String] = []
-        for n in 0..<count {
-            let reply = try await client.request(String(n), to: subject, timeout: .seconds(30))
-            replies.append(String(buffer: reply.payload))
-        }
-        return replies
-    }
-    func publishBurst(_ count: Int, size: Int, subject: String) async throws {
-        let payload = [UInt8](repeating: 0x61, count: size)
-        for _ in 0..<count { try await client.publish(payload, to: subject) }
-        try await client.flush(timeout: .seconds(30))
-    }
-}

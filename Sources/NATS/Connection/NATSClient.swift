@@ -32,6 +32,7 @@ public final class NATSClient: Sendable {
         self.auth = auth
         self.tlsContext = tlsContext
         self.eventLoop = eventLoop
+        self.taskExecutor = EventLoopTaskExecutor(eventLoop)
         var pool = ServerPool(options.servers, maxAttemptsPerServer: options.maxReconnectAttempts)
         if options.randomizeServers {
             var rng = SystemRandomNumberGenerator()
@@ -77,14 +78,14 @@ public final class NATSClient: Sendable {
 
     public var isConnected: Bool { state.withLock { $0.machine.isConnected } }
 
-    /// The executor of the event loop this client's connection runs on.
+    /// A task executor on the event loop this client's connection runs on.
     ///
-    /// An actor that returns it as its `unownedExecutor` runs on the same thread as the client's socket:
-    /// its publishes reach the socket and its replies and messages reach it without a thread hop each
-    /// way. That halves the latency of a request/reply loop; use it for latency-bound loops (one request
-    /// at a time, a responder answering each message) that do little work per message, not for CPU-heavy
-    /// work, which would stall the connection's I/O.
-    public var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }
+    /// A task that prefers it (`withTaskExecutorPreference(client.taskExecutor) { … }` or
+    /// `Task(executorPreference: client.taskExecutor) { … }`) runs on the same thread as the client's
+    /// socket: its publishes reach the socket, and replies and messages reach it, without a thread hop
+    /// each way. Use it for latency-bound loops (one request at a time, a responder answering each
+    /// message) that do little work per message; CPU-heavy work there would stall the connection's I/O.
+    public let taskExecutor: any TaskExecutor
 
     /// A new unique subject under the inbox prefix, for replies.
     public func newInbox() -> String { options.inboxPrefix + "." + Inbox.uniqueToken() }
@@ -147,6 +148,7 @@ public final class NATSClient: Sendable {
         return channel
     }
 
+    nonisolated(nonsending)
     private func waitForDrain() async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let ready = state.withLock { s -> Bool in
@@ -175,6 +177,7 @@ public final class NATSClient: Sendable {
     }
 
     /// Waits until the server has processed everything sent so far (a PING answered by a PONG).
+    nonisolated(nonsending)
     public func flush(timeout: Duration = .seconds(10)) async throws {
         let token = SequenceToken()
         try await withTaskCancellationHandler {
@@ -263,6 +266,7 @@ public final class NATSClient: Sendable {
     ///
     /// The hot path takes the lock once: it registers the reply waiter, queues the PUB and, only when this
     /// request is due before every other one, arms the single request timer (``expireRequests()``).
+    nonisolated(nonsending)
     public func request(_ payload: ByteBuffer, to subject: String, headers: NATSHeaders? = nil, timeout: Duration? = nil) async throws -> InboundMessage {
         let timeout = timeout ?? options.requestTimeout
         let token = RequestToken()
@@ -396,3 +400,15 @@ extension TimeAmount {
     }
 }
 
+
+/// Runs task jobs on a NIO event loop (see ``NATSClient/taskExecutor``).
+final class EventLoopTaskExecutor: TaskExecutor {
+    let eventLoop: any EventLoop
+
+    init(_ eventLoop: any EventLoop) { self.eventLoop = eventLoop }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+}

@@ -55,6 +55,8 @@ final class SubscriptionBuffer: Sendable {
     var pendingCount: Int { state.withLock { $0.queue.count } }
 
     /// The next batch: whatever is queued, or waits for some. Empty means the sequence ended.
+    /// Runs on the caller's executor, so a reader on the client's event loop stays there.
+    nonisolated(nonsending)
     func nextBatch() async -> [InboundMessage] {
         if let ready = state.withLock({ s -> [InboundMessage]? in
             if !s.queue.isEmpty {
@@ -132,6 +134,12 @@ public final class NATSSubscription: AsyncSequence, Sendable {
         var reversedBatch: [InboundMessage] = []
 
         public mutating func next() async -> InboundMessage? {
+            await next(isolation: nil)
+        }
+
+        /// What `for await` calls: runs on the caller's executor, so a reader on an actor (for example
+        /// one on the client's event loop) gets each batch without a hop to the global pool and back.
+        public mutating func next(isolation actor: isolated (any Actor)?) async -> InboundMessage? {
             if let message = reversedBatch.popLast() { return message }
             reversedBatch = await buffer.nextBatch()
             reversedBatch.reverse()

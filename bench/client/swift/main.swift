@@ -191,41 +191,6 @@ func runPubSub(_ config: BenchConfig) async throws -> Int32 {
     return status
 }
 
-/// Answers every request on the responder connection's own event loop (see `NATSClient.unownedExecutor`).
-actor Responder {
-    let client: NATSClient
-    nonisolated var unownedExecutor: UnownedSerialExecutor { client.unownedExecutor }
-    init(client: NATSClient) { self.client = client }
-
-    func answer(_ subscription: NATSSubscription) async throws {
-        for await message in subscription {
-            guard let replyTo = message.replyTo else { continue }
-            try await client.publish(message.payload, to: replyTo)
-        }
-    }
-}
-
-/// Sends requests one at a time from the requester connection's own event loop.
-actor Requester {
-    let client: NATSClient
-    nonisolated var unownedExecutor: UnownedSerialExecutor { client.unownedExecutor }
-    init(client: NATSClient) { self.client = client }
-
-    /// Sends `count` requests; returns how many were answered and the error that stopped it early, if any.
-    func send(_ count: Int, _ payload: ByteBuffer, to subject: String) async -> (Int, (any Error)?) {
-        var done = 0
-        do {
-            while done < count {
-                _ = try await client.request(payload, to: subject, timeout: .seconds(5))
-                done += 1
-            }
-            return (done, nil)
-        } catch {
-            return (done, error)
-        }
-    }
-}
-
 func runRequestReply(_ config: BenchConfig) async throws -> Int32 {
     let options = try NATSClientOptions(urls: config.url)
     let responder = try await NATSClient.connect(options)
@@ -235,17 +200,33 @@ func runRequestReply(_ config: BenchConfig) async throws -> Int32 {
 
     let subscription = try await responder.subscribe(to: subject, queueGroup: nil)
     try await responder.flush()
-    let answering = Responder(client: responder)
-    let responderTask = Task { try await answering.answer(subscription) }
-
-    let asking = Requester(client: requester)
-    if case (_, let error?) = await asking.send(Warmup.requests, payload, to: subject) {
-        report(config, received: 0, error: "warm-up request: \(error)")
-        return 1
+    // Both loops run on their connection's event loop (NATSClient.taskExecutor): no thread hop between
+    // the socket and the code that answers or waits for a reply.
+    let responderTask = Task(executorPreference: responder.taskExecutor) {
+        for await message in subscription {
+            guard let replyTo = message.replyTo else { continue }
+            try await responder.publish(message.payload, to: replyTo)
+        }
     }
-    let start = ContinuousClock.now
-    let (done, error) = await asking.send(config.count, payload, to: subject)
-    let elapsed = start.duration(to: .now)
+    let requests = Task(executorPreference: requester.taskExecutor) { () -> (Int, Duration, (any Error)?) in
+        do {
+            for _ in 0..<Warmup.requests { _ = try await requester.request(payload, to: subject, timeout: .seconds(5)) }
+        } catch {
+            return (0, .zero, error)
+        }
+        var done = 0
+        let start = ContinuousClock.now
+        do {
+            while done < config.count {
+                _ = try await requester.request(payload, to: subject, timeout: .seconds(5))
+                done += 1
+            }
+            return (done, start.duration(to: .now), nil)
+        } catch {
+            return (done, start.duration(to: .now), error)
+        }
+    }
+    let (done, elapsed, error) = await requests.value
     if let error {
         report(config, received: done, error: "request: \(error)")
         return 1
