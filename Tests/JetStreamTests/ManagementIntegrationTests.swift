@@ -18,6 +18,32 @@ struct ManagementIntegrationTests {
             try await consumerConfigsRoundTrip(js, release)
             try await errorsAreTyped(js, release)
             try await pagingPast256Streams(js)
+            try await pagingPast256Consumers(js)
+        }
+    }
+
+    /// Errors a single server gives: resource limits of the server, and an account without JetStream.
+    /// (A cluster answers the resource cases with 10005 no suitable peers, checked above.)
+    @Test func resourceLimitsAndAccountsWithoutJetStream() async throws {
+        try await LocalServer.withServer { server in
+            let user = try await NATSClient.connect(try NATSClientOptions(urls: server.clientURL, auth: .userPassword(user: "user", password: "user")))
+            let admin = try await NATSClient.connect(try NATSClientOptions(urls: server.clientURL, auth: .userPassword(user: "admin", password: "admin")))
+            let js = JetStreamContext(client: user)
+            var memory = StreamConfig(name: "TOO_BIG_MEM", subjects: ["big.mem"])
+            memory.storage = .memory
+            memory.maxBytes = 2 << 30  // the server allows 1 GB of memory streams
+            await expectAPIError(.memoryResourcesExceeded) { try await js.createStream(memory) }
+            var file = StreamConfig(name: "TOO_BIG_FILE", subjects: ["big.file"])
+            file.storage = .file
+            file.maxBytes = 8 << 30  // and 4 GB of file streams
+            await expectAPIError(.storageResourcesExceeded) { try await js.createStream(file) }
+            #expect(try await js.streamNames().isEmpty, "a refused create leaves nothing behind")
+
+            let system = JetStreamContext(client: admin)  // the system account has no JetStream
+            let error = await expectAPIError(.notEnabledForAccount) { try await system.accountInfo() }
+            #expect(error?.isNotEnabled == true)
+            await user.close()
+            await admin.close()
         }
     }
 
@@ -331,5 +357,32 @@ struct ManagementIntegrationTests {
         #expect(purged == 0)
         try await js.deleteStream("PAGE_7")
         await expectAPIError(.streamNotFound) { try await js.streamInfo("PAGE_7") }
+    }
+
+    /// CONSUMER.NAMES and CONSUMER.LIST answer at most 256 names / 256 infos per page.
+    func pagingPast256Consumers(_ js: JetStreamContext) async throws {
+        let count = 300
+        var config = StreamConfig(name: "PAGED_CONSUMERS", subjects: ["paged.consumers.>"])
+        config.storage = .memory
+        config.numReplicas = 1
+        _ = try await js.createStream(config)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for start in stride(from: 0, to: count, by: count / 10) {
+                group.addTask {
+                    for i in start..<(start + count / 10) {
+                        var consumer = ConsumerConfig(durableName: "c\(i)", ackPolicy: .explicit)
+                        consumer.numReplicas = 1
+                        consumer.memStorage = true
+                        _ = try await js.createConsumer(stream: "PAGED_CONSUMERS", config: consumer)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let names = try await js.consumerNames(stream: "PAGED_CONSUMERS")
+        #expect(names.count == count && Set(names).count == count, "\(names.count) names, \(Set(names).count) distinct")
+        let infos = try await js.consumers(stream: "PAGED_CONSUMERS")
+        #expect(Set(infos.map(\.name)) == Set((0..<count).map { "c\($0)" }))
+        try await js.deleteStream("PAGED_CONSUMERS")
     }
 }

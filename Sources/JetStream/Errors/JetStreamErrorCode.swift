@@ -27,7 +27,7 @@ public struct JetStreamErrorCode: RawRepresentable, Hashable, Sendable, Codable,
     public static let consumerNameExists = Self(10013)
     /// 10014 consumer not found.
     public static let consumerNotFound = Self(10014)
-    /// 10023 insufficient resources.
+    /// 10023 insufficient resources (the server's JetStream API queue is full: back off and retry).
     public static let insufficientResources = Self(10023)
     /// 10025 invalid JSON.
     public static let invalidJSON = Self(10025)
@@ -35,8 +35,12 @@ public struct JetStreamErrorCode: RawRepresentable, Hashable, Sendable, Codable,
     public static let maximumConsumersLimit = Self(10026)
     /// 10027 maximum streams limit reached.
     public static let maximumStreamsLimit = Self(10027)
+    /// 10028 insufficient memory resources (a memory stream's `max_bytes` beyond the server's `max_memory_store`).
+    public static let memoryResourcesExceeded = Self(10028)
     /// 10039 JetStream not enabled for the account.
     public static let notEnabledForAccount = Self(10039)
+    /// 10047 insufficient storage resources (a file stream's `max_bytes` beyond the server's `max_file_store`).
+    public static let storageResourcesExceeded = Self(10047)
     /// 10052 stream update refused (an immutable field).
     public static let streamUpdateRefused = Self(10052)
     /// 10058 stream name in use with a different configuration.
