@@ -299,6 +299,54 @@ struct ClientIntegrationTests {
         }
     }
 
+    /// Decentralised auth end to end: a server in operator mode (memory resolver) trusts an operator we
+    /// mint here; the account and user JWTs are signed by their issuers; the client reads a `.creds`
+    /// file and signs the server's nonce with the user seed. A user JWT signed by a stranger is refused.
+    @Test func credsFileAuthenticatesAgainstAnOperatorModeServer() async throws {
+        let operatorKey = try JWTMint.key(.operator, fill: 1)
+        let accountKey = try JWTMint.key(.account, fill: 2)
+        let userKey = try JWTMint.key(.user, fill: 3)
+        let strangerKey = try JWTMint.key(.account, fill: 4)
+        let operatorJWT = try JWTMint.jwt(issuer: operatorKey, subject: operatorKey.publicKey, nats: #"{"type":"operator","version":2}"#)
+        let accountJWT = try JWTMint.jwt(issuer: operatorKey, subject: accountKey.publicKey, nats: #"{"limits":{"subs":-1,"data":-1,"payload":-1,"imports":-1,"exports":-1,"wildcards":true,"conn":-1,"leaf":-1},"default_permissions":{"pub":{},"sub":{}},"type":"account","version":2}"#)
+        let userNATS = #"{"pub":{},"sub":{},"subs":-1,"data":-1,"payload":-1,"type":"user","version":2}"#
+        let userJWT = try JWTMint.jwt(issuer: accountKey, subject: userKey.publicKey, nats: userNATS)
+        let forgedJWT = try JWTMint.jwt(issuer: strangerKey, subject: userKey.publicKey, nats: userNATS)
+        let config = """
+        operator: \(operatorJWT)
+        resolver: MEMORY
+        resolver_preload: { \(accountKey.publicKey): \(accountJWT) }
+        """
+        try await LocalServer.withServer(options: LocalServer.Options(accounts: false, jetStream: false, extraConfig: config)) { server in
+            let dir = FileManager.default.temporaryDirectory
+            let creds = dir.appendingPathComponent("jetform-test-\(UUID()).creds")
+            let forged = dir.appendingPathComponent("jetform-test-\(UUID()).creds")
+            try JWTMint.credsFile(jwt: userJWT, seed: userKey.seed).write(to: creds, atomically: true, encoding: .utf8)
+            try JWTMint.credsFile(jwt: forgedJWT, seed: userKey.seed).write(to: forged, atomically: true, encoding: .utf8)
+            defer {
+                try? FileManager.default.removeItem(at: creds)
+                try? FileManager.default.removeItem(at: forged)
+            }
+            let client = try await connect(server.clientURL, auth: .credentialsFile(path: creds.path))
+            let sub = try await client.subscribe(to: "creds")
+            try await client.publish("by jwt", to: "creds")
+            var iterator = sub.makeAsyncIterator()
+            #expect(await iterator.next().map { String(buffer: $0.payload) } == "by jwt")
+            await client.close()
+
+            do {
+                _ = try await connect(server.clientURL, auth: .credentialsFile(path: forged.path))
+                Issue.record("a user JWT signed by an unknown account was accepted")
+            } catch let error as NATSError {
+                guard case .authorizationViolation = error else {
+                    Issue.record("expected an authorization error, got \(error)")
+                    return
+                }
+                #expect(!String(describing: error).contains(userKey.seed), "the seed must not appear in errors")
+            }
+        }
+    }
+
     static var fixtures: URL { Bundle.module.resourceURL!.appendingPathComponent("Fixtures") }
 
     static func tlsConfig(verifyClients: Bool = false, handshakeFirst: Bool = false) -> String {
@@ -484,3 +532,38 @@ final class Locked<Value: Sendable>: Sendable {
     func withLock<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
 }
 
+
+/// Mints nkeys and JWTs for tests, the way `nsc` would (header `ed25519-nkey`, claims signed by the issuer).
+enum JWTMint {
+    struct Key {
+        let seed: String
+        let pair: NKeyPair
+        var publicKey: String { pair.publicKey }
+    }
+
+    /// A deterministic key of `kind` whose Ed25519 seed is 32 bytes of `fill`.
+    static func key(_ kind: NKeyKind, fill: UInt8) throws -> Key {
+        let prefix: [UInt8] = [NKeyCoding.seedPrefix | kind.rawValue >> 5, (kind.rawValue & 31) << 3]
+        let seed = NKeyCoding.encodeChecked(prefix + [UInt8](repeating: fill, count: 32))
+        return Key(seed: seed, pair: try NKeyPair(seed: seed))
+    }
+
+    static func jwt(issuer: Key, subject: String, nats: String) throws -> String {
+        let header = NKeyPair.base64URLNoPadding(Array(#"{"typ":"JWT","alg":"ed25519-nkey"}"#.utf8))
+        let claims = #"{"jti":"\#(UUID().uuidString)","iat":\#(Int(Date().timeIntervalSince1970)),"iss":"\#(issuer.publicKey)","name":"test","sub":"\#(subject)","nats":\#(nats)}"#
+        let body = header + "." + NKeyPair.base64URLNoPadding(Array(claims.utf8))
+        return body + "." + NKeyPair.base64URLNoPadding(try issuer.pair.sign(Array(body.utf8)))
+    }
+
+    static func credsFile(jwt: String, seed: String) -> String {
+        """
+        -----BEGIN NATS USER JWT-----
+        \(jwt)
+        ------END NATS USER JWT------
+
+        -----BEGIN USER NKEY SEED-----
+        \(seed)
+        ------END USER NKEY SEED------
+        """
+    }
+}
