@@ -102,13 +102,16 @@ public struct ApplyLock: Sendable {
     public final class Lease: Sendable {
         public let holder: LockHolder
         let sequence: Mutex<UInt64>
-        init(holder: LockHolder, sequence: UInt64) {
+        /// The expiry in force (the lock stream's `max_age`); refreshes run every third of it.
+        let expiry: Mutex<Duration>
+        init(holder: LockHolder, sequence: UInt64, expiry: Duration) {
             self.holder = holder
             self.sequence = Mutex(sequence)
+            self.expiry = Mutex(expiry)
         }
     }
 
-    /// Creates the lock stream, or brings its `max_age` to `expiry`.
+    /// Creates the lock stream if it is missing.
     func ensureStream() async throws(ApplyLockError) {
         var config = StreamConfig(name: Self.streamName, subjects: [Self.subjectPrefix + ">"])
         config.description = "jetform apply locks (one message per topology; max_age is the lock expiry)"
@@ -119,21 +122,34 @@ public struct ApplyLock: Sendable {
         config.duplicateWindow = NanoDuration(min(expiry, .seconds(120)))
         config.discard = .old
         do {
-            _ = try await jetStream.createStream(config)
-        } catch where error.errCode == .streamNameExists {
             do {
-                let live = try await jetStream.streamInfo(Self.streamName).config
-                if live.maxAge != config.maxAge {
-                    var updated = live
-                    updated.maxAge = config.maxAge
-                    updated.duplicateWindow = config.duplicateWindow
-                    _ = try await jetStream.updateStream(updated)
-                }
-            } catch {
-                throw .unavailable(error)
+                _ = try await jetStream.createStream(config)
+            } catch where config.numReplicas ?? 1 > 1 && (error.errCode == .noSuitablePeers || error.errCode == .insufficientResources) {
+                // A server is down: a single replica still serialises acquisitions (the health check reports the rest).
+                config.numReplicas = 1
+                _ = try await jetStream.createStream(config)
             }
+        } catch where error.errCode == .streamNameExists {
+            // Exists with another expiry (or other settings): left alone here. A waiting run must not change
+            // the expiry of the lock it waits for; `adjustExpiry` runs once we hold the lock.
         } catch {
             throw .unavailable(error)
+        }
+    }
+
+    /// Brings the lock stream's `max_age` to `expiry` (we hold our topology's lock; other topologies'
+    /// locks in the stream get the new expiry too). Returns the expiry now in force.
+    func adjustExpiry() async -> Duration {
+        do {
+            let live = try await jetStream.streamInfo(Self.streamName).config
+            guard live.maxAge != NanoDuration(expiry) else { return expiry }
+            var updated = live
+            updated.maxAge = NanoDuration(expiry)
+            updated.duplicateWindow = NanoDuration(min(expiry, .seconds(120)))
+            _ = try await jetStream.updateStream(updated)
+            return expiry
+        } catch {
+            return .seconds(1)  // unknown: refresh often
         }
     }
 
@@ -165,12 +181,12 @@ public struct ApplyLock: Sendable {
         while true {
             do {
                 let seq = try await publish(holder, expecting: 0)
-                return Lease(holder: holder, sequence: seq)
+                return Lease(holder: holder, sequence: seq, expiry: await adjustExpiry())
             } catch where error.errCode == .wrongLastSequence {
                 // Taken. Maybe by us: a publish that timed out may still have been stored.
                 let current = try await currentHolder()
                 if let (record, seq) = current, record?.id == holder.id {
-                    return Lease(holder: holder, sequence: seq)
+                    return Lease(holder: holder, sequence: seq, expiry: await adjustExpiry())
                 }
                 lastSeen = current?.0 ?? lastSeen
                 if !told { onWait(lastSeen); told = true }
@@ -242,9 +258,9 @@ public struct ApplyLock: Sendable {
     /// no refresh succeeded for a whole expiry (the server has dropped it by then).
     func heartbeat(_ lease: Lease) async throws {
         var lastSuccess = ContinuousClock.now
-        let interval = expiry / 3
+        let expiry = lease.expiry.withLock { $0 }
         while !Task.isCancelled {
-            do { try await Task.sleep(for: interval) } catch { return }
+            do { try await Task.sleep(for: expiry / 3) } catch { return }
             do {
                 try await refresh(lease)
                 lastSuccess = .now

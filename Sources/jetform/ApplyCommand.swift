@@ -232,6 +232,7 @@ struct ApplyRun: Sendable {
             throw ExitCode.failure
         }
         let total = plan.phases.reduce(0) { $0 + $1.steps.count }
+        fflush(nil)
         let done = Atomic<Int>(0)
         let start = ContinuousClock.now
         do {
@@ -239,6 +240,7 @@ struct ApplyRun: Sendable {
                 let n = done.add(1, ordering: .relaxed).newValue
                 let outcome = result.error.map { "failed: \($0)" } ?? "done in \(ApplyCommand.ms(result.duration))"
                 print("[\(n)/\(total)] \(result.step.operation.rawValue.replacingOccurrences(of: "_", with: " ")) \(result.step.resource.name): \(outcome)")
+                fflush(nil)  // progress shows live through a pipe (`| tee`), not only at exit
             }
         } catch {
             printError("error: \(error)")
