@@ -86,13 +86,22 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         let run = runner(session)
         let file = self.file
+        // A first plan, without the lock: nothing to do needs no lock, and the health check runs before
+        // anything is changed (creating the lock stream included).
+        let preliminary = try await session.plan(options)
+        if preliminary.hasErrors || preliminary.isEmpty {
+            print(PlanRenderer.render(preliminary, color: useColor, fileName: file))
+            if preliminary.hasErrors { throw ExitCode.failure }
+            return
+        }
+        try await run.checkHealth(preliminary)
         try await locked(session, command: "apply \(file)") {
-            // Planned while holding the lock, so what is shown is what runs.
+            // Planned again while holding the lock, so what is shown is what runs.
             let plan = try await session.plan(options)
             print(PlanRenderer.render(plan, color: useColor, fileName: file))
             if plan.hasErrors { throw ExitCode.failure }
             if plan.isEmpty { return }
-            try await run.execute(plan)
+            try await run.execute(plan, checkHealth: plan.actions != preliminary.actions)
             let after = try await session.plan(options)
             guard after.isEmpty else {
                 print(PlanRenderer.render(after, color: useColor, fileName: file))
@@ -144,6 +153,7 @@ struct ApplyCommand: AsyncParsableCommand {
             return
         }
         let run = runner(session)
+        if !plan.isEmpty && !plan.hasErrors { try await run.checkHealth(plan) }
         try await locked(session, topology: plan.topology, command: "apply \(file)") {
             let observed = try await session.observe()
             let reasons = saved.staleness(comparedTo: observed, capabilities: session.capabilities)
@@ -154,7 +164,7 @@ struct ApplyCommand: AsyncParsableCommand {
             print(PlanRenderer.render(plan, color: useColor, fileName: path ?? file))
             if plan.hasErrors { throw ExitCode.failure }
             if plan.isEmpty { return }
-            try await run.execute(plan)
+            try await run.execute(plan, checkHealth: false)
             print("Applied the saved plan \(file).")
             if session.topology != nil, let path {
                 let after = try await session.plan(plan.options)
@@ -208,7 +218,19 @@ struct ApplyRun: Sendable {
     let yes: Bool
     let parallelism: Int
 
-    func execute(_ plan: Plan) async throws {
+    /// The health preflight; stops with exit 1 (nothing changed) when it fails.
+    func checkHealth(_ plan: Plan) async throws {
+        let health = await session.preflight(plan)
+        for note in health.notes { printError("note: \(note)") }
+        guard health.passed else {
+            printError("error: the cluster is not ready for this plan; nothing was changed:\n"
+                       + health.problems.map { "  - \($0)" }.joined(separator: "\n"))
+            throw ExitCode.failure
+        }
+    }
+
+    /// Confirms (unless --yes), checks health again if asked, and carries out the plan.
+    func execute(_ plan: Plan, checkHealth again: Bool) async throws {
         guard plan.isApplicable else {
             printError("error: the plan has blocked actions (see above); nothing was changed")
             throw ExitCode.failure
@@ -224,13 +246,7 @@ struct ApplyRun: Sendable {
                 throw ExitCode.success
             }
         }
-        let health = await session.preflight(plan)
-        for note in health.notes { printError("note: \(note)") }
-        guard health.passed else {
-            printError("error: the cluster is not ready for this plan; nothing was changed:\n"
-                       + health.problems.map { "  - \($0)" }.joined(separator: "\n"))
-            throw ExitCode.failure
-        }
+        if again { try await checkHealth(plan) }
         let total = plan.phases.reduce(0) { $0 + $1.steps.count }
         fflush(nil)
         let done = Atomic<Int>(0)
