@@ -57,12 +57,12 @@ struct JetformCLI {
         var stdoutSoFar: String { (try? String(contentsOf: out, encoding: .utf8)) ?? "" }
     }
 
-    func start(_ arguments: [String]) throws -> Running {
+    func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Running {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
-        process.environment = environment
+        process.environment = environment.merging(extra) { _, new in new }
         let id = UUID().uuidString
         let out = directory.appendingPathComponent("out-\(id)")
         let err = directory.appendingPathComponent("err-\(id)")
@@ -75,8 +75,8 @@ struct JetformCLI {
         return Running(process: process, out: out, err: err)
     }
 
-    func run(_ arguments: [String]) async throws -> Result {
-        try await start(arguments).wait()
+    func run(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> Result {
+        try await start(arguments, environment: extra).wait()
     }
 
     func read(_ name: String) throws -> String {
