@@ -81,3 +81,6 @@ public enum CapabilityCheck {
         }
     }
 }
+
+/// The topology format's release type, for files that also import JetStream (which has its own `ServerVersion`).
+typealias FieldVersion = ServerVersion

@@ -16,6 +16,17 @@ public enum PlanFingerprint {
         return "sha256:" + SHA256.hex(Array(text.utf8))
     }
 
+    /// Per resource: `absent`, or `sha256:<hex>` of its observed state. Saved plans keep these so a stale
+    /// plan can say which resources changed.
+    public static func digests(resources: [ResourceID], observed: ObservedState, capabilities: ServerCapabilities) -> [ResourceID: String] {
+        var out: [ResourceID: String] = [:]
+        for resource in Set(resources) {
+            let text = state(of: resource, in: observed, capabilities: capabilities)
+            out[resource] = text == "absent" ? text : "sha256:" + SHA256.hex(Array(text.utf8))
+        }
+        return out
+    }
+
     private static func state(of resource: ResourceID, in observed: ObservedState, capabilities: ServerCapabilities) -> String {
         switch resource {
         case .stream(let name):

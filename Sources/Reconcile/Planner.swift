@@ -19,8 +19,13 @@ public enum Planner {
                             options: PlanOptions = PlanOptions()) -> Plan {
         var planner = PlanBuilder(topology: desired, observed: observed, capabilities: capabilities, options: options)
         planner.errors = CapabilityCheck.check(desired, capabilities: capabilities)
+        if let reserved = desired.stream(named: ApplyLock.streamName) {
+            planner.errors.append(PlanIssue(.error, "stream \(ApplyLock.streamName) is jetform's own apply-lock stream",
+                                            fix: "rename the stream", at: reserved.location))
+        }
         for stream in desired.streams { planner.plan(stream) }
-        for live in observed.streams.sorted(by: { $0.name < $1.name }) where desired.stream(named: live.name) == nil {
+        for live in observed.streams.sorted(by: { $0.name < $1.name }) where desired.stream(named: live.name) == nil && !ApplyLock.isLockStream(live.name) {
+            // jetform's own lock stream belongs to no topology: never listed, never pruned.
             planner.planUndeclared(live)
         }
         let fingerprint = PlanFingerprint.compute(resources: planner.actions.map(\.resource), observed: observed,

@@ -91,4 +91,16 @@ public enum ValueFormatter {
         let text = rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
         return "\(text) \(units[unit])"
     }
+
+    /// `30s`, `1.5s`, `2m`: a wait or expiry for people.
+    public static func seconds(_ value: Double) -> String {
+        if value >= 120 && value.truncatingRemainder(dividingBy: 60) == 0 { return "\(Int(value / 60))m" }
+        if value == value.rounded() { return "\(Int(value))s" }
+        return String(format: "%.1fs", value)
+    }
+
+    /// ``seconds(_:)-(Double)`` for a `Duration`.
+    public static func seconds(_ duration: Duration) -> String {
+        seconds(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+    }
 }

@@ -10,6 +10,7 @@ struct Jetform: AsyncParsableCommand {
             ValidateCommand.self,
             PlanCommand.self,
             ApplyCommand.self,
+            ExportCommand.self,
             SmokeCommand.self,
             StatusCommand.self,
             ClusterCommand.self,

@@ -20,9 +20,12 @@ struct PlanFlags: ParsableArguments {
 }
 
 /// A connection to the topology's JetStream context and a fresh plan against the live cluster.
-struct ReconcileSession {
+struct ReconcileSession: Sendable {
     let file: String
-    let topology: Topology
+    /// Nil when applying a saved plan whose topology file is not at hand (flags and environment connect).
+    let topology: Topology?
+    /// The context used (nil: flags and environment only).
+    let contextName: String?
     let client: NATSClient
     let jetStream: JetStreamContext
     let capabilities: ServerCapabilities
@@ -30,10 +33,21 @@ struct ReconcileSession {
     static func open(file: String, connection: ConnectionFlags, purpose: String) async throws -> ReconcileSession {
         let environment = ProcessInfo.processInfo.environment
         let topology = try loadTopologyOrExit(file, environment: environment)
-        let name = connection.contextName ?? topology.context
-        guard let context = topology.context(named: name) else {
-            printError("\(file): no context named '\(name)' — declare it under `contexts:` or pass --context")
-            throw ExitCode.failure
+        return try await connect(file: file, topology: topology, contextName: connection.contextName ?? topology.context,
+                                 connection: connection, purpose: purpose)
+    }
+
+    /// Connects with `contextName` of `topology` (when given) under the environment and flags.
+    static func connect(file: String, topology: Topology?, contextName: String?, connection: ConnectionFlags,
+                        purpose: String) async throws -> ReconcileSession {
+        let environment = ProcessInfo.processInfo.environment
+        var context: ContextSpec?
+        if let topology, let contextName {
+            guard let found = topology.context(named: contextName) else {
+                printError("\(file): no context named '\(contextName)' — declare it under `contexts:` or pass --context")
+                throw ExitCode.failure
+            }
+            context = found
         }
         let settings = connection.resolve(context, environment: environment)
         let client: NATSClient
@@ -48,18 +62,51 @@ struct ReconcileSession {
             printError("error: lost the connection to \(settings) before reading the server's version")
             throw ExitCode.failure
         }
-        return ReconcileSession(file: file, topology: topology, client: client, jetStream: JetStreamContext(client: client), capabilities: capabilities)
+        return ReconcileSession(file: file, topology: topology, contextName: context?.name, client: client,
+                                jetStream: JetStreamContext(client: client), capabilities: capabilities)
     }
 
-    func plan(_ options: PlanOptions) async throws -> Plan {
-        let observed: ObservedState
+    func observe() async throws -> ObservedState {
         do {
-            observed = try await ClusterObserver(jetStream: jetStream).observe()
+            return try await ClusterObserver(jetStream: jetStream).observe()
         } catch {
             printError("error: cannot read the cluster's streams and consumers: \(error)")
             throw ExitCode.failure
         }
+    }
+
+    func plan(_ options: PlanOptions) async throws -> Plan {
+        try await plan(options, observed: observe())
+    }
+
+    func plan(_ options: PlanOptions, observed: ObservedState) -> Plan {
+        guard let topology else { preconditionFailure("planning needs a topology") }
         return Planner.plan(desired: topology, observed: observed, capabilities: capabilities, options: options)
+    }
+
+    /// The health check before apply changes anything: through the topology's `system_context` when it has
+    /// one (a second connection, only for JSZ/HEALTHZ), else through this connection's account.
+    func preflight(_ plan: Plan) async -> PreflightReport {
+        let environment = ProcessInfo.processInfo.environment
+        guard let topology, let name = topology.systemContext, let context = topology.context(named: name) else {
+            return await Preflight.run(plan, system: nil, jetStream: jetStream)
+        }
+        // The system context's own credentials; only the URL may come from the environment (NATS_URL)
+        // when the context has none. User flags (--user/--password) belong to the application account.
+        let settings = NATSConnectionSettings(
+            url: context.url.isEmpty ? environment["NATS_URL"] : context.url, user: context.user, password: context.password?.value, token: context.token?.value,
+            creds: context.creds, nkey: context.nkey?.value, cert: context.cert, key: context.key, ca: context.ca,
+            tlsFirst: context.tlsFirst, inboxPrefix: context.inboxPrefix)
+        let system: NATSClient
+        do {
+            system = try await NATSClient.connect(try settings.clientOptions(name: "jetform health"))
+        } catch {
+            return PreflightReport(problems: ["cannot connect with the system context '\(name)' (\(settings)): \(error)"
+                                              + " — fix the context, or remove `system_context` to check through the application account only"])
+        }
+        let report = await Preflight.run(plan, system: SystemClient(client: system), jetStream: jetStream)
+        await system.close()
+        return report
     }
 
     func close() async { await client.close() }

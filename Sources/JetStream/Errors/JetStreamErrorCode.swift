@@ -37,12 +37,16 @@ public struct JetStreamErrorCode: RawRepresentable, Hashable, Sendable, Codable,
     public static let maximumStreamsLimit = Self(10027)
     /// 10028 insufficient memory resources (a memory stream's `max_bytes` beyond the server's `max_memory_store`).
     public static let memoryResourcesExceeded = Self(10028)
+    /// 10037 no message found (`STREAM.MSG.GET`).
+    public static let noMessageFound = Self(10037)
     /// 10039 JetStream not enabled for the account.
     public static let notEnabledForAccount = Self(10039)
     /// 10047 insufficient storage resources (a file stream's `max_bytes` beyond the server's `max_file_store`).
     public static let storageResourcesExceeded = Self(10047)
     /// 10052 stream update refused (an immutable field).
     public static let streamUpdateRefused = Self(10052)
+    /// 10057 sequence not found (`STREAM.MSG.DELETE`).
+    public static let sequenceNotFound = Self(10057)
     /// 10058 stream name in use with a different configuration.
     public static let streamNameExists = Self(10058)
     /// 10059 stream not found.
@@ -82,7 +86,7 @@ public struct JetStreamErrorCode: RawRepresentable, Hashable, Sendable, Codable,
         10002: "account resources exceeded", 10003: "bad request", 10005: "no suitable peers",
         10008: "cluster temporarily unavailable", 10009: "cluster not leader", 10012: "consumer update refused",
         10013: "consumer name in use", 10014: "consumer not found", 10023: "insufficient resources",
-        10025: "invalid JSON", 10026: "maximum consumers", 10027: "maximum streams",
+        10025: "invalid JSON", 10037: "no message found", 10057: "sequence not found", 10026: "maximum consumers", 10027: "maximum streams",
         10039: "JetStream not enabled for account", 10052: "stream update refused", 10058: "stream name in use",
         10059: "stream not found", 10060: "stream does not match", 10065: "subjects overlap",
         10070: "wrong last msg id", 10071: "wrong last sequence", 10076: "JetStream not enabled",

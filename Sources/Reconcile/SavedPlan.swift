@@ -1,0 +1,107 @@
+import Foundation
+import Topology
+
+/// A plan written by `jetform plan -out FILE`, applied exactly by `jetform apply FILE`.
+///
+/// The file is the plan's JSON (`PlanJSON`, so every reader of plan JSON reads it) plus a `saved` key:
+///
+///     "saved": {
+///       "topology_file": "topology.yaml",      // where the plan came from (relative to where plan ran)
+///       "context": "user",                      // the context it connected with (a name, never credentials)
+///       "resources": {"stream ORDERS": "sha256:…" | "absent", …}   // per touched resource, for the stale check
+///     }
+///
+/// It holds no secrets: configs, names and digests only (contexts are named, never copied).
+public struct SavedPlan: Sendable {
+    public var plan: Plan
+    public var topologyFile: String?
+    public var context: String?
+    /// `PlanFingerprint.digests` of the touched resources when the plan was made.
+    public var resources: [ResourceID: String]
+
+    public init(plan: Plan, topologyFile: String?, context: String?, observed: ObservedState) {
+        self.plan = plan
+        self.topologyFile = topologyFile
+        self.context = context
+        self.resources = PlanFingerprint.digests(resources: plan.touchedResources, observed: observed, capabilities: plan.capabilities)
+    }
+
+    init(plan: Plan, topologyFile: String?, context: String?, resources: [ResourceID: String]) {
+        self.plan = plan
+        self.topologyFile = topologyFile
+        self.context = context
+        self.resources = resources
+    }
+
+    /// Whether `text` is a saved plan (JSON with `format_version` and `actions`) rather than a topology file.
+    public static func looksLikePlan(_ text: String) -> Bool {
+        guard text.drop(while: \.isWhitespace).first == "{",
+              let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)),
+              let object = value.objectValue else { return false }
+        return object["format_version"] != nil && object["actions"] != nil
+    }
+
+    /// The file's text.
+    public func encode() -> String {
+        guard var root = (try? JSONDecoder().decode(JSONValue.self, from: Data(PlanJSON.encode(plan).utf8)))?.objectValue else {
+            return PlanJSON.encode(plan)
+        }
+        var saved = JSONObject()
+        if let topologyFile { saved["topology_file"] = .string(topologyFile) }
+        if let context { saved["context"] = .string(context) }
+        var digests = JSONObject()
+        for (resource, digest) in resources.sorted(by: { $0.key < $1.key }) { digests[resource.description] = .string(digest) }
+        saved["resources"] = .object(digests)
+        root["saved"] = .object(saved)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(JSONValue.object(root)) else { return PlanJSON.encode(plan) }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// Reads a saved plan; `file` names it in errors.
+    public static func decode(_ text: String, file: String) throws(SavedPlanError) -> SavedPlan {
+        let plan: Plan
+        do {
+            plan = try PlanJSON.decode(text)
+        } catch {
+            throw SavedPlanError(description: "\(file): not a plan jetform can read (\(error)) — write it again with `jetform plan -out \(file)`")
+        }
+        let saved = (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)))?["saved"]?.objectValue
+        var resources: [ResourceID: String] = [:]
+        let byName = Dictionary(plan.touchedResources.map { ($0.description, $0) }, uniquingKeysWith: { a, _ in a })
+        for (key, value) in saved?["resources"]?.objectValue ?? JSONObject() {
+            if let id = byName[key], let digest = value.stringValue { resources[id] = digest }
+        }
+        return SavedPlan(plan: plan, topologyFile: saved?["topology_file"]?.stringValue,
+                         context: saved?["context"]?.stringValue, resources: resources)
+    }
+
+    /// Why the plan no longer fits the cluster, one line per changed resource; empty when it still fits.
+    public func staleness(comparedTo observed: ObservedState, capabilities now: ServerCapabilities) -> [String] {
+        var reasons: [String] = []
+        if now.version != plan.capabilities.version {
+            reasons.append("the server now runs nats-server \(now.version), the plan was made for \(plan.capabilities.version)")
+        }
+        guard plan.isStale(comparedTo: observed) else { return reasons }
+        let current = PlanFingerprint.digests(resources: plan.touchedResources, observed: observed, capabilities: plan.capabilities)
+        for resource in Set(plan.touchedResources).sorted() {
+            let before = resources[resource]
+            let after = current[resource]
+            guard before != after else { continue }
+            switch (before, after) {
+            case ("absent", _): reasons.append("\(resource) was created since the plan")
+            case (_, "absent"): reasons.append("\(resource) was deleted since the plan")
+            case (nil, _): reasons.append("\(resource) may have changed (the plan file has no per-resource record)")
+            default: reasons.append("\(resource) was changed since the plan (config, messages held, or consumers)")
+            }
+        }
+        if reasons.isEmpty { reasons.append("what the plan touches changed since it was made") }
+        return reasons
+    }
+}
+
+/// A saved plan could not be read.
+public struct SavedPlanError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+}

@@ -1,0 +1,205 @@
+import Foundation
+import JetStream
+import LocalCluster
+import NATS
+import Synchronization
+import Testing
+import Topology
+@testable import Reconcile
+
+/// The apply lock against a real 3-node cluster: one holder at a time, a killed holder blocks only until
+/// the expiry, concurrent applies (library and `jetform` processes) serialise and converge.
+@Suite("Apply lock against a real cluster", .serialized)
+struct ApplyLockIntegrationTests {
+    func plan(_ topology: Topology, _ js: JetStreamContext, options: PlanOptions = .init()) async throws -> Plan {
+        let observed = try await ClusterObserver(jetStream: js).observe()
+        return Planner.plan(desired: topology, observed: observed, capabilities: ClusterObserver.capabilities(of: js.client)!,
+                            options: options)
+    }
+
+    @Test func oneHolderAtATimeAndAWaiterThatGivesUpNamesTheHolder() async throws {
+        try await LocalCluster.withCluster { cluster in
+            let client = try await appClient(cluster)
+            let js = JetStreamContext(client: client)
+            let lock = ApplyLock(jetStream: js, topology: "users", expiry: .seconds(6), replicas: 3)
+            let intervals = Recorder<(String, ContinuousClock.Instant, ContinuousClock.Instant)>()
+            let waited = Recorder<Int>()
+
+            async let first: Void = lock.withLock(timeout: .seconds(1)) {
+                let start = ContinuousClock.now
+                try await Task.sleep(for: .seconds(2))
+                intervals.append(("first", start, .now))
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            // A run that does not wait long enough stops and names who holds the lock.
+            do {
+                _ = try await lock.acquire(timeout: .milliseconds(300))
+                Issue.record("a second holder got the lock")
+            } catch ApplyLockError.held(let holder, let topology, _) {
+                #expect(topology == "users")
+                let h = try #require(holder)
+                #expect(h.holder.contains("pid \(ProcessInfo.processInfo.processIdentifier)"))
+                #expect("\(ApplyLockError.held(by: h, topology: topology, waited: .seconds(1)))".contains("holds the apply lock"))
+            }
+            // One that waits gets it after the first has released it.
+            async let second: Void = lock.withLock(timeout: .seconds(30), onWait: { _ in waited.append(1) }) {
+                let start = ContinuousClock.now
+                intervals.append(("second", start, .now))
+            }
+            try await first
+            try await second
+            #expect(waited.items.count == 1, "the second run saw the lock taken and waited")
+            let got = intervals.items
+            #expect(got.map(\.0) == ["first", "second"])
+            if got.count == 2 { #expect(got[1].1 >= got[0].2, "the holders did not overlap") }
+            // Released: the subject is empty again.
+            #expect(try await lock.currentHolder() == nil)
+            await client.close()
+        }
+    }
+
+    @Test func aKilledHolderBlocksUntilTheExpiryAndNotLonger() async throws {
+        try await LocalCluster.withCluster { cluster in
+            let client = try await appClient(cluster)
+            let js = JetStreamContext(client: client)
+            let expiry: Duration = .seconds(4)
+            // A holder that dies: it acquires and never refreshes or releases.
+            let dead = ApplyLock(jetStream: js, topology: "users", expiry: expiry, replicas: 3, command: "apply (killed)")
+            _ = try await dead.acquire(timeout: .seconds(1))
+            let acquiredAt = ContinuousClock.now
+
+            let next = ApplyLock(jetStream: js, topology: "users", expiry: expiry, replicas: 3)
+            await #expect(throws: ApplyLockError.self) { _ = try await next.acquire(timeout: .milliseconds(500)) }
+            // Another topology's lock is independent.
+            let other = ApplyLock(jetStream: js, topology: "billing", expiry: expiry, replicas: 3)
+            await other.release(try await other.acquire(timeout: .seconds(1)))
+
+            let lease = try await next.acquire(timeout: .seconds(30))
+            let waited = acquiredAt.duration(to: .now)
+            // The dead holder's message was stored before `acquiredAt`, so its expiry can come a little
+            // before `expiry` has passed here; never much earlier. Load only makes it later.
+            #expect(waited >= expiry - .milliseconds(500), "took the lock after \(waited), before the \(expiry) expiry")
+            await next.release(lease)
+            await client.close()
+        }
+    }
+
+    @Test func concurrentLibraryAppliesSerialiseAndConverge() async throws {
+        try await LocalCluster.withCluster { cluster in
+            let client = try await appClient(cluster)
+            let js = JetStreamContext(client: client)
+            let topology = try shippedTopology()
+            let capabilities = ClusterObserver.capabilities(of: client)!
+            let intervals = Recorder<(Int, ContinuousClock.Instant, ContinuousClock.Instant)>()
+            async let a: Void = Self.lockedApply(js, topology, capabilities, intervals)
+            async let b: Void = Self.lockedApply(js, topology, capabilities, intervals)
+            try await a
+            try await b
+            let runs = intervals.items.sorted { $0.1 < $1.1 }
+            #expect(runs.map(\.0) == [4, 0], "the first run made all changes, the second found none (no flip-flop)")
+            if runs.count == 2 { #expect(runs[1].1 >= runs[0].2, "the runs did not overlap") }
+
+            // The lock stream is jetform's own: not planned, not listed, not pruned.
+            #expect(try await js.streamNames().contains(ApplyLock.streamName))
+            let after = try await plan(topology, js, options: PlanOptions(prune: true))
+            #expect(after.isEmpty)
+            #expect(after.unmanaged.isEmpty, "\(after.unmanaged)")
+            await client.close()
+        }
+    }
+
+    /// One library-level apply holding the lock: observe, plan, execute; records (actions, start, end).
+    static func lockedApply(_ js: JetStreamContext, _ topology: Topology, _ capabilities: ServerCapabilities,
+                            _ intervals: Recorder<(Int, ContinuousClock.Instant, ContinuousClock.Instant)>) async throws {
+        let lock = ApplyLock(jetStream: js, topology: topology.name, expiry: .seconds(10), replicas: 3)
+        try await lock.withLock(timeout: .seconds(60)) {
+            let start = ContinuousClock.now
+            let observed = try await ClusterObserver(jetStream: js).observe()
+            let plan = Planner.plan(desired: topology, observed: observed, capabilities: capabilities)
+            _ = try await PlanExecutor(jetStream: js).apply(plan)
+            intervals.append((plan.actions.count, start, .now))
+        }
+    }
+
+    @Test func jetformProcessesWaitForTheLockAndStopClearlyWhenItIsHeld() async throws {
+        try await LocalCluster.withCluster { cluster in
+            let cli = try JetformCLI(cluster: cluster)
+            defer { cli.remove() }
+            let client = try await appClient(cluster)
+            let js = JetStreamContext(client: client)
+            // A holder that was killed mid-apply: it holds the lock and never refreshes it.
+            let expiry: Duration = .seconds(5)
+            let dead = ApplyLock(jetStream: js, topology: "users", expiry: expiry, replicas: 3, command: "apply (killed)")
+            _ = try await dead.acquire(timeout: .seconds(1))
+
+            let impatient = try await cli.run(["apply", "--yes", "--lock-timeout", "0.5", "--lock-expiry", "5", "topology.yaml"])
+            #expect(impatient.status == 1, "\(impatient)")
+            #expect(impatient.stderr.contains("holds the apply lock of topology 'users'"), "\(impatient)")
+            #expect(impatient.stderr.contains("apply (killed)"), "the message names the holder: \(impatient)")
+            #expect(impatient.stderr.contains("nothing was changed"), "\(impatient)")
+            #expect(try await js.streamNames().sorted() == [ApplyLock.streamName], "nothing was created")
+
+            // Two applies at once while the dead lock is still fresh: both wait; after the expiry one applies,
+            // the other then finds nothing to do.
+            let a = try cli.start(["apply", "--yes", "--lock-timeout", "60", "--lock-expiry", "5", "topology.yaml"])
+            let b = try cli.start(["apply", "--yes", "--lock-timeout", "60", "--lock-expiry", "5", "topology.yaml"])
+            let ra = await a.wait()
+            let rb = await b.wait()
+            #expect(ra.status == 0, "\(ra)")
+            #expect(rb.status == 0, "\(rb)")
+            #expect(ra.stderr.contains("Waiting up to 60s for the apply lock"), "\(ra)")
+            #expect(rb.stderr.contains("Waiting up to 60s for the apply lock"), "\(rb)")
+            let applied = [ra, rb].filter { $0.stdout.contains("Apply complete: 4 call(s)") }
+            let idle = [ra, rb].filter { $0.stdout.contains("No changes.") }
+            #expect(applied.count == 1 && idle.count == 1, "one applies, the other finds no changes:\n\(ra)\n\(rb)")
+
+            let check = try await cli.run(["plan", "--detailed-exitcode", "--prune", "topology.yaml"])
+            #expect(check.status == 0, "\(check)")
+            #expect(!check.stdout.contains(ApplyLock.streamName), "the lock stream is not reported: \(check)")
+            await client.close()
+        }
+    }
+
+    @Test func aJetformProcessKilledMidApplyReleasesTheLockByExpiry() async throws {
+        try await LocalCluster.withCluster { cluster in
+            let cli = try JetformCLI(cluster: cluster)
+            defer { cli.remove() }
+            let client = try await appClient(cluster)
+            let js = JetStreamContext(client: client)
+            // `apply` holds the lock from before it plans until it exits: SIGKILL it after its first API call.
+            let victim = try cli.start(["apply", "--yes", "--lock-expiry", "4", "--parallelism", "1", "topology.yaml"])
+            var killed = false
+            let deadline = ContinuousClock.now + .seconds(60)
+            while !killed && ContinuousClock.now < deadline && victim.process.isRunning {
+                if victim.stdoutSoFar.contains("[1/4]") {
+                    kill(victim.pid, SIGKILL)
+                    killed = true
+                }
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            let victimResult = await victim.wait()
+            try #require(killed && victimResult.status != 0, "killed the jetform process mid-apply: \(victimResult)")
+            #expect(!victimResult.stdout.contains("Apply complete"), "\(victimResult)")
+            let lock = ApplyLock(jetStream: js, topology: "users", expiry: .seconds(4), replicas: 3)
+            #expect(try await lock.currentHolder() != nil, "the killed run left its lock behind")
+            let killedAt = ContinuousClock.now
+            // Whatever the killed run left half-done, the next apply waits for the expiry, then converges.
+            let next = try await cli.run(["apply", "--yes", "--lock-timeout", "60", "--lock-expiry", "4", "topology.yaml"])
+            #expect(next.status == 0, "\(next)")
+            // The killed run's last lock message was stored at most a few ms before `killedAt` and expires
+            // 4 s after it: the next run cannot have finished sooner.
+            let took = killedAt.duration(to: .now)
+            #expect(took >= .milliseconds(3500), "the next apply finished \(took) after the kill, before the 4 s expiry")
+            #expect(next.stderr.contains("Waiting up to 60s for the apply lock"), "\(next)")
+            #expect(next.stdout.contains("The cluster matches topology.yaml"), "\(next)")
+            await client.close()
+        }
+    }
+}
+
+/// Values appended from concurrent tasks.
+final class Recorder<T: Sendable>: Sendable {
+    private let storage = Mutex<[T]>([])
+    func append(_ value: T) { storage.withLock { $0.append(value) } }
+    var items: [T] { storage.withLock { $0 } }
+}
