@@ -34,7 +34,12 @@ public struct SmokeProducer: Sendable {
 
     /// Publishes `ids`, waiting for room in `window` before each. Returns when every publish has its
     /// ack or failure. Events come from this task and the ack task.
-    public func publish(ids: some Sequence<Int> & Sendable, client: NATSClient, window: InFlightWindow,
+    ///
+    /// With a `rate` (requests per second) the producer offers a fixed load: request n is due at
+    /// start + n / rate and is published then (or as soon as the window has room, if it is full);
+    /// a producer that fell behind catches up without pausing. Without one it publishes as fast as
+    /// the window allows.
+    public func publish(ids: some Sequence<Int> & Sendable, client: NATSClient, window: InFlightWindow, rate: Double? = nil,
                         onEvent: @escaping @Sendable (ProducerEvent) -> Void) async throws {
         let js = JetStreamContext(client: client)
         let publisher = try await AsyncPublisher(context: js, maxInFlight: window.limit, ackTimeout: .seconds(10))
@@ -51,8 +56,14 @@ public struct SmokeProducer: Sendable {
             }
         }
         defer { publisher.close() }
-        for id in ids {
+        let clock = ContinuousClock()
+        let start = clock.now
+        for (n, id) in ids.enumerated() {
             try Task.checkCancellation()
+            if let rate, rate > 0 {
+                let due = start.advanced(by: .nanoseconds(Int64(Double(n) * 1e9 / rate)))
+                if due > clock.now { try await clock.sleep(until: due) }
+            }
             await window.acquire(id)
             onEvent(.sent(id: id))
             let token = SmokePayload.token(runId: runId, id: id)
