@@ -199,8 +199,11 @@ public struct DurableScenario: Sendable {
             for c in clients { await c.close() }
             var names = (0..<workers).map { "w\($0 + 1)" }
             if let faultNames = faultHandle?.workerNames { names = faultNames }
-            return ScenarioReport(scenario: .durable, flow: flow, checker: recorder.snapshot, workerNames: names,
-                                  durationSeconds: Wait.seconds(elapsed), checks: faultChecks, notes: notes)
+            var report = ScenarioReport(scenario: .durable, flow: flow, checker: recorder.snapshot, workerNames: names,
+                                        durationSeconds: Wait.seconds(elapsed), checks: faultChecks, notes: notes)
+            // Per-request records kept beside the checker's: each request's stream sequence (for expiry).
+            report.recordBytes += count * MemoryLayout<UInt64>.stride
+            return report
         } catch {
             for c in clients { await c.close() }
             return .failed(.durable, flow: flow, error: "\(error)")
