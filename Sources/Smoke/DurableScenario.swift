@@ -34,10 +34,13 @@ public struct DurableScenario: Sendable {
     public var workerDelays: [Duration]
     /// Fault injection: run while the scenario runs (e.g. killing a worker); its checks join the report.
     public var fault: (any DurableFault)?
+    /// Offered load in requests per second over all producers (nil: as fast as the window allows).
+    /// Latency at a fixed load is what a service sees; the unbounded run measures capacity.
+    public var rate: Double?
 
     public init(requestsStream: String, requestsConsumer: String, responsesStream: String, responsesConsumer: String,
                 requestSubject: String, responsePrefix: String, count: Int = 1000, producers: Int = 1, workers: Int = 2,
-                inFlight: Int = 100, workerDelays: [Duration] = [], fault: (any DurableFault)? = nil) {
+                inFlight: Int = 100, workerDelays: [Duration] = [], fault: (any DurableFault)? = nil, rate: Double? = nil) {
         self.requestsStream = requestsStream
         self.requestsConsumer = requestsConsumer
         self.responsesStream = responsesStream
@@ -50,6 +53,7 @@ public struct DurableScenario: Sendable {
         self.inFlight = max(1, inFlight)
         self.workerDelays = workerDelays
         self.fault = fault
+        self.rate = rate.flatMap { $0 > 0 ? $0 : nil }
     }
 
     public var flow: String { "\(requestsStream) → \(requestsConsumer) → \(responsesStream) → \(responsesConsumer)" }
@@ -159,11 +163,14 @@ public struct DurableScenario: Sendable {
             let clock = ContinuousClock()
             let started = clock.now
             let count = count, producers = producers
+            let producerRate = rate.map { $0 / Double(producers) }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for p in (fault?.externalProducers ?? 0)..<producers {
                     let client = producerClients[p]
                     let ids = stride(from: p, to: count, by: producers)
-                    group.addTask { try await producer.publish(ids: ids, client: client, window: window, onEvent: onProducerEvent) }
+                    group.addTask {
+                        try await producer.publish(ids: ids, client: client, window: window, rate: producerRate, onEvent: onProducerEvent)
+                    }
                 }
                 try await group.waitForAll()
             }
@@ -187,12 +194,16 @@ public struct DurableScenario: Sendable {
             if setup.staleRequests > 0 || setup.staleResponses > 0 {
                 notes.append("before the run \(requestsStream) held \(setup.staleRequests) and \(responsesStream) \(setup.staleResponses) messages (earlier runs count as stale)")
             }
+            if let rate { notes.append("offered load: \(Int(rate.rounded())) requests/s") }
             if window.agedOut > 0 { notes.append("\(window.agedOut) requests left the in-flight window unanswered after max age") }
             for c in clients { await c.close() }
             var names = (0..<workers).map { "w\($0 + 1)" }
             if let faultNames = faultHandle?.workerNames { names = faultNames }
-            return ScenarioReport(scenario: .durable, flow: flow, checker: recorder.snapshot, workerNames: names,
-                                  durationSeconds: Wait.seconds(elapsed), checks: faultChecks, notes: notes)
+            var report = ScenarioReport(scenario: .durable, flow: flow, checker: recorder.snapshot, workerNames: names,
+                                        durationSeconds: Wait.seconds(elapsed), checks: faultChecks, notes: notes)
+            // Per-request records kept beside the checker's: each request's stream sequence (for expiry).
+            report.recordBytes += count * MemoryLayout<UInt64>.stride
+            return report
         } catch {
             for c in clients { await c.close() }
             return .failed(.durable, flow: flow, error: "\(error)")

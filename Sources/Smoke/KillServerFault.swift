@@ -4,7 +4,10 @@ import Synchronization
 
 /// `--kill-server`: once a quarter of the requests are answered, the requests stream's leader is
 /// killed (SIGKILL) and restarted `downFor` later. Lost must stay 0; the check reports the
-/// unavailability window: the longest time without a new answer after the kill.
+/// unavailability window: the longest time without a new answer after the kill (the kill counts as
+/// the first), and fails when no answer came after the kill at all. Producers re-send requests
+/// whose publish failed during the election (same `Nats-Msg-Id`), so traffic resumes once the
+/// stream has a leader again.
 ///
 /// Killing and starting servers is left to closures, so the same fault drives the local cluster of
 /// `jetform cluster up` and the clusters of the tests.
@@ -28,42 +31,49 @@ public struct KillServerFault: DurableFault {
         let stream = scenario.requestsStream, count = scenario.count, kill = kill, restart = restart, downFor = downFor
         let task = Task {
             while recorder.read({ $0.answered }) < count / 4 {
-                if Task.isCancelled { return }
+                if Task.isCancelled || handle.isFinishing { return }
                 try? await Task.sleep(for: .milliseconds(5))
             }
+            let leader: String
             do {
                 let info = try await JetStreamContext(client: admin).streamInfo(stream)
-                guard let leader = info.cluster?.leader else {
+                guard let name = info.cluster?.leader else {
                     handle.fail("stream \(stream) has no leader to kill")
                     return
                 }
+                leader = name
                 try await kill(leader)
-                let killedAt = recorder.now()
-                handle.killed(leader, at: killedAt, answered: recorder.read { $0.answered })
-                // Watch for the longest stall in answers while the server is down and after.
-                let watch = Task {
-                    var last = recorder.read { $0.answered }
-                    var lastChange = killedAt
-                    var longest: Int64 = 0
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .milliseconds(5))
-                        let answered = recorder.read { $0.answered }
-                        let t = recorder.now()
-                        if answered != last {
-                            longest = max(longest, t - lastChange)
-                            last = answered
-                            lastChange = t
-                        }
-                        handle.stall(longest)
-                        if answered >= count { return }
-                    }
-                }
-                try await Task.sleep(for: downFor)
-                try await restart(leader)
-                handle.restarted(at: recorder.now())
-                _ = await watch.value
             } catch {
                 handle.fail("\(error)")
+                return
+            }
+            let killedAt = recorder.now()
+            handle.killed(leader, at: killedAt, answered: recorder.read { $0.answered })
+            // Watch the gaps between answers from the kill on (the kill counts as the first), and
+            // restart the server `downFor` after the kill (at once if the run is over before that).
+            let restartAt = ContinuousClock.now.advanced(by: downFor)
+            var restarted = false
+            var last = recorder.read { $0.answered }
+            var lastChange = killedAt
+            while true {
+                let answered = recorder.read { $0.answered }
+                let t = recorder.now()
+                if answered != last {
+                    handle.gap(t - lastChange, answersAfterKill: true)
+                    last = answered
+                    lastChange = t
+                }
+                if !restarted && (ContinuousClock.now >= restartAt || handle.isFinishing) {
+                    do {
+                        try await restart(leader)
+                        handle.restarted(at: recorder.now())
+                    } catch {
+                        handle.fail("restarting \(leader): \(error)")
+                    }
+                    restarted = true
+                }
+                if restarted && (handle.isFinishing || answered >= count) { return }
+                try? await Task.sleep(for: .milliseconds(5))
             }
         }
         handle.task.withLock { $0 = task }
@@ -80,9 +90,14 @@ final class KillServerHandle: DurableFaultHandle {
         var answeredAtKill = 0
         var restartedAt: Int64?
         var longestStall: Int64 = 0
+        var answersAfterKill = false
         var failure: String?
     }
     private let state = Mutex(State())
+    private let finishing = Atomic<Bool>(false)
+
+    /// Set once the scenario is over: the fault restarts the server if it has not yet, and stops watching.
+    var isFinishing: Bool { finishing.load(ordering: .relaxed) }
 
     init(admin: NATSClient) { self.admin = admin }
 
@@ -92,13 +107,15 @@ final class KillServerHandle: DurableFaultHandle {
         state.withLock { $0.leader = leader; $0.killedAt = t; $0.answeredAtKill = answered }
     }
     func restarted(at t: Int64) { state.withLock { $0.restartedAt = t } }
-    func stall(_ ns: Int64) { state.withLock { $0.longestStall = max($0.longestStall, ns) } }
+    func gap(_ ns: Int64, answersAfterKill: Bool) {
+        state.withLock { $0.longestStall = max($0.longestStall, ns); $0.answersAfterKill = $0.answersAfterKill || answersAfterKill }
+    }
     func fail(_ why: String) { state.withLock { $0.failure = why } }
 
     func finish(_ records: Checker) async -> [ScenarioCheck] {
-        // Let a pending restart finish so the cluster is whole again.
-        let t = task.withLock { $0 }
-        if state.withLock({ $0.killedAt != nil && $0.restartedAt == nil }) { _ = await t?.value } else { t?.cancel() }
+        // The fault restarts the server now if it has not yet, so the cluster is whole again, then stops.
+        finishing.store(true, ordering: .relaxed)
+        _ = await task.withLock({ $0 })?.value
         await admin.close()
         let s = state.withLock { $0 }
         if let failure = s.failure {
@@ -107,9 +124,13 @@ final class KillServerHandle: DurableFaultHandle {
         guard let leader = s.leader, let killedAt = s.killedAt else {
             return [ScenarioCheck(name: "kill server", passed: false, detail: "the run ended before a quarter of the answers; no server was killed")]
         }
-        let stall = s.longestStall
-        let ms = Double(stall) / 1e6
         let down = s.restartedAt.map { SmokeReportRenderer.ms(Double($0 - killedAt) / 1e6) } ?? "not restarted"
+        guard s.answersAfterKill else {
+            return [ScenarioCheck(name: "kill server", passed: false,
+                                  detail: "killed \(leader) (requests stream leader) after \(s.answeredAtKill) answers, restarted after \(down); "
+                                      + "no answer arrived after the kill")]
+        }
+        let ms = Double(s.longestStall) / 1e6
         return [ScenarioCheck(name: "kill server", passed: s.restartedAt != nil,
                               detail: "killed \(leader) (requests stream leader) after \(s.answeredAtKill) answers, restarted after \(down); "
                                   + "unavailable \(SmokeReportRenderer.ms(ms)) (longest time without a new answer)",

@@ -2,9 +2,9 @@ import Foundation
 import Synchronization
 
 /// `--kill-worker`: the durable scenario's workers run as child processes (`jetform worker
-/// --json-events`); worker 1 is slow, and once it holds requests it has not acknowledged it is
-/// killed with SIGKILL. Its requests come back to the others after the consumer's ack wait; the
-/// check reports how long the first redelivery took after the kill.
+/// --json-events`); worker 1 is slow, and once it has answered a few requests and holds one it has
+/// taken and not acknowledged, it is killed with SIGKILL. Its requests come back to the others
+/// after the consumer's ack wait; the check reports how long the first redelivery took after the kill.
 public struct KillWorkerFault: DurableFault {
     /// The executable and the arguments that start one worker; `--id`, `--run-id`, `--delay` and
     /// `--json-events` are appended.
@@ -14,12 +14,17 @@ public struct KillWorkerFault: DurableFault {
     public var environment: [String: String]
     /// Per-request delay of the worker that gets killed, so it holds requests when killed.
     public var victimDelay: Duration
+    /// Requests the victim must have answered and acknowledged before it is killed, so it dies in
+    /// the middle of its work rather than on its first request.
+    public var answeredBeforeKill: Int
 
-    public init(executable: String, arguments: [String], environment: [String: String], victimDelay: Duration = .milliseconds(300)) {
+    public init(executable: String, arguments: [String], environment: [String: String], victimDelay: Duration = .milliseconds(300),
+                answeredBeforeKill: Int = 2) {
         self.executable = executable
         self.arguments = arguments
         self.environment = environment
         self.victimDelay = victimDelay
+        self.answeredBeforeKill = max(0, answeredBeforeKill)
     }
 
     public var replacesWorkers: Bool { true }
@@ -28,7 +33,7 @@ public struct KillWorkerFault: DurableFault {
                       workerEvents: @escaping @Sendable (Int, WorkerEvent) -> Void,
                       producerEvents: @escaping @Sendable (ProducerEvent) -> Void) async throws -> any DurableFaultHandle {
         let workers = max(2, scenario.workers)
-        let held = Mutex([Int: Int]()) // handled minus completed, per worker
+        let tally = Mutex([Int: VictimTally]())
         var children: [ChildProcess] = []
         for i in 0..<workers {
             var args = arguments + ["--id", "w\(i + 1)", "--run-id", env.runId, "--json-events"]
@@ -36,46 +41,57 @@ public struct KillWorkerFault: DurableFault {
             let child = try ChildProcess(executable: executable, arguments: args, environment: environment) { line in
                 guard let event = try? JSONDecoder().decode(WorkerEvent.self, from: Data(line.utf8)) else { return }
                 switch event {
-                case .handled: held.withLock { $0[i, default: 0] += 1 }
-                case .completed: held.withLock { $0[i, default: 0] -= 1 }
+                case .handled: tally.withLock { $0[i, default: VictimTally()].handled += 1 }
+                case .completed: tally.withLock { $0[i, default: VictimTally()].completed += 1 }
                 default: break
                 }
                 workerEvents(i, event)
             }
             children.append(child)
         }
-        let handle = KillWorkerHandle(children: children, names: (0..<workers).map { "w\($0 + 1)" })
-        handle.watch(victimHeld: { held.withLock { $0[0, default: 0] } }, recorder: recorder)
+        let handle = KillWorkerHandle(children: children, names: (0..<workers).map { "w\($0 + 1)" }, answeredBeforeKill: answeredBeforeKill)
+        handle.watch(victim: { tally.withLock { $0[0, default: VictimTally()] } }, recorder: recorder)
         return handle
     }
+}
+
+/// What a worker reported so far: requests taken and requests answered and acknowledged.
+struct VictimTally: Sendable, Hashable {
+    var handled = 0
+    var completed = 0
+    /// Taken and not yet acknowledged (the answer may or may not be stored).
+    var held: Int { handled - completed }
 }
 
 final class KillWorkerHandle: DurableFaultHandle {
     let children: [ChildProcess]
     let workerNames: [String]?
+    let answeredBeforeKill: Int
     private let killedAt = Mutex<Int64?>(nil)
-    private let heldAtKill = Mutex(0)
+    private let atKill = Mutex(VictimTally())
     private let watcher = Mutex<Task<Void, Never>?>(nil)
 
-    init(children: [ChildProcess], names: [String]) {
+    init(children: [ChildProcess], names: [String], answeredBeforeKill: Int) {
         self.children = children
         workerNames = names
+        self.answeredBeforeKill = answeredBeforeKill
     }
 
-    /// Kills worker 1 while it works on a request (handled, answer not yet stored and acked); the
-    /// requests it pulled and has not reached yet are unacknowledged too.
-    func watch(victimHeld: @escaping @Sendable () -> Int, recorder: SmokeRecorder) {
-        let t = Task { [children] in
+    /// Kills worker 1 once it has answered `answeredBeforeKill` requests and holds at least one it
+    /// has taken and not acknowledged (it is working on it); the requests it pulled and has not
+    /// reached yet are unacknowledged too.
+    func watch(victim: @escaping @Sendable () -> VictimTally, recorder: SmokeRecorder) {
+        let t = Task { [children, answeredBeforeKill] in
             let deadline = ContinuousClock.now.advanced(by: .seconds(30))
             while !Task.isCancelled && ContinuousClock.now < deadline {
-                let n = victimHeld()
-                if n >= 1 {
+                let tally = victim()
+                if tally.completed >= answeredBeforeKill && tally.held >= 1 {
                     children[0].kill()
                     killedAt.withLock { $0 = recorder.now() }
-                    heldAtKill.withLock { $0 = n }
+                    atKill.withLock { $0 = tally }
                     return
                 }
-                try? await Task.sleep(for: .milliseconds(10))
+                try? await Task.sleep(for: .milliseconds(5))
             }
         }
         watcher.withLock { $0 = t }
@@ -86,10 +102,13 @@ final class KillWorkerHandle: DurableFaultHandle {
         for c in children { c.terminate() }
         for c in children { await c.wait() }
         guard let killed = killedAt.withLock({ $0 }) else {
-            return [ScenarioCheck(name: "kill worker", passed: false, detail: "worker w1 never held unacknowledged requests, so it was not killed")]
+            return [ScenarioCheck(name: "kill worker", passed: false,
+                                  detail: "worker w1 never held unacknowledged requests after answering \(answeredBeforeKill), so it was not killed")]
         }
+        let tally = atKill.withLock { $0 }
         let kill = ScenarioCheck(name: "kill worker", passed: true,
-                                 detail: "w1 killed (SIGKILL) in the middle of request work (\(heldAtKill.withLock { $0 }) in hand, plus those it had pulled)")
+                                 detail: "w1 killed (SIGKILL) after answering \(tally.completed) requests, holding \(tally.held) taken and unacknowledged "
+                                     + "(plus any it had pulled and not reached)")
         guard let first = records.firstRedeliveryAt, first >= killed else {
             return [kill, ScenarioCheck(name: "redelivery", passed: false, detail: "no request was redelivered after the kill")]
         }

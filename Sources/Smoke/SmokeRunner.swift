@@ -13,15 +13,18 @@ public struct SmokeRunner: Sendable {
         public var inFlight: Int?
         /// Delay of worker 1 (a slow worker) in the durable scenario.
         public var slowWorkerDelay: Duration?
+        /// Offered load of the durable scenario, requests per second (nil: as fast as the window allows).
+        public var rate: Double?
 
         public init(scenarios: [ScenarioKind]? = nil, count: Int? = nil, workers: Int? = nil, producers: Int? = nil,
-                    inFlight: Int? = nil, slowWorkerDelay: Duration? = nil) {
+                    inFlight: Int? = nil, slowWorkerDelay: Duration? = nil, rate: Double? = nil) {
             self.scenarios = scenarios
             self.count = count
             self.workers = workers
             self.producers = producers
             self.inFlight = inFlight
             self.slowWorkerDelay = slowWorkerDelay
+            self.rate = rate
         }
     }
 
@@ -81,7 +84,7 @@ public struct SmokeRunner: Sendable {
             responsesStream: d.responses.stream, responsesConsumer: d.responses.consumer,
             requestSubject: subject, responsePrefix: prefix, count: overrides.count ?? d.count ?? 1000,
             producers: overrides.producers ?? d.producers ?? 1, workers: workers,
-            inFlight: overrides.inFlight ?? d.inFlight ?? 100, workerDelays: delays, fault: fault
+            inFlight: overrides.inFlight ?? d.inFlight ?? 100, workerDelays: delays, fault: fault, rate: overrides.rate
         )
     }
 

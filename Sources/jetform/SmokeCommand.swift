@@ -38,6 +38,9 @@ struct SmokeCommand: AsyncParsableCommand {
     @Option(name: .customLong("slow-worker"), help: "Make the first durable worker spend this many milliseconds per request.")
     var slowWorkerMs: Int?
 
+    @Option(help: "Offer this many durable requests per second (a fixed load, for latency figures) instead of as many as the in-flight window allows.")
+    var rate: Double?
+
     @Option(help: "Stop waiting for answers after this many seconds without progress.")
     var idleTimeout: Double = 3
 
@@ -72,12 +75,13 @@ struct SmokeCommand: AsyncParsableCommand {
             }
             kinds = [kind]
         }
+        if let rate, !(rate > 0 && rate.isFinite) { Self.fail("--rate must be a positive number of requests per second") }
         if killProducer && (producers ?? 0) < 2 { producersOverride = 2 }
         if killWorker || killProducer || killServer {
             if kinds == nil || kinds == [.durable] { kinds = [.durable] } else { Self.fail("fault flags apply to the durable scenario only") }
         }
         let overrides = SmokeRunner.Overrides(scenarios: kinds, count: count, workers: workers, producers: producersOverride ?? producers,
-                                              inFlight: inFlight, slowWorkerDelay: slowWorkerMs.map { .milliseconds($0) })
+                                              inFlight: inFlight, slowWorkerDelay: slowWorkerMs.map { .milliseconds($0) }, rate: rate)
         var runner: SmokeRunner
         do { runner = try SmokeRunner(topology: topology, overrides: overrides) } catch { Self.fail(error.description) }
         guard let context = connection.contextName.map({ topology.context(named: $0) }) ?? runner.context else {

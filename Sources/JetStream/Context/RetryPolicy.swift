@@ -38,8 +38,8 @@ public struct RetryPolicy: Sendable, Hashable {
 }
 
 extension JetStreamError {
-    /// Transient: worth retrying within the budget.
-    var isRetryable: Bool {
+    /// Transient (timeout, no responders, 10008, reconnecting): worth retrying within a budget.
+    public var isRetryable: Bool {
         switch self {
         case .timeout, .noResponders: return true
         case .api(let e, _): return e.errCode == .clusterNotAvailable
