@@ -127,12 +127,12 @@ final class KillServerHandle: DurableFaultHandle {
         let down = s.restartedAt.map { SmokeReportRenderer.ms(Double($0 - killedAt) / 1e6) } ?? "not restarted"
         guard s.answersAfterKill else {
             return [ScenarioCheck(name: "kill server", passed: false,
-                                  detail: "killed \(leader) (requests stream leader) after \(s.answeredAtKill) answers, restarted after \(down); "
+                                  detail: "killed \(leader) (requests stream leader) after \(s.answeredAtKill) answers, restarted and ready again \(down) after the kill; "
                                       + "no answer arrived after the kill")]
         }
         let ms = Double(s.longestStall) / 1e6
         return [ScenarioCheck(name: "kill server", passed: s.restartedAt != nil,
-                              detail: "killed \(leader) (requests stream leader) after \(s.answeredAtKill) answers, restarted after \(down); "
+                              detail: "killed \(leader) (requests stream leader) after \(s.answeredAtKill) answers, restarted and ready again \(down) after the kill; "
                                   + "unavailable \(SmokeReportRenderer.ms(ms)) (longest time without a new answer)",
                               milliseconds: ms)]
     }

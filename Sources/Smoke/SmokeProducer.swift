@@ -133,7 +133,8 @@ public struct SmokeProducer: Sendable {
         defer { messages.stop() }
         try await withTaskCancellationHandler {
             for try await message in messages {
-                let token = message.subject.split(separator: ".").last ?? ""
+                let subject = message.subject
+                let token = subject.lastIndex(of: ".").map { subject[subject.index(after: $0)...] } ?? subject[...]
                 switch SmokePayload.decodeToken(token, runId: runId) {
                 case .request(let id):
                     onEvent(.answered(id: id))
