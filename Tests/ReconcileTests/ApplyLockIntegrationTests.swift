@@ -190,7 +190,8 @@ struct ApplyLockIntegrationTests {
             // 4 s after it: the next run cannot have finished sooner.
             let took = killedAt.duration(to: .now)
             #expect(took >= .milliseconds(3500), "the next apply finished \(took) after the kill, before the 4 s expiry")
-            #expect(next.stderr.contains("Waiting up to 60s for the apply lock"), "\(next)")
+            // (Whether it printed "Waiting" depends on how long its plan and health check took: on a slow
+            // machine the dead lock may have expired before it asked. The library test above pins the expiry.)
             #expect(next.stdout.contains("The cluster matches topology.yaml"), "\(next)")
             await client.close()
         }
