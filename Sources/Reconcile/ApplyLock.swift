@@ -45,7 +45,11 @@ public enum ApplyLockError: Error, Sendable, CustomStringConvertible {
         case .lost(let topology, let detail):
             return "lost the apply lock of topology '\(topology)' while applying (\(detail)); stopped — run apply again"
         case .unavailable(let error):
-            return "cannot use the apply lock stream \(ApplyLock.streamName): \(error)"
+            var text = "cannot use the apply lock stream \(ApplyLock.streamName): \(error)"
+            if error.errCode == .subjectsOverlap {
+                text += " — another stream of the account listens on \(ApplyLock.subjectPrefix)>; narrow its subjects so jetform can keep its locks"
+            }
+            return text
         }
     }
 }
@@ -69,6 +73,13 @@ public struct ApplyLock: Sendable {
     public static let streamName = "JETFORM_LOCKS"
     public static let subjectPrefix = "jetform.lock."
     public static let defaultExpiry: Duration = .seconds(30)
+
+    /// This machine's name from gethostname (ProcessInfo.hostName may wait on DNS).
+    static var hostName: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown-host" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
 
     /// Whether a stream is jetform's lock stream (not part of any topology).
     public static func isLockStream(_ name: String) -> Bool { name == streamName }
@@ -171,7 +182,7 @@ public struct ApplyLock: Sendable {
         try await ensureStream()
         let holder = LockHolder(
             id: UUID().uuidString, topology: topology,
-            holder: "\(ProcessInfo.processInfo.hostName) pid \(ProcessInfo.processInfo.processIdentifier)",
+            holder: "\(Self.hostName) pid \(ProcessInfo.processInfo.processIdentifier)",
             command: command, acquiredAt: Timestamp(Date()).rawValue,
             expirySeconds: Double(expiry.components.seconds) + Double(expiry.components.attoseconds) / 1e18)
         let deadline = ContinuousClock.now + timeout
