@@ -68,6 +68,10 @@ public enum ApplyLockError: Error, Sendable, CustomStringConvertible {
 ///   <our sequence>` every third of the expiry, which restarts the `max_age` clock. A heartbeat refused
 ///   with 10071 means the lock expired and someone else took it: the apply is cancelled ("lost").
 /// - Release = delete our message by sequence (never a purge, which could delete another run's lock).
+/// - The expiry is the stream's `max_age`, shared by every topology's lock. A run sets it to its own expiry
+///   only once it holds its lock, so a waiting run never stretches or shortens the lock it waits for.
+/// - A stream of the account listening on `jetform.lock.>` (or `>`) keeps the lock stream from being
+///   created (10065 subjects overlap); apply then stops and says so.
 /// - The stream is jetform's own: the planner never lists, plans or prunes it (`ApplyLock.isLockStream`).
 public struct ApplyLock: Sendable {
     public static let streamName = "JETFORM_LOCKS"

@@ -85,6 +85,40 @@ struct ApplyLockIntegrationTests {
         }
     }
 
+    @Test func aRunWhoseLockWasTakenOverStops() async throws {
+        try await LocalCluster.withCluster { cluster in
+            let client = try await appClient(cluster)
+            let js = JetStreamContext(client: client)
+            let lock = ApplyLock(jetStream: js, topology: "users", expiry: .seconds(3), replicas: 3)
+            let other = ApplyLock(jetStream: js, topology: "users", expiry: .seconds(3), replicas: 3, command: "apply (other)")
+            // As if our record had expired (the server dropped it) and another run took the lock.
+            let stolen = Recorder<Bool>()
+            let body = Recorder<String>()
+            await #expect(throws: ApplyLockError.self) {
+                try await lock.withLock(timeout: .seconds(5)) {
+                    if let (_, seq) = try await lock.currentHolder() {
+                        try await js.deleteMessage(stream: ApplyLock.streamName, sequence: seq)
+                        _ = try await other.acquire(timeout: .seconds(5))
+                        stolen.append(true)
+                    }
+                    do {
+                        try await Task.sleep(for: .seconds(60))
+                        body.append("finished")
+                    } catch {
+                        body.append("cancelled")
+                        throw error
+                    }
+                }
+            }
+            #expect(stolen.items == [true])
+            #expect(body.items == ["cancelled"], "the apply was stopped when its next refresh found the lock taken")
+            // The other run's lock is untouched by our release.
+            let holder = try #require(try await lock.currentHolder())
+            #expect(holder.0?.command == "apply (other)")
+            await client.close()
+        }
+    }
+
     @Test func concurrentLibraryAppliesSerialiseAndConverge() async throws {
         try await LocalCluster.withCluster { cluster in
             let client = try await appClient(cluster)
