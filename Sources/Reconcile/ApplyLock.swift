@@ -45,7 +45,11 @@ public enum ApplyLockError: Error, Sendable, CustomStringConvertible {
         case .lost(let topology, let detail):
             return "lost the apply lock of topology '\(topology)' while applying (\(detail)); stopped — run apply again"
         case .unavailable(let error):
-            return "cannot use the apply lock stream \(ApplyLock.streamName): \(error)"
+            var text = "cannot use the apply lock stream \(ApplyLock.streamName): \(error)"
+            if error.errCode == .subjectsOverlap {
+                text += " — another stream of the account listens on \(ApplyLock.subjectPrefix)>; narrow its subjects so jetform can keep its locks"
+            }
+            return text
         }
     }
 }
@@ -64,11 +68,22 @@ public enum ApplyLockError: Error, Sendable, CustomStringConvertible {
 ///   <our sequence>` every third of the expiry, which restarts the `max_age` clock. A heartbeat refused
 ///   with 10071 means the lock expired and someone else took it: the apply is cancelled ("lost").
 /// - Release = delete our message by sequence (never a purge, which could delete another run's lock).
+/// - The expiry is the stream's `max_age`, shared by every topology's lock. A run sets it to its own expiry
+///   only once it holds its lock, so a waiting run never stretches or shortens the lock it waits for.
+/// - A stream of the account listening on `jetform.lock.>` (or `>`) keeps the lock stream from being
+///   created (10065 subjects overlap); apply then stops and says so.
 /// - The stream is jetform's own: the planner never lists, plans or prunes it (`ApplyLock.isLockStream`).
 public struct ApplyLock: Sendable {
     public static let streamName = "JETFORM_LOCKS"
     public static let subjectPrefix = "jetform.lock."
     public static let defaultExpiry: Duration = .seconds(30)
+
+    /// This machine's name from gethostname (ProcessInfo.hostName may wait on DNS).
+    static var hostName: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "unknown-host" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
 
     /// Whether a stream is jetform's lock stream (not part of any topology).
     public static func isLockStream(_ name: String) -> Bool { name == streamName }
@@ -171,7 +186,7 @@ public struct ApplyLock: Sendable {
         try await ensureStream()
         let holder = LockHolder(
             id: UUID().uuidString, topology: topology,
-            holder: "\(ProcessInfo.processInfo.hostName) pid \(ProcessInfo.processInfo.processIdentifier)",
+            holder: "\(Self.hostName) pid \(ProcessInfo.processInfo.processIdentifier)",
             command: command, acquiredAt: Timestamp(Date()).rawValue,
             expirySeconds: Double(expiry.components.seconds) + Double(expiry.components.attoseconds) / 1e18)
         let deadline = ContinuousClock.now + timeout

@@ -58,7 +58,7 @@ struct ApplyLockIntegrationTests {
         }
     }
 
-    @Test func aKilledHolderBlocksUntilTheExpiryAndNotLonger() async throws {
+    @Test func aKilledHolderBlocksUntilTheExpiry() async throws {
         try await LocalCluster.withCluster { cluster in
             let client = try await appClient(cluster)
             let js = JetStreamContext(client: client)
@@ -76,10 +76,45 @@ struct ApplyLockIntegrationTests {
 
             let lease = try await next.acquire(timeout: .seconds(30))
             let waited = acquiredAt.duration(to: .now)
+            print("apply lock: a holder killed with a \(expiry) expiry blocked the next run for \(waited)")
             // The dead holder's message was stored before `acquiredAt`, so its expiry can come a little
             // before `expiry` has passed here; never much earlier. Load only makes it later.
             #expect(waited >= expiry - .milliseconds(500), "took the lock after \(waited), before the \(expiry) expiry")
             await next.release(lease)
+            await client.close()
+        }
+    }
+
+    @Test func aRunWhoseLockWasTakenOverStops() async throws {
+        try await LocalCluster.withCluster { cluster in
+            let client = try await appClient(cluster)
+            let js = JetStreamContext(client: client)
+            let lock = ApplyLock(jetStream: js, topology: "users", expiry: .seconds(3), replicas: 3)
+            let other = ApplyLock(jetStream: js, topology: "users", expiry: .seconds(3), replicas: 3, command: "apply (other)")
+            // As if our record had expired (the server dropped it) and another run took the lock.
+            let stolen = Recorder<Bool>()
+            let body = Recorder<String>()
+            await #expect(throws: ApplyLockError.self) {
+                try await lock.withLock(timeout: .seconds(5)) {
+                    if let (_, seq) = try await lock.currentHolder() {
+                        try await js.deleteMessage(stream: ApplyLock.streamName, sequence: seq)
+                        _ = try await other.acquire(timeout: .seconds(5))
+                        stolen.append(true)
+                    }
+                    do {
+                        try await Task.sleep(for: .seconds(60))
+                        body.append("finished")
+                    } catch {
+                        body.append("cancelled")
+                        throw error
+                    }
+                }
+            }
+            #expect(stolen.items == [true])
+            #expect(body.items == ["cancelled"], "the apply was stopped when its next refresh found the lock taken")
+            // The other run's lock is untouched by our release.
+            let holder = try #require(try await lock.currentHolder())
+            #expect(holder.0?.command == "apply (other)")
             await client.close()
         }
     }
@@ -190,7 +225,8 @@ struct ApplyLockIntegrationTests {
             // 4 s after it: the next run cannot have finished sooner.
             let took = killedAt.duration(to: .now)
             #expect(took >= .milliseconds(3500), "the next apply finished \(took) after the kill, before the 4 s expiry")
-            #expect(next.stderr.contains("Waiting up to 60s for the apply lock"), "\(next)")
+            // (Whether it printed "Waiting" depends on how long its plan and health check took: on a slow
+            // machine the dead lock may have expired before it asked. The library test above pins the expiry.)
             #expect(next.stdout.contains("The cluster matches topology.yaml"), "\(next)")
             await client.close()
         }

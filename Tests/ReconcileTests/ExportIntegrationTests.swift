@@ -11,6 +11,23 @@ import Topology
 @Suite("Export against a real cluster", .serialized)
 struct ExportIntegrationTests {
     /// Streams and consumers as another tool would make them (no jetform marker).
+    /// Creates a stream, retrying "no suitable peers" (10005) while a fresh 2.10–2.12 cluster warms up.
+    static func create(_ js: JetStreamContext, _ config: StreamConfig) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        var done = false
+        while !done {
+            let result: Result<StreamInfo, JetStreamError>
+            do { result = .success(try await js.createStream(config)) } catch { result = .failure(error) }
+            switch result {
+            case .success:
+                done = true
+            case .failure(let error):
+                guard error.errCode == .noSuitablePeers, ContinuousClock.now < deadline else { throw error }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
+    }
+
     static func createByHand(_ js: JetStreamContext) async throws {
         var orders = StreamConfig(name: "ORDERS", subjects: ["orders.>"])
         orders.description = "Orders: one subject per order"
@@ -18,13 +35,13 @@ struct ExportIntegrationTests {
         orders.maxAge = .minutes(60)
         orders.maxMsgsPerSubject = 10
         orders.metadata = ["team": "shop"]
-        _ = try await js.createStream(orders)
+        try await create(js, orders)
         var events = StreamConfig(name: "EVENTS", subjects: ["events.*", "audit.>"])
         events.storage = .memory
         events.discard = .new
         events.maxBytes = 1 << 20
         events.duplicateWindow = .seconds(30)
-        _ = try await js.createStream(events)
+        try await create(js, events)
         _ = try await js.publish(subject: "orders.1", "{}")
 
         var processor = ConsumerConfig(durableName: "processor", ackPolicy: .explicit, filterSubject: "orders.created")
