@@ -54,7 +54,7 @@ struct ReconcileSession {
     func plan(_ options: PlanOptions) async throws -> Plan {
         let observed: ObservedState
         do {
-            observed = try await ClusterObserver(jetStream: jetStream).observe()
+            observed = try await ClusterObserver(jetStream: jetStream).observe(expecting: topology)
         } catch {
             printError("error: cannot read the cluster's streams and consumers: \(error)")
             throw ExitCode.failure
