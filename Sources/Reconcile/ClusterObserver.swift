@@ -86,6 +86,21 @@ public struct ClusterObserver: Sendable {
     static func consumers(of stream: String, count: Int?, _ js: JetStreamContext,
                           expecting: [String] = []) async throws(JetStreamError) -> [ConsumerInfo] {
         if count == 0 && expecting.isEmpty { return [] }
+        // The file names exactly as many consumers as the stream has: ask for each by name (answered by
+        // its leader, no scatter-gather); anything else falls back to the list.
+        if let count, count > 0, count == expecting.count {
+            var direct: [ConsumerInfo] = []
+            for name in expecting {
+                do {
+                    direct.append(try await js.consumerInfo(stream: stream, name: name))
+                } catch where error.errCode == .consumerNotFound {
+                    break
+                } catch where error.errCode == .streamNotFound {
+                    return []
+                }
+            }
+            if direct.count == count { return direct }
+        }
         var infos: [ConsumerInfo] = []
         var seen: Set<String> = []
         do {

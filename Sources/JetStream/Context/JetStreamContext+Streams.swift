@@ -71,6 +71,37 @@ extension JetStreamContext {
         async throws(JetStreamError) -> (items: [Page.Item], missing: [String]) {
         var items: [Page.Item] = []
         var missing: [String] = []
+        // The first page tells the total; the other pages of a long list are asked for at once.
+        let first: Page = try await request(api, body: Self.encode(PageRequest(offset: 0, subject: subject)))
+        items = first.items
+        missing = first.missing ?? []
+        let pageSize = items.count + missing.count
+        if let total = first.total, pageSize > 0, total > pageSize {
+            let offsets = Array(stride(from: pageSize, to: total, by: pageSize))
+            var pages: [Int: Page] = [:]
+            let results = await withTaskGroup(of: (Int, Result<Page, JetStreamError>).self) { group in
+                for offset in offsets {
+                    group.addTask {
+                        do throws(JetStreamError) {
+                            let page: Page = try await self.request(api, body: Self.encode(PageRequest(offset: offset, subject: subject)))
+                            return (offset, .success(page))
+                        } catch {
+                            return (offset, .failure(error))
+                        }
+                    }
+                }
+                var all: [(Int, Result<Page, JetStreamError>)] = []
+                for await result in group { all.append(result) }
+                return all
+            }
+            for (offset, result) in results { pages[offset] = try result.get() }
+            for offset in offsets {
+                items.append(contentsOf: pages[offset]?.items ?? [])
+                missing.append(contentsOf: pages[offset]?.missing ?? [])
+            }
+        }
+        if items.count + missing.count >= (first.total ?? 0) || pageSize == 0 { return (items, missing) }
+        // The list grew while it was read: carry on page by page.
         while true {
             let page: Page = try await request(api, body: Self.encode(PageRequest(offset: items.count + missing.count, subject: subject)))
             let batch = page.items
