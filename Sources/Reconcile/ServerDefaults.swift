@@ -9,7 +9,8 @@ public import Topology
 /// `nats-server.conf` (`jetstream.limits`: duplicate window, max_ack_pending, max_request_batch) and
 /// account limits can lower some of these; they are not visible to the reconciler.
 public enum ServerDefaults {
-    /// `duplicate_window` when not set (and not a mirror or sourced stream): 2 minutes, capped at `max_age`.
+    /// `duplicate_window` when not set (and not a mirror, nor a sourced stream from 2.14 on — 2.10.25 and
+    /// 2.12.8 give sourced streams the window, 2.15.1 does not): 2 minutes, capped at `max_age`.
     public static let duplicateWindow: Int64 = 120_000_000_000
     /// `ack_wait` for `explicit`/`all` acks when not set: 30 s.
     public static let ackWait: Int64 = 30_000_000_000
@@ -30,7 +31,10 @@ public enum ServerDefaults {
     public static func stream(_ config: JSONObject, capabilities: ServerCapabilities) -> JSONObject {
         var c = config
         let name = c["name"]?.stringValue ?? ""
-        let isDerived = c["mirror"].map { $0 != .null } ?? false || !(c["sources"]?.arrayValue ?? []).isEmpty
+        let isMirror = c["mirror"].map { $0 != .null } ?? false
+        let isDerived = isMirror || !(c["sources"]?.arrayValue ?? []).isEmpty
+        // Sourced streams get no default duplicate window from 2.14 on; before, only mirrors go without.
+        let skipsDuplicateWindow = capabilities.version >= ServerVersion(2, 14) ? isDerived : isMirror
 
         setIfEmpty(&c, "retention", .string("limits"))
         setIfEmpty(&c, "storage", .string("file"))
@@ -41,7 +45,7 @@ public enum ServerDefaults {
             c[field] = .int(-1)
         }
         let maxAge = int(c, "max_age")
-        if int(c, "duplicate_window") == 0 && !isDerived {
+        if int(c, "duplicate_window") == 0 && !skipsDuplicateWindow {
             c["duplicate_window"] = .int(maxAge != 0 && maxAge < duplicateWindow ? maxAge : duplicateWindow)
         }
         if capabilities.forcesRollupForMarkers {

@@ -68,7 +68,7 @@ struct ReconcileSession: Sendable {
 
     func observe() async throws -> ObservedState {
         do {
-            return try await ClusterObserver(jetStream: jetStream).observe()
+            return try await ClusterObserver(jetStream: jetStream).observe(expecting: topology)
         } catch {
             printError("error: cannot read the cluster's streams and consumers: \(error)")
             throw ExitCode.failure

@@ -29,7 +29,6 @@ import Topology
         Row(given: #"{"name":"S","max_age":3600000000000}"#, field: "duplicate_window", expected: .int(120_000_000_000)),
         Row(given: #"{"name":"S","duplicate_window":1000000000}"#, field: "duplicate_window", expected: .int(1_000_000_000)),
         Row(given: #"{"name":"S","mirror":{"name":"O"}}"#, field: "duplicate_window", expected: nil),
-        Row(given: #"{"name":"S","sources":[{"name":"O"}]}"#, field: "duplicate_window", expected: nil),
         Row(given: #"{"name":"S"}"#, field: "subjects", expected: .array([.string("S")])),
         Row(given: #"{"name":"S","subjects":[]}"#, field: "subjects", expected: .array([.string("S")])),
         Row(given: #"{"name":"S","mirror":{"name":"O"}}"#, field: "subjects", expected: nil),
@@ -38,6 +37,19 @@ import Topology
         Row(given: #"{"name":"S","sealed":true}"#, field: "deny_purge", expected: .bool(true)),
         Row(given: #"{"name":"S","sealed":true}"#, field: "discard", expected: .string("new")),
     ]
+
+    /// Seen on real servers: 2.10.25 and 2.12.8 give a sourced stream the 2 min window, 2.15.1 does not
+    /// (nats-server 2.14 added `len(cfg.Sources) == 0` to the rule); mirrors never get one.
+    @Test func sourcedStreamDuplicateWindowDependsOnTheRelease() throws {
+        let sourced = try object(#"{"name":"S","sources":[{"name":"O"}]}"#)
+        let mirror = try object(#"{"name":"S","mirror":{"name":"O"}}"#)
+        #expect(ServerDefaults.stream(sourced, capabilities: .v2_10)["duplicate_window"] == .int(120_000_000_000))
+        #expect(ServerDefaults.stream(sourced, capabilities: .v2_12)["duplicate_window"] == .int(120_000_000_000))
+        #expect(ServerDefaults.stream(sourced, capabilities: .v2_15)["duplicate_window"] == nil)
+        for caps in ServerCapabilities.all {
+            #expect(ServerDefaults.stream(mirror, capabilities: caps)["duplicate_window"] == nil)
+        }
+    }
 
     @Test(arguments: streamRows)
     func streamDefault(_ row: Row) throws {

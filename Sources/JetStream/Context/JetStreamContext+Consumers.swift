@@ -46,9 +46,19 @@ extension JetStreamContext {
         try await paged("CONSUMER.NAMES.\(stream)", as: ConsumerNamesPage.self)
     }
 
-    /// `CONSUMER.LIST.<stream>`, every page.
+    /// `CONSUMER.LIST.<stream>`, every page; consumers whose leaders did not answer the list in time
+    /// (`missing`) are asked for one by one (see `streams()`).
     public func consumers(stream: String) async throws(JetStreamError) -> [ConsumerInfo] {
-        try await paged("CONSUMER.LIST.\(stream)", as: ConsumerListPage.self)
+        let (infos, missing) = try await pagedWithMissing("CONSUMER.LIST.\(stream)", as: ConsumerListPage.self)
+        var all = infos
+        for name in missing where !all.contains(where: { $0.name == name }) {
+            do {
+                all.append(try await consumerInfo(stream: stream, name: name))
+            } catch where error.errCode == .consumerNotFound {
+                continue
+            }
+        }
+        return all
     }
 }
 

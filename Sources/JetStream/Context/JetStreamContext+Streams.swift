@@ -43,19 +43,74 @@ extension JetStreamContext {
     }
 
     /// `STREAM.LIST`, every page (256 per page): the info of all streams.
+    ///
+    /// In a cluster the meta leader collects the infos from the stream leaders and leaves out (lists as
+    /// `missing`) those that do not answer in time — a stream electing its leader, e.g. right after it was
+    /// created. Those are asked for one by one (`STREAM.INFO`, retried), so the list is complete; a
+    /// stream deleted in the meantime is left out.
     public func streams(subjectFilter: String? = nil) async throws(JetStreamError) -> [StreamInfo] {
-        try await paged("STREAM.LIST", subject: subjectFilter, as: StreamListPage.self)
+        let (infos, missing) = try await pagedWithMissing("STREAM.LIST", subject: subjectFilter, as: StreamListPage.self)
+        var all = infos
+        for name in missing where !all.contains(where: { $0.config.name == name }) {
+            do {
+                all.append(try await streamInfo(name))
+            } catch where error.errCode == .streamNotFound {
+                continue
+            }
+        }
+        return all
     }
 
     /// Requests `api` with offsets 0, n, 2n… until `total` items are collected or a page is empty.
     func paged<Page: PagedResponse>(_ api: String, subject: String? = nil, as: Page.Type) async throws(JetStreamError) -> [Page.Item] {
+        try await pagedWithMissing(api, subject: subject, as: Page.self).items
+    }
+
+    /// `paged`, plus the names a clustered list left out because their leaders did not answer in time.
+    func pagedWithMissing<Page: PagedResponse>(_ api: String, subject: String? = nil, as: Page.Type)
+        async throws(JetStreamError) -> (items: [Page.Item], missing: [String]) {
         var items: [Page.Item] = []
+        var missing: [String] = []
+        // The first page tells the total; the other pages of a long list are asked for at once.
+        let first: Page = try await request(api, body: Self.encode(PageRequest(offset: 0, subject: subject)))
+        items = first.items
+        missing = first.missing ?? []
+        let pageSize = items.count + missing.count
+        if let total = first.total, pageSize > 0, total > pageSize {
+            let offsets = Array(stride(from: pageSize, to: total, by: pageSize))
+            var pages: [Int: Page] = [:]
+            let results = await withTaskGroup(of: (Int, Result<Page, JetStreamError>).self) { group in
+                for offset in offsets {
+                    group.addTask {
+                        do throws(JetStreamError) {
+                            let page: Page = try await self.request(api, body: Self.encode(PageRequest(offset: offset, subject: subject)))
+                            return (offset, .success(page))
+                        } catch {
+                            return (offset, .failure(error))
+                        }
+                    }
+                }
+                var all: [(Int, Result<Page, JetStreamError>)] = []
+                for await result in group { all.append(result) }
+                return all
+            }
+            for (offset, result) in results { pages[offset] = try result.get() }
+            for offset in offsets {
+                items.append(contentsOf: pages[offset]?.items ?? [])
+                missing.append(contentsOf: pages[offset]?.missing ?? [])
+            }
+        }
+        if items.count + missing.count >= (first.total ?? 0) || pageSize == 0 { return (items, missing) }
+        // The list grew while it was read: carry on page by page.
         while true {
-            let page: Page = try await request(api, body: Self.encode(PageRequest(offset: items.count, subject: subject)))
+            let page: Page = try await request(api, body: Self.encode(PageRequest(offset: items.count + missing.count, subject: subject)))
             let batch = page.items
             items.append(contentsOf: batch)
+            missing.append(contentsOf: page.missing ?? [])
             // `total` can change while paging (streams created/deleted); stop on an empty page too.
-            if batch.isEmpty || items.count >= (page.total ?? 0) { return items }
+            if batch.isEmpty && (page.missing ?? []).isEmpty || items.count + missing.count >= (page.total ?? 0) {
+                return (items, missing)
+            }
         }
     }
 }
@@ -83,6 +138,12 @@ protocol PagedResponse: Decodable, Sendable {
     associatedtype Item: Sendable
     var total: Int? { get }
     var items: [Item] { get }
+    /// Names a clustered list could not get the info of in time (`STREAM.LIST`, `CONSUMER.LIST`).
+    var missing: [String]? { get }
+}
+
+extension PagedResponse {
+    var missing: [String]? { nil }
 }
 
 struct StreamNamesPage: PagedResponse {
@@ -94,6 +155,7 @@ struct StreamNamesPage: PagedResponse {
 struct StreamListPage: PagedResponse {
     var total: Int?
     var streams: [StreamInfo]?
+    var missing: [String]?
     var items: [StreamInfo] { streams ?? [] }
 }
 
@@ -106,5 +168,6 @@ struct ConsumerNamesPage: PagedResponse {
 struct ConsumerListPage: PagedResponse {
     var total: Int?
     var consumers: [ConsumerInfo]?
+    var missing: [String]?
     var items: [ConsumerInfo] { consumers ?? [] }
 }
