@@ -63,10 +63,10 @@ public enum ApplyLockError: Error, Sendable, CustomStringConvertible {
 ///   killed run blocks others for at most the expiry, and no client clocks are compared.
 /// - Acquire = publish the holder record with `Nats-Expected-Last-Subject-Sequence: 0` ("only if the
 ///   subject is empty"). The stream's leader serialises publishes, so exactly one run wins; the others get
-///   10071 (wrong last sequence), read the holder record, and retry until `timeout`.
+///   10071 or 10164 (wrong last sequence), read the holder record, and retry until `timeout`.
 /// - While applying, a heartbeat re-publishes the record with `Nats-Expected-Last-Subject-Sequence:
 ///   <our sequence>` every third of the expiry, which restarts the `max_age` clock. A heartbeat refused
-///   with 10071 means the lock expired and someone else took it: the apply is cancelled ("lost").
+///   with 10071/10164 means the lock expired and someone else took it: the apply is cancelled ("lost").
 /// - Release = delete our message by sequence (never a purge, which could delete another run's lock).
 /// - The expiry is the stream's `max_age`, shared by every topology's lock. A run sets it to its own expiry
 ///   only once it holds its lock, so a waiting run never stretches or shortens the lock it waits for.
@@ -197,7 +197,7 @@ public struct ApplyLock: Sendable {
             do {
                 let seq = try await publish(holder, expecting: 0)
                 return Lease(holder: holder, sequence: seq, expiry: await adjustExpiry())
-            } catch where error.errCode == .wrongLastSequence {
+            } catch where error.isWrongLastSequence {
                 // Taken. Maybe by us: a publish that timed out may still have been stored.
                 let current = try await currentHolder()
                 if let (record, seq) = current, record?.id == holder.id {
@@ -227,7 +227,7 @@ public struct ApplyLock: Sendable {
         do {
             let next = try await publish(lease.holder, expecting: seq)
             lease.sequence.withLock { $0 = next }
-        } catch where error.errCode == .wrongLastSequence {
+        } catch where error.isWrongLastSequence {
             throw .lost(topology: topology, detail: "it expired and another run took it")
         } catch {
             throw .unavailable(error)

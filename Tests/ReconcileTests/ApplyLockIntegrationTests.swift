@@ -25,12 +25,17 @@ struct ApplyLockIntegrationTests {
             let intervals = Recorder<(String, ContinuousClock.Instant, ContinuousClock.Instant)>()
             let waited = Recorder<Int>()
 
-            async let first: Void = lock.withLock(timeout: .seconds(1)) {
+            let holding = Recorder<Int>()
+            async let first: Void = lock.withLock(timeout: .seconds(30)) {
+                holding.append(1)
                 let start = ContinuousClock.now
-                try await Task.sleep(for: .seconds(2))
+                try await Task.sleep(for: .seconds(3))
                 intervals.append(("first", start, .now))
             }
-            try await Task.sleep(for: .milliseconds(500))
+            // Wait until the first run holds the lock (on a loaded machine that can take a while).
+            let deadline = ContinuousClock.now + .seconds(60)
+            while holding.items.isEmpty && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            try #require(!holding.items.isEmpty, "the first run never got the lock")
             // A run that does not wait long enough stops and names who holds the lock.
             do {
                 _ = try await lock.acquire(timeout: .milliseconds(300))
@@ -197,7 +202,11 @@ struct ApplyLockIntegrationTests {
 
     @Test func aJetformProcessKilledMidApplyReleasesTheLockByExpiry() async throws {
         try await LocalCluster.withCluster { cluster in
-            let cli = try JetformCLI(cluster: cluster)
+            // The shipped topology plus 40 small streams: an apply long enough (one call at a time) that a
+            // starved test task still catches it in the middle.
+            let shipped = try String(contentsOf: repositoryRoot().appendingPathComponent("topology.yaml"), encoding: .utf8)
+            let padding = (0..<40).map { "  PAD_\($0):\n    subjects: [pad.\($0)]\n    storage: memory\n    num_replicas: 3\n" }.joined()
+            let cli = try JetformCLI(cluster: cluster, topology: shipped.replacingOccurrences(of: "\nsmoke:", with: "\n" + padding + "\nsmoke:"))
             defer { cli.remove() }
             let client = try await appClient(cluster)
             let js = JetStreamContext(client: client)
@@ -206,7 +215,7 @@ struct ApplyLockIntegrationTests {
             var killed = false
             let deadline = ContinuousClock.now + .seconds(60)
             while !killed && ContinuousClock.now < deadline && victim.process.isRunning {
-                if victim.stdoutSoFar.contains("[1/4]") {
+                if victim.stdoutSoFar.contains("[1/") {
                     kill(victim.pid, SIGKILL)
                     killed = true
                 }

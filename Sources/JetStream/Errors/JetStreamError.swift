@@ -25,6 +25,10 @@ public enum JetStreamError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The HTTP-like `code`, if this is an API error.
     public var code: Int? { apiError?.code }
 
+    /// True when an expected-last-sequence check failed because someone else wrote first: 10071, or
+    /// 10164 from a clustered stream.
+    public var isWrongLastSequence: Bool { errCode == .wrongLastSequence || errCode == .wrongLastSequenceClustered }
+
     /// True for "JetStream is not enabled" (10039, 10076 or no responders on the API).
     public var isNotEnabled: Bool {
         switch self {

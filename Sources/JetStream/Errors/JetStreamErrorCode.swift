@@ -57,7 +57,7 @@ public struct JetStreamErrorCode: RawRepresentable, Hashable, Sendable, Codable,
     public static let subjectsOverlap = Self(10065)
     /// 10070 wrong last msg id.
     public static let wrongLastMsgID = Self(10070)
-    /// 10071 wrong last sequence.
+    /// 10071 wrong last sequence (an `Nats-Expected-Last-…-Sequence` header did not match; a lost race).
     public static let wrongLastSequence = Self(10071)
     /// 10076 JetStream not enabled.
     public static let notEnabled = Self(10076)
@@ -77,6 +77,8 @@ public struct JetStreamErrorCode: RawRepresentable, Hashable, Sendable, Codable,
     public static let consumerAlreadyExists = Self(10148)
     /// 10149 consumer does not exist (action update).
     public static let consumerDoesNotExist = Self(10149)
+    /// 10164 wrong last sequence, the clustered form of 10071 (the expected sequence is not named).
+    public static let wrongLastSequenceClustered = Self(10164)
     /// 10157 pedantic mode refused a value the server would have changed.
     public static let pedanticRefused = Self(10157)
     /// 10185 the server's API level is below `Nats-Required-Api-Level`.
@@ -87,13 +89,13 @@ public struct JetStreamErrorCode: RawRepresentable, Hashable, Sendable, Codable,
         10008: "cluster temporarily unavailable", 10009: "cluster not leader", 10012: "consumer update refused",
         10013: "consumer name in use", 10014: "consumer not found", 10023: "insufficient resources",
         10025: "invalid JSON", 10037: "no message found", 10057: "sequence not found", 10026: "maximum consumers", 10027: "maximum streams",
-        10039: "JetStream not enabled for account", 10052: "stream update refused", 10058: "stream name in use",
+        10028: "insufficient memory resources", 10039: "JetStream not enabled for account", 10047: "insufficient storage resources", 10052: "stream update refused", 10058: "stream name in use",
         10059: "stream not found", 10060: "stream does not match", 10065: "subjects overlap",
         10070: "wrong last msg id", 10071: "wrong last sequence", 10076: "JetStream not enabled",
         10098: "work queue needs explicit ack", 10099: "work queue has an unfiltered consumer",
         10100: "work queue filter not unique", 10101: "work queue needs deliver all",
         10123: "move and scale in one update", 10131: "filter subject mismatch",
-        10148: "consumer already exists", 10149: "consumer does not exist", 10157: "pedantic mode",
+        10148: "consumer already exists", 10149: "consumer does not exist", 10157: "pedantic mode", 10164: "wrong last sequence",
         10185: "required API level",
     ]
 
