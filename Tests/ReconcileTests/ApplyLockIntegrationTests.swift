@@ -21,7 +21,8 @@ struct ApplyLockIntegrationTests {
         try await LocalCluster.withCluster { cluster in
             let client = try await appClient(cluster)
             let js = JetStreamContext(client: client)
-            let lock = ApplyLock(jetStream: js, topology: "users", expiry: .seconds(6), replicas: 3)
+            // A long expiry: this test is about exclusion, and a starved refresh on a loaded machine must not expire it.
+            let lock = ApplyLock(jetStream: js, topology: "users", expiry: .seconds(60), replicas: 3)
             let intervals = Recorder<(String, ContinuousClock.Instant, ContinuousClock.Instant)>()
             let waited = Recorder<Int>()
 
