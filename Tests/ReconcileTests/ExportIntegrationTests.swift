@@ -13,7 +13,9 @@ struct ExportIntegrationTests {
     /// Streams and consumers as another tool would make them (no jetform marker).
     /// Creates a stream, retrying "no suitable peers" (10005) while a fresh 2.10–2.12 cluster warms up.
     static func create(_ js: JetStreamContext, _ config: StreamConfig) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
+        // 2.10 places streams only once the meta leader has every peer's statistics: on a loaded
+        // machine that can take well over 30 s after the start.
+        let deadline = ContinuousClock.now + .seconds(90)
         var done = false
         while !done {
             let result: Result<StreamInfo, JetStreamError>

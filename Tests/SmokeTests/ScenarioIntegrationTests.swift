@@ -13,6 +13,19 @@ func userOptions(_ cluster: LocalCluster) throws -> NATSClientOptions {
     return options
 }
 
+/// Creates a stream, retrying "no suitable peers" (10005) while a fresh cluster's meta leader has not yet
+/// heard every peer's statistics (seconds after the start on a loaded machine; longest on 2.10).
+func createRetryingPlacement(_ js: JetStreamContext, _ config: StreamConfig) async throws {
+    let deadline = ContinuousClock.now + .seconds(60)
+    while true {
+        let result: Result<StreamInfo, JetStreamError>
+        do { result = .success(try await js.createStream(config)) } catch { result = .failure(error) }
+        guard case .failure(let error) = result else { return }
+        guard error.errCode == .noSuitablePeers, ContinuousClock.now < deadline else { throw error }
+        try await Task.sleep(for: .milliseconds(250))
+    }
+}
+
 /// The shipped topology's streams and consumers, created directly (what `jetform apply` would do).
 func createSmokeStreams(_ js: JetStreamContext, maxAge: Duration = .seconds(5)) async throws {
     var requests = StreamConfig(name: "REQUESTS", subjects: ["users.requests"])
@@ -21,14 +34,14 @@ func createSmokeStreams(_ js: JetStreamContext, maxAge: Duration = .seconds(5)) 
     requests.numReplicas = 3
     requests.discard = .new
     requests.maxAge = NanoDuration(maxAge)
-    _ = try await js.createStream(requests)
+    try await createRetryingPlacement(js, requests)
     var responses = StreamConfig(name: "RESPONSES", subjects: ["users.responses.*"])
     responses.retention = .workQueue
     responses.storage = .memory
     responses.numReplicas = 3
     responses.discard = .new
     responses.maxMsgsPerSubject = 1
-    _ = try await js.createStream(responses)
+    try await createRetryingPlacement(js, responses)
     var workers = ConsumerConfig(durableName: "workers", ackPolicy: .explicit)
     workers.ackWait = .seconds(2)
     _ = try await js.createConsumer(stream: "REQUESTS", config: workers)
