@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Foundation
+import Synchronization
 
 /// Loopback TCP helpers: free ports for tests, port-in-use checks, and a minimal HTTP/1.0 GET for
 /// the monitoring endpoints (no URLSession: it needs FoundationNetworking on Linux and brings
@@ -37,26 +38,37 @@ enum Sockets {
         } == 0
     }
 
-    /// `count` distinct ports that are free on 127.0.0.1 right now (the kernel's choice for port 0).
-    /// Another process may still take one before the server binds it; callers retry on that.
+    /// Ports this process has handed out: never given twice, so two test clusters in one run cannot
+    /// get the same port, even while one of them has a server stopped (and its port unbound).
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// `count` distinct ports that are free on 127.0.0.1 right now, none handed out before by this
+    /// process.
+    ///
+    /// They are picked below the kernels' ephemeral ranges (Linux 32768–60999, macOS 49152–65535):
+    /// a port there can be taken by any outgoing connection as its local port, so a server stopped in a
+    /// test could not always get its port back. Another process may still take one before the server
+    /// binds it; callers retry on that.
     static func freePorts(count: Int) throws(LocalClusterError) -> [Int] {
         var descriptors: [Int32] = []
         defer { descriptors.forEach { close($0) } }
-        var ports: [Int] = []
-        for _ in 0..<count {
-            let fd = socket(AF_INET, streamType, 0)
-            guard fd >= 0 else { throw .io("socket(): \(String(cString: strerror(errno)))") }
-            descriptors.append(fd)
-            guard bind(fd, port: 0) else { throw .io("bind(127.0.0.1:0): \(String(cString: strerror(errno)))") }
-            var address = sockaddr_in()
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let rc = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        return try handedOut.withLock { (taken: inout Set<Int>) throws(LocalClusterError) -> [Int] in
+            var ports: [Int] = []
+            var attempts = 0
+            while ports.count < count {
+                attempts += 1
+                guard attempts <= 20_000 else { throw .io("no free port on 127.0.0.1 between 20000 and 32767") }
+                let candidate = Int.random(in: 20_000...32_767)
+                if taken.contains(candidate) || ports.contains(candidate) { continue }
+                let fd = socket(AF_INET, streamType, 0)
+                guard fd >= 0 else { throw .io("socket(): \(String(cString: strerror(errno)))") }
+                // Held open until all are chosen, so the same call cannot pick one twice.
+                descriptors.append(fd)
+                if bind(fd, port: candidate) { ports.append(candidate) }
             }
-            guard rc == 0 else { throw .io("getsockname(): \(String(cString: strerror(errno)))") }
-            ports.append(Int(UInt16(bigEndian: address.sin_port)))
+            taken.formUnion(ports)
+            return ports
         }
-        return ports
     }
 
     /// Whether something else listens on (or holds) 127.0.0.1:`port`.

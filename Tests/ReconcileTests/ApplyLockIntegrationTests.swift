@@ -30,7 +30,10 @@ struct ApplyLockIntegrationTests {
             async let first: Void = lock.withLock(timeout: .seconds(30)) {
                 holding.append(1)
                 let start = ContinuousClock.now
-                try await Task.sleep(for: .seconds(3))
+                // Hold the lock until the second run is waiting for it (or 60 s), however slow the machine.
+                let until = ContinuousClock.now + .seconds(60)
+                while waited.items.isEmpty && ContinuousClock.now < until { try await Task.sleep(for: .milliseconds(50)) }
+                try await Task.sleep(for: .milliseconds(500))
                 intervals.append(("first", start, .now))
             }
             // Wait until the first run holds the lock (on a loaded machine that can take a while).
