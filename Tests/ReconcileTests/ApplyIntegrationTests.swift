@@ -27,8 +27,7 @@ struct ApplyIntegrationTests {
 
     func converge(version: String?) async throws {
         try await LocalCluster.withCluster(version: version) { cluster in
-            let options = try NATSClientOptions(urls: cluster.clientURLs.joined(separator: ","), auth: .userPassword(user: "user", password: "user"))
-            let client = try await NATSClient.connect(options)
+            let client = try await appClient(cluster)
             let js = JetStreamContext(client: client)
             let topology = try load()
 

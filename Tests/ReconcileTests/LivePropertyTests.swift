@@ -52,9 +52,7 @@ struct LivePropertyTests {
 
     func chain(version: String?, settings: Settings) async throws {
         try await LocalCluster.withCluster(version: version) { cluster in
-            let options = try NATSClientOptions(urls: cluster.clientURLs.joined(separator: ","),
-                                                auth: .userPassword(user: "user", password: "user"))
-            let client = try await NATSClient.connect(options)
+            let client = try await appClient(cluster)
             let js = JetStreamContext(client: client)
             let caps = try #require(ClusterObserver.capabilities(of: client))
             let everything = PlanOptions(prune: true, allowReplace: true, allowDataLoss: true)
