@@ -29,6 +29,7 @@ struct ApplyIntegrationTests {
         try await LocalCluster.withCluster(version: version) { cluster in
             let client = try await appClient(cluster)
             let js = JetStreamContext(client: client)
+            try await waitUntilPlacementWorks(js)
             let topology = try load()
 
             let first = try await plan(topology, js, client)

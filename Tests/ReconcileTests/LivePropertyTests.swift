@@ -56,7 +56,7 @@ struct LivePropertyTests {
             let js = JetStreamContext(client: client)
             let caps = try #require(ClusterObserver.capabilities(of: client))
             let everything = PlanOptions(prune: true, allowReplace: true, allowDataLoss: true)
-            try await Self.warmUp(js)
+            try await waitUntilPlacementWorks(js)
             var previous: (yaml: String, topology: Topology)?
             var failures = 0
             var applied = 0
@@ -82,25 +82,6 @@ struct LivePropertyTests {
             }
             await client.close()
             #expect(applied == settings.cases.count)
-        }
-    }
-
-    /// Waits until the cluster places a three-replica stream: a 2.10 meta leader on a loaded machine
-    /// answers "no suitable peers" for a while after the cluster starts.
-    static func warmUp(_ js: JetStreamContext) async throws {
-        let deadline = ContinuousClock.now + .seconds(90)
-        var probe = StreamConfig(name: "WARMUP", subjects: ["warmup"])
-        probe.numReplicas = 3
-        while true {
-            do {
-                _ = try await js.createStream(probe)
-                try await js.deleteStream("WARMUP")
-                return
-            } catch {
-                let code = error.errCode
-                guard code == JetStreamErrorCode.noSuitablePeers, ContinuousClock.now < deadline else { throw error }
-                try await Task.sleep(for: .milliseconds(500))
-            }
         }
     }
 
