@@ -21,15 +21,22 @@ import Testing
             .appendingPathComponent("topology.yaml").path
     }
 
+    /// The environment of a `jetform worker`/`producer` child process: this one's, pointed at `cluster`
+    /// as the application user.
+    static func childEnvironment(_ cluster: LocalCluster) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["NATS_URL"] = cluster.clientURLs.joined(separator: ",")
+        environment["NATS_USER"] = "user"
+        environment["NATS_PASSWORD"] = "user"
+        return environment
+    }
+
     @Test func killedWorkerLosesNothing() async throws {
         let jetform = try #require(Self.jetform, "build the jetform executable first (swift build)")
         try await LocalCluster.withCluster { cluster in
             let admin = try await NATSClient.connect(try userOptions(cluster))
             try await createSmokeStreams(JetStreamContext(client: admin))
-            var environment = ProcessInfo.processInfo.environment
-            environment["NATS_URL"] = cluster.clientURLs.joined(separator: ",")
-            environment["NATS_USER"] = "user"
-            environment["NATS_PASSWORD"] = "user"
+            let environment = Self.childEnvironment(cluster)
             let fault = KillWorkerFault(executable: jetform, arguments: ["worker", Self.topologyFile], environment: environment)
             var scenario = durable(count: 1000, workers: 3, inFlight: 60)
             scenario.fault = fault
@@ -50,10 +57,7 @@ import Testing
         try await LocalCluster.withCluster { cluster in
             let admin = try await NATSClient.connect(try userOptions(cluster))
             try await createSmokeStreams(JetStreamContext(client: admin))
-            var environment = ProcessInfo.processInfo.environment
-            environment["NATS_URL"] = cluster.clientURLs.joined(separator: ",")
-            environment["NATS_USER"] = "user"
-            environment["NATS_PASSWORD"] = "user"
+            let environment = Self.childEnvironment(cluster)
             let fault = KillProducerFault(executable: jetform, arguments: ["producer", Self.topologyFile], environment: environment)
             var scenario = durable(count: 1000, workers: 2, producers: 2, inFlight: 100)
             scenario.fault = fault
