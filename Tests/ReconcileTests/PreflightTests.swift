@@ -49,6 +49,26 @@ struct PreflightTests {
         #expect(report.notes == ["c: unavailable"])
     }
 
+    @Test func aServerTheLeaderDoesNotListYetIsLagging() throws {
+        // 2.10 right after start: c answers JSZ and HEALTHZ, but the leader's replica list leaves it out.
+        let decoder = JSONDecoder()
+        let jsz = try ["a", "b", "c"].map { name in
+            try decoder.decode(ServerReply<JSZ>.self, from: Data("""
+            {"server":{"name":"\(name)","ver":"2.10.25","jetstream":true},
+             "data":{"meta_cluster":{"leader":"a","replicas":[{"name":"b","current":true}]}}}
+            """.utf8))
+        }
+        let healthz = try ["a", "b", "c"].map { name in
+            try decoder.decode(ServerReply<Healthz>.self, from: Data("""
+            {"server":{"name":"\(name)","ver":"2.10.25","jetstream":true},"data":{"status":"ok"}}
+            """.utf8))
+        }
+        let health = ClusterHealth(jsz: jsz, healthz: healthz, expectedServers: 3)
+        #expect(health.metaReplicasCurrent == ["b"])
+        #expect(health.metaReplicasLagging == ["c"])
+        #expect(health.problems == ["meta followers not current: c"])
+    }
+
     @Test func noMetaLeaderStops() throws {
         let plan = Planner.plan(desired: try topology("  ONE: { subjects: [one] }\n"), observed: ObservedState(), capabilities: .v2_15)
         let report = Preflight.check(plan, health: try Self.health([("a", "2.15.1", nil), ("b", "2.15.1", nil)]))

@@ -105,7 +105,17 @@ struct SavedPlanAndPreflightIntegrationTests {
 
             // One of three servers down: the R3 streams of the plan cannot be placed.
             try await cluster.kill(server: 2)
-            let degraded = await Preflight.run(plan, system: SystemClient(client: system), jetStream: js)
+            // Wait until the two survivors agree on a meta leader and report healthy again (under load an
+            // election can follow the kill; during it the check stops for that reason instead).
+            let systemClient = SystemClient(client: system)
+            let settled = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < settled {
+                let health = try await systemClient.clusterHealth(expectedServers: 2)
+                let healthy = health.servers.filter { $0.healthy && $0.jetStreamEnabled && !health.metaReplicasLagging.contains($0.name) }
+                if health.metaLeader != nil && healthy.count == 2 { break }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            let degraded = await Preflight.run(plan, system: systemClient, jetStream: js)
             #expect(!degraded.passed)
             #expect(degraded.problems.contains { $0.contains("stream REQUESTS needs 3 replicas but only 2 servers are up") },
                     "\(degraded.problems)")

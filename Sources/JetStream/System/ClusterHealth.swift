@@ -70,8 +70,15 @@ public struct ClusterHealth: Hashable, Sendable {
         var current: [String] = []
         var lagging: [String] = []
         if let leader, let view = jsz.first(where: { $0.server.name == leader })?.data?.metaCluster {
-            for peer in view.replicas ?? [] where peer.name != leader {
+            let peers = view.replicas ?? []
+            for peer in peers where peer.name != leader {
                 if peer.current == true && peer.offline != true { current.append(peer.name) } else { lagging.append(peer.name) }
+            }
+            // A server that answers but that the leader does not list yet (2.10 right after start) has not
+            // caught up with the leader either.
+            let listed = Set(peers.map(\.name))
+            for server in servers where server.name != leader && !listed.contains(server.name) && server.jetStreamEnabled {
+                lagging.append(server.name)
             }
             if !lagging.isEmpty { problems.append("meta followers not current: \(lagging.sorted().joined(separator: ", "))") }
         }
