@@ -1,5 +1,6 @@
-import Foundation
 public import JetStream
+import NIOCore
+public import enum Topology.JSONValue
 public import NATS
 public import Topology
 
@@ -30,51 +31,41 @@ public struct ClusterObserver: Sendable {
         let js = jetStream
         var infos = try await Self.streams(js)
         if let topology {
-            let seen = Set(infos.map(\.config.name))
+            let seen = Set(infos.compactMap(Self.streamName))
             let unseen = topology.streams.map(\.name).filter { !seen.contains($0) }
             infos += try await Self.concurrently(unseen, limit: concurrency) { name in try await Self.streamInfoIfAny(name, js) }
                 .compactMap { $0 }
         }
         let expectedConsumers = Dictionary(topology?.streams.map { ($0.name, $0.consumers.map(\.name)) } ?? [],
                                            uniquingKeysWith: { a, _ in a })
-        var observed: [ObservedStream?] = Array(repeating: nil, count: infos.count)
-        try await withThrowingTaskGroup(of: (Int, ObservedStream?).self) { group in
-            var next = 0
-            func addTask() {
-                let index = next
-                let info = infos[index]
-                next += 1
-                group.addTask {
-                    let consumers = try await Self.consumers(of: info.config.name, count: info.state.consumerCount, js,
-                                                             expecting: expectedConsumers[info.config.name] ?? [])
-                    return (index, ObservedStream(info: try Self.json(info), consumerInfos: try consumers.map(Self.json)))
-                }
-            }
-            while next < min(concurrency, infos.count) { addTask() }
-            while let (index, stream) = try await group.next() {
-                observed[index] = stream
-                if next < infos.count { addTask() }
-            }
+        let observed = try await Self.concurrently(infos, limit: concurrency) { info -> ObservedStream? in
+            guard let name = Self.streamName(info) else { return nil }
+            let count = info["state"]?["consumer_count"]?.intValue.map(Int.init)
+            let consumers = try await Self.consumers(of: name, count: count, js, expecting: expectedConsumers[name] ?? [])
+            return ObservedStream(info: info, consumerInfos: consumers)
         }
         return ObservedState(streams: observed.compactMap { $0 })
     }
 
-    /// Every stream: infos from `STREAM.LIST`, plus `STREAM.INFO` for names of `STREAM.NAMES` it left out.
-    static func streams(_ js: JetStreamContext) async throws(JetStreamError) -> [StreamInfo] {
-        let listed = try await js.streams()
+    /// `config.name` of a stream info.
+    static func streamName(_ info: JSONObject) -> String? { info["config"]?["name"]?.stringValue }
+
+    /// Every stream: infos from `STREAM.LIST`, plus `STREAM.INFO` for those it left out (`missing`, and
+    /// names of `STREAM.NAMES` it did not return).
+    static func streams(_ js: JetStreamContext) async throws(JetStreamError) -> [JSONObject] {
+        let listed = try await js.streamList(reading: Self.page(of: "streams", operation: "STREAM LIST"))
         let names = try await js.streamNames()
-        var infos: [StreamInfo] = []
+        var infos: [JSONObject] = []
         var seen: Set<String> = []
-        for info in listed where !seen.contains(info.config.name) {
-            seen.insert(info.config.name)
+        for info in listed.items {
+            guard let name = streamName(info), !seen.contains(name) else { continue }
+            seen.insert(name)
             infos.append(info)
         }
-        for name in names where !seen.contains(name) {
-            do {
-                infos.append(try await js.streamInfo(name))
+        for name in listed.missing + names where !seen.contains(name) {
+            if let info = try await streamInfoIfAny(name, js) {
+                infos.append(info)
                 seen.insert(name)
-            } catch where error.errCode == .streamNotFound {
-                continue  // deleted in the meantime
             }
         }
         return infos
@@ -84,15 +75,15 @@ public struct ClusterObserver: Sendable {
     /// `state.consumer_count`); when the list holds fewer than `count`, `CONSUMER.NAMES` tells which it
     /// left out; those and the `expecting` ones the list lacks are asked for with `CONSUMER.INFO`.
     static func consumers(of stream: String, count: Int?, _ js: JetStreamContext,
-                          expecting: [String] = []) async throws(JetStreamError) -> [ConsumerInfo] {
+                          expecting: [String] = []) async throws(JetStreamError) -> [JSONObject] {
         if count == 0 && expecting.isEmpty { return [] }
         // The file names exactly as many consumers as the stream has: ask for each by name (answered by
         // its leader, no scatter-gather); anything else falls back to the list.
         if let count, count > 0, count == expecting.count {
-            var direct: [ConsumerInfo] = []
+            var direct: [JSONObject] = []
             for name in expecting {
                 do {
-                    direct.append(try await js.consumerInfo(stream: stream, name: name))
+                    direct.append(try await js.consumerInfo(stream: stream, name: name, reading: Self.object(operation: "CONSUMER INFO")))
                 } catch where error.errCode == .consumerNotFound {
                     break
                 } catch where error.errCode == .streamNotFound {
@@ -101,16 +92,20 @@ public struct ClusterObserver: Sendable {
             }
             if direct.count == count { return direct }
         }
-        var infos: [ConsumerInfo] = []
+        var infos: [JSONObject] = []
         var seen: Set<String> = []
         do {
+            var missing: [String] = []
             if count != 0 {
-                for info in try await js.consumers(stream: stream) where !seen.contains(info.name) {
-                    seen.insert(info.name)
+                let listed = try await js.consumerList(stream: stream, reading: Self.page(of: "consumers", operation: "CONSUMER LIST"))
+                for info in listed.items {
+                    guard let name = info["name"]?.stringValue, !seen.contains(name) else { continue }
+                    seen.insert(name)
                     infos.append(info)
                 }
+                missing = listed.missing.filter { !seen.contains($0) }
             }
-            var missing = expecting.filter { !seen.contains($0) }
+            for name in expecting where !seen.contains(name) && !missing.contains(name) { missing.append(name) }
             if seen.count < (count ?? 0) {
                 for name in try await js.consumerNames(stream: stream) where !seen.contains(name) && !missing.contains(name) {
                     missing.append(name)
@@ -118,7 +113,7 @@ public struct ClusterObserver: Sendable {
             }
             for name in missing {
                 do {
-                    infos.append(try await js.consumerInfo(stream: stream, name: name))
+                    infos.append(try await js.consumerInfo(stream: stream, name: name, reading: Self.object(operation: "CONSUMER INFO")))
                 } catch where error.errCode == .consumerNotFound {
                     continue
                 }
@@ -130,11 +125,44 @@ public struct ClusterObserver: Sendable {
     }
 
     /// `STREAM.INFO`, nil when there is no such stream.
-    static func streamInfoIfAny(_ name: String, _ js: JetStreamContext) async throws(JetStreamError) -> StreamInfo? {
+    static func streamInfoIfAny(_ name: String, _ js: JetStreamContext) async throws(JetStreamError) -> JSONObject? {
         do {
-            return try await js.streamInfo(name)
+            return try await js.streamInfo(name, reading: Self.object(operation: "STREAM INFO"))
         } catch where error.errCode == .streamNotFound {
             return nil
+        }
+    }
+
+    /// Reads a reply as a JSON object.
+    static func object(operation: String) -> @Sendable (ByteBuffer) throws(JetStreamError) -> JSONObject {
+        { (payload) throws(JetStreamError) -> JSONObject in
+            let value = try parse(payload, operation: operation)
+            guard let object = value.objectValue else {
+                throw .invalidResponse(operation: operation, detail: "expected a JSON object")
+            }
+            return object
+        }
+    }
+
+    /// Reads a list page whose items are under `key` (`streams`, `consumers`).
+    static func page(of key: String, operation: String) -> @Sendable (ByteBuffer) throws(JetStreamError) -> ListPage<JSONObject> {
+        { (payload) throws(JetStreamError) -> ListPage<JSONObject> in
+            let value = try parse(payload, operation: operation)
+            let items = value[key]?.arrayValue?.compactMap(\.objectValue) ?? []
+            let missing = value["missing"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            return ListPage(total: value["total"]?.intValue.map(Int.init), items: items, missing: missing)
+        }
+    }
+
+    static func parse(_ payload: ByteBuffer, operation: String) throws(JetStreamError) -> JSONValue {
+        let parsed = payload.withUnsafeReadableBytes { bytes in
+            Result { () throws(JSONParseError) -> JSONValue in try JSONValue(parsing: bytes) }
+        }
+        switch parsed {
+        case .success(let value): return value
+        case .failure(let error):
+            let text = String(decoding: payload.readableBytesView.prefix(300), as: UTF8.self)
+            throw .invalidResponse(operation: operation, detail: "\(error) in \(text)")
         }
     }
 
@@ -167,11 +195,5 @@ public struct ClusterObserver: Sendable {
     public static func capabilities(of client: NATSClient) -> ServerCapabilities? {
         guard let info = client.serverInfo else { return nil }
         return ServerCapabilities(version: info.version, apiLevel: nil, clusterSize: max(1, info.connectURLs.count))
-    }
-
-    /// A JetStream model as the planner's JSON (every field, unknown ones included).
-    static func json<T: Encodable>(_ value: T) throws -> JSONObject {
-        let data = try JSONEncoder().encode(value)
-        return try JSONDecoder().decode(JSONObject.self, from: data)
     }
 }

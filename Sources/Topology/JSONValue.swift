@@ -150,6 +150,11 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
         for (k, v) in members { self[k] = v }
     }
 
+    /// Members whose keys are known to be distinct (the JSON parser checks), taken as they are.
+    init(uniqueMembers: [(key: String, value: JSONValue)]) {
+        self.members = uniqueMembers
+    }
+
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self.init(elements)
     }

@@ -69,28 +69,42 @@ extension JetStreamContext {
     /// `paged`, plus the names a clustered list left out because their leaders did not answer in time.
     func pagedWithMissing<Page: PagedResponse>(_ api: String, subject: String? = nil, as: Page.Type)
         async throws(JetStreamError) -> (items: [Page.Item], missing: [String]) {
-        var items: [Page.Item] = []
+        let operation = api.replacingOccurrences(of: ".", with: " ")
+        return try await pages(api, subject: subject) { (payload) throws(JetStreamError) -> ListPage<Page.Item> in
+            let page = try Self.decodeAPIResponse(Page.self, from: payload, operation: operation)
+            return ListPage(total: page.total, items: page.items, missing: page.missing ?? [])
+        }
+    }
+
+    /// Every page of a list API, each read by `read`: requests offsets 0, n, 2n… until `total` items are
+    /// collected or a page is empty.
+    func pages<Item: Sendable>(_ api: String, subject: String? = nil,
+                               reading read: @escaping @Sendable (ByteBuffer) throws(JetStreamError) -> ListPage<Item>)
+        async throws(JetStreamError) -> (items: [Item], missing: [String]) {
+        func page(_ offset: Int) async throws(JetStreamError) -> ListPage<Item> {
+            try await request(api, body: Self.encode(PageRequest(offset: offset, subject: subject)), reading: read)
+        }
+        var items: [Item] = []
         var missing: [String] = []
         // The first page tells the total; the other pages of a long list are asked for at once.
-        let first: Page = try await request(api, body: Self.encode(PageRequest(offset: 0, subject: subject)))
+        let first = try await page(0)
         items = first.items
-        missing = first.missing ?? []
+        missing = first.missing
         let pageSize = items.count + missing.count
         if let total = first.total, pageSize > 0, total > pageSize {
             let offsets = Array(stride(from: pageSize, to: total, by: pageSize))
-            var pages: [Int: Page] = [:]
-            let results = await withTaskGroup(of: (Int, Result<Page, JetStreamError>).self) { group in
+            var pages: [Int: ListPage<Item>] = [:]
+            let results = await withTaskGroup(of: (Int, Result<ListPage<Item>, JetStreamError>).self) { group in
                 for offset in offsets {
                     group.addTask {
                         do throws(JetStreamError) {
-                            let page: Page = try await self.request(api, body: Self.encode(PageRequest(offset: offset, subject: subject)))
-                            return (offset, .success(page))
+                            return (offset, .success(try await page(offset)))
                         } catch {
                             return (offset, .failure(error))
                         }
                     }
                 }
-                var all: [(Int, Result<Page, JetStreamError>)] = []
+                var all: [(Int, Result<ListPage<Item>, JetStreamError>)] = []
                 for await result in group { all.append(result) }
                 return all
             }
@@ -103,15 +117,29 @@ extension JetStreamContext {
         if items.count + missing.count >= (first.total ?? 0) || pageSize == 0 { return (items, missing) }
         // The list grew while it was read: carry on page by page.
         while true {
-            let page: Page = try await request(api, body: Self.encode(PageRequest(offset: items.count + missing.count, subject: subject)))
-            let batch = page.items
-            items.append(contentsOf: batch)
-            missing.append(contentsOf: page.missing ?? [])
+            let next = try await page(items.count + missing.count)
+            items.append(contentsOf: next.items)
+            missing.append(contentsOf: next.missing)
             // `total` can change while paging (streams created/deleted); stop on an empty page too.
-            if batch.isEmpty && (page.missing ?? []).isEmpty || items.count + missing.count >= (page.total ?? 0) {
+            if next.items.isEmpty && next.missing.isEmpty || items.count + missing.count >= (next.total ?? 0) {
                 return (items, missing)
             }
         }
+    }
+}
+
+/// One page of a list reply, as its reader made it.
+public struct ListPage<Item: Sendable>: Sendable {
+    /// The list's length when the page was made (`total`).
+    public var total: Int?
+    public var items: [Item]
+    /// Names a clustered list could not get the info of in time (`missing`).
+    public var missing: [String]
+
+    public init(total: Int?, items: [Item], missing: [String] = []) {
+        self.total = total
+        self.items = items
+        self.missing = missing
     }
 }
 

@@ -53,6 +53,19 @@ public struct JetStreamContext: Sendable {
         }
     }
 
+    /// Sends an API request and hands the reply to `read` once it is known not to be an API error,
+    /// retrying per ``retry``: for callers that read the JSON themselves.
+    func request<Value: Sendable>(_ api: String, body: ByteBuffer = ByteBuffer(),
+                                  reading read: (ByteBuffer) throws(JetStreamError) -> Value) async throws(JetStreamError) -> Value {
+        let subject = apiPrefix + "." + api
+        let operation = api.replacingOccurrences(of: ".", with: " ", options: [], range: nil)
+        return try await withRetry(retry) { () async throws(JetStreamError) -> Value in
+            let reply = try await rawRequest(subject: subject, body: body, operation: operation)
+            if let error = Self.apiError(in: reply.payload) { throw .api(error, operation: operation) }
+            return try read(reply.payload)
+        }
+    }
+
     /// One request, NATS errors mapped to ``JetStreamError``.
     func rawRequest(subject: String, body: ByteBuffer, headers: NATSHeaders? = nil, operation: String) async throws(JetStreamError) -> InboundMessage {
         do {
@@ -68,17 +81,37 @@ public struct JetStreamContext: Sendable {
 
     /// Decodes `{"error": …}` as an API error, anything else as `Response`.
     static func decodeAPIResponse<Response: Decodable>(_ type: Response.Type, from payload: ByteBuffer, operation: String) throws(JetStreamError) -> Response {
+        if let error = apiError(in: payload) { throw .api(error, operation: operation) }
         let data = Data(payload.readableBytesView)
         let decoder = JSONDecoder()
-        if let envelope = try? decoder.decode(ErrorEnvelope.self, from: data), let error = envelope.error {
-            throw .api(error, operation: operation)
-        }
         do {
             return try decoder.decode(Response.self, from: data)
         } catch {
             let text = String(decoding: data.prefix(300), as: UTF8.self)
             throw .invalidResponse(operation: operation, detail: "\(error) in \(text)")
         }
+    }
+
+    /// The `error` of an API reply, if it is one. Only a reply that holds the bytes `"error"` is decoded
+    /// for it: parsing every reply twice cost as much as the decode itself on long list pages.
+    static func apiError(in payload: ByteBuffer) -> APIError? {
+        let marker = Array(#""error""#.utf8)
+        let found = payload.withUnsafeReadableBytes { bytes -> Bool in
+            guard bytes.count >= marker.count else { return false }
+            var i = 0
+            let last = bytes.count - marker.count
+            while i <= last {
+                if bytes[i] == 0x22 && bytes[i + 1] == 0x65 {
+                    var k = 2
+                    while k < marker.count && bytes[i + k] == marker[k] { k += 1 }
+                    if k == marker.count { return true }
+                }
+                i += 1
+            }
+            return false
+        }
+        guard found else { return nil }
+        return (try? JSONDecoder().decode(ErrorEnvelope.self, from: Data(payload.readableBytesView)))?.error
     }
 
     static func encode(_ value: some Encodable) -> ByteBuffer {
