@@ -14,6 +14,11 @@ public import Topology
 /// assignments), consumer names from `CONSUMER.NAMES` when a list holds fewer consumers than the stream
 /// counts, and whatever a list did not return is asked for with `INFO`. A stream without consumers
 /// costs no consumer request at all.
+///
+/// Speed: replies are read straight from their bytes into `JSONObject`s (no typed models), and the
+/// file's consumers of existing streams are asked for by name while `STREAM.LIST` runs; a stream whose
+/// consumer count matches what those answers found needs nothing more. On a cluster that matches the
+/// file, that is one `STREAM.NAMES`, the `STREAM.LIST` pages and one `CONSUMER.INFO` per consumer.
 public struct ClusterObserver: Sendable {
     public let jetStream: JetStreamContext
     /// Streams whose consumers are listed at the same time.
@@ -29,18 +34,39 @@ public struct ClusterObserver: Sendable {
     /// after a create the meta leader's lists can lag behind the stream (seen on 2.15.1 after a replace).
     public func observe(expecting topology: Topology? = nil) async throws -> ObservedState {
         let js = jetStream
-        var infos = try await Self.streams(js)
+        let concurrency = self.concurrency
+        // The file's consumers are asked for by name while the streams are listed: on a cluster that
+        // matches the file (the common case) their answers are all the consumer reads there are.
+        // (Only those of streams that exist: on an empty cluster they would all be wasted requests.)
+        let names = try await js.streamNames()
+        let existing = Set(names)
+        let declared = (topology?.streams ?? []).filter { existing.contains($0.name) }
+            .flatMap { stream in stream.consumers.map { (stream: stream.name, name: $0.name) } }
+        async let early = Self.concurrently(declared, limit: concurrency) { consumer in
+            try await Self.consumerInfoIfAny(stream: consumer.stream, name: consumer.name, js)
+        }
+        var infos = try await Self.streams(js, names: names)
         if let topology {
             let seen = Set(infos.compactMap(Self.streamName))
             let unseen = topology.streams.map(\.name).filter { !seen.contains($0) }
             infos += try await Self.concurrently(unseen, limit: concurrency) { name in try await Self.streamInfoIfAny(name, js) }
                 .compactMap { $0 }
         }
+        var found: [String: [JSONObject]] = [:]
+        for (consumer, info) in zip(declared, try await early) {
+            if let info { found[consumer.stream, default: []].append(info) }
+        }
         let expectedConsumers = Dictionary(topology?.streams.map { ($0.name, $0.consumers.map(\.name)) } ?? [],
                                            uniquingKeysWith: { a, _ in a })
+        let known = found
         let observed = try await Self.concurrently(infos, limit: concurrency) { info -> ObservedStream? in
             guard let name = Self.streamName(info) else { return nil }
             let count = info["state"]?["consumer_count"]?.intValue.map(Int.init)
+            let early = known[name] ?? []
+            // Every consumer the stream has was among the file's: nothing more to read.
+            if let count, count == early.count {
+                return ObservedStream(info: info, consumerInfos: early)
+            }
             let consumers = try await Self.consumers(of: name, count: count, js, expecting: expectedConsumers[name] ?? [])
             return ObservedStream(info: info, consumerInfos: consumers)
         }
@@ -52,9 +78,8 @@ public struct ClusterObserver: Sendable {
 
     /// Every stream: infos from `STREAM.LIST`, plus `STREAM.INFO` for those it left out (`missing`, and
     /// names of `STREAM.NAMES` it did not return).
-    static func streams(_ js: JetStreamContext) async throws(JetStreamError) -> [JSONObject] {
+    static func streams(_ js: JetStreamContext, names: [String]) async throws(JetStreamError) -> [JSONObject] {
         let listed = try await js.streamList(reading: Self.page(of: "streams", operation: "STREAM LIST"))
-        let names = try await js.streamNames()
         var infos: [JSONObject] = []
         var seen: Set<String> = []
         for info in listed.items {
@@ -122,6 +147,15 @@ public struct ClusterObserver: Sendable {
             return []  // deleted in the meantime
         }
         return infos
+    }
+
+    /// `CONSUMER.INFO`, nil when there is no such consumer or stream.
+    static func consumerInfoIfAny(stream: String, name: String, _ js: JetStreamContext) async throws(JetStreamError) -> JSONObject? {
+        do {
+            return try await js.consumerInfo(stream: stream, name: name, reading: Self.object(operation: "CONSUMER INFO"))
+        } catch where error.errCode == .consumerNotFound || error.errCode == .streamNotFound {
+            return nil
+        }
     }
 
     /// `STREAM.INFO`, nil when there is no such stream.

@@ -8,7 +8,17 @@ public enum ResourceKind: String, Sendable, Hashable, Codable {
     /// The catalog fields of this kind.
     var fields: [FieldSpec] { self == .stream ? FieldCatalog.stream : FieldCatalog.consumer }
     /// Identity fields that are part of the API config but not of the catalog.
-    var identityFields: Set<String> { self == .stream ? ["name"] : ["name", "durable_name"] }
+    var identityFields: Set<String> { self == .stream ? Self.streamIdentity : Self.consumerIdentity }
+
+    /// The catalog field called `name` (a hash lookup: the planner asks for every field of every config).
+    func field(_ name: String) -> FieldSpec? {
+        self == .stream ? Self.streamFields[name] : Self.consumerFields[name]
+    }
+
+    private static let streamIdentity: Set<String> = ["name"]
+    private static let consumerIdentity: Set<String> = ["name", "durable_name"]
+    private static let streamFields = Dictionary(FieldCatalog.stream.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    private static let consumerFields = Dictionary(FieldCatalog.consumer.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
 }
 
 /// Turns configs into the form in which two configs that the server treats the same are equal, so the
@@ -38,17 +48,19 @@ public enum Normaliser {
 
     /// Drops what the server treats as absent and puts sets in order; no defaults are filled.
     public static func clean(_ config: JSONObject, kind: ResourceKind) -> JSONObject {
-        var out = JSONObject()
+        // A subset of `config`'s members, so the keys stay distinct.
+        var out: [(key: String, value: JSONValue)] = []
+        out.reserveCapacity(config.count)
+        let identity = kind.identityFields
         for (key, value) in config {
-            if kind.identityFields.contains(key) {
-                if let s = value.stringValue, !s.isEmpty { out[key] = value }
+            if identity.contains(key) {
+                if let s = value.stringValue, !s.isEmpty { out.append((key, value)) }
                 continue
             }
-            guard let field = FieldCatalog.field(key, in: kind.fields),
-                  let cleaned = clean(value, field: field) else { continue }
-            out[key] = cleaned
+            guard let field = kind.field(key), let cleaned = clean(value, field: field) else { continue }
+            out.append((key, cleaned))
         }
-        return out
+        return JSONObject(uniqueKeysWithValues: out)
     }
 
     /// Field values whose Go zero value has a name on the wire (omitempty enums).
@@ -100,12 +112,12 @@ public enum Normaliser {
     }
 
     private static func cleanNested(_ object: JSONObject, fields: [FieldSpec]) -> JSONObject {
-        var out = JSONObject()
+        var out: [(key: String, value: JSONValue)] = []
         for (key, value) in object {
             guard let field = FieldCatalog.field(key, in: fields), let cleaned = clean(value, field: field) else { continue }
-            out[key] = cleaned
+            out.append((key, cleaned))
         }
-        return out
+        return JSONObject(uniqueKeysWithValues: out)
     }
 
     /// Whole doubles become integers so `1e9` and `1000000000` compare equal.
@@ -120,6 +132,7 @@ enum FieldLookup {
     /// Kind of value at `path`; metadata entries are strings. Nil for paths the catalog does not know.
     static func kind(of path: String, in kind: ResourceKind) -> FieldKind? {
         if kind.identityFields.contains(path) { return .string }
+        if !path.contains("."), let field = kind.field(path) { return field.kind }
         var fields = kind.fields
         var rest = Substring(path)
         while true {

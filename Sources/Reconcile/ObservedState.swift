@@ -4,14 +4,23 @@ public import Topology
 /// names and wire values. The executor builds it from `$JS.API.STREAM.LIST` and `CONSUMER.LIST`.
 public struct ObservedState: Sendable, Hashable {
     /// Every stream of the account, in any order.
-    public var streams: [ObservedStream]
+    public var streams: [ObservedStream] {
+        didSet { positions = Self.positions(of: streams) }
+    }
+    /// Index of each stream name in `streams` (the planner looks up every stream of the file).
+    private var positions: [String: Int]
 
     public init(streams: [ObservedStream] = []) {
         self.streams = streams
+        self.positions = Self.positions(of: streams)
     }
 
     /// The stream with this name.
-    public func stream(named name: String) -> ObservedStream? { streams.first { $0.name == name } }
+    public func stream(named name: String) -> ObservedStream? { positions[name].map { streams[$0] } }
+
+    private static func positions(of streams: [ObservedStream]) -> [String: Int] {
+        Dictionary(streams.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
 }
 
 /// How much a stream holds: what a delete or replace would destroy.

@@ -29,9 +29,14 @@ public enum ApplyError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// Carries out a plan: phase after phase, the steps of a phase in parallel (bounded), each call retried
-/// through leader elections by the JetStream context's retry policy. A failing phase stops the run
-/// after its other steps finish, so later phases never run on a half-made earlier one.
+/// Carries out a plan: the delete phases one after the other, then the creates and updates as soon as
+/// what they build on is done — a stream's consumers start when their stream's own steps finish, not
+/// when every stream is done (a consumer of an untouched stream starts at once). At most `concurrency`
+/// calls run at a time, each retried through leader elections by the JetStream context's retry policy.
+///
+/// A failed step stops the run: nothing new starts, the calls in flight finish, and the failures are
+/// thrown. A step never runs after one of its own stream's earlier steps failed, and creates never run
+/// after a failed delete (the delete may have been freeing the subjects a create takes).
 public struct PlanExecutor: Sendable {
     public let jetStream: JetStreamContext
     public var concurrency: Int
@@ -52,40 +57,70 @@ public struct PlanExecutor: Sendable {
             }
             throw ApplyError.notApplicable(reasons)
         }
+        let steps = plan.phases.flatMap(\.steps)
         // Resources this plan deletes before making them again (replaces).
-        let replaced = Set(plan.phases.flatMap(\.steps).filter { $0.operation == .deleteStream || $0.operation == .deleteConsumer }
-            .map(\.resource))
+        let replaced = Set(steps.filter { $0.operation == .deleteStream || $0.operation == .deleteConsumer }.map(\.resource))
         // Streams this plan creates: a 2.10 meta leader may not know them yet when their consumers follow.
-        let created = Set(plan.phases.flatMap(\.steps).filter { $0.operation == .createStream }.map(\.resource.streamName))
+        let created = Set(steps.filter { $0.operation == .createStream }.map(\.resource.streamName))
         var results: [StepResult] = []
-        for phase in plan.phases {
-            let phaseResults = try await run(phase.steps, replaced: replaced, created: created, progress: progress)
-            results += phaseResults
-            let failed = phaseResults.filter { $0.error != nil }
-            if !failed.isEmpty { throw ApplyError.stepsFailed(failed) }
+        // Deletes: all consumer deletes, then all stream deletes, each a barrier.
+        for phase in [PlanPhase.deleteConsumers, .deleteStreams] {
+            results += try await run(steps.filter { $0.phase == phase }, replaced: replaced, created: created, progress: progress)
         }
+        results += try await run(steps.filter { $0.phase > .deleteStreams }, replaced: replaced, created: created, progress: progress)
         return results
     }
 
+    /// Runs `steps` (in phase order), each once the steps of earlier phases on the same stream are done.
     private func run(_ steps: [PlanStep], replaced: Set<ResourceID>, created: Set<String>,
                      progress: @escaping @Sendable (StepResult) -> Void) async throws -> [StepResult] {
-        try await withThrowingTaskGroup(of: StepResult.self) { group in
-            var next = 0
+        if steps.isEmpty { return [] }
+        let graph = StepGraph(steps)
+        var waiting = graph.dependencyCounts
+        // Ready steps; those freed by a finished step go first, so a stream's consumers follow it closely.
+        let ready = graph.roots
+        var next = 0
+        var freed: [Int] = []
+        return try await withThrowingTaskGroup(of: (Int, StepResult).self) { group in
             var results: [StepResult] = []
-            func addTask() {
-                let step = steps[next]
-                next += 1
-                group.addTask {
-                    await self.perform(step, replaced: replaced.contains(step.resource),
-                                       newStream: created.contains(step.resource.streamName))
+            var failed: [StepResult] = []
+            var running = 0
+            func startReady() {
+                while running < concurrency && failed.isEmpty {
+                    let index: Int
+                    if let last = freed.popLast() {
+                        index = last
+                    } else if next < ready.count {
+                        index = ready[next]
+                        next += 1
+                    } else {
+                        return
+                    }
+                    let step = steps[index]
+                    running += 1
+                    group.addTask {
+                        (index, await self.perform(step, replaced: replaced.contains(step.resource),
+                                                   newStream: created.contains(step.resource.streamName)))
+                    }
                 }
             }
-            while next < min(concurrency, steps.count) { addTask() }
-            while let result = try await group.next() {
+            startReady()
+            while let (index, result) = try await group.next() {
+                running -= 1
                 progress(result)
                 results.append(result)
-                if next < steps.count { addTask() }
+                if result.error != nil {
+                    failed.append(result)
+                } else {
+                    // Reversed so the first freed step is popped first.
+                    for dependent in graph.dependents[index].reversed() {
+                        waiting[dependent] -= 1
+                        if waiting[dependent] == 0 { freed.append(dependent) }
+                    }
+                }
+                startReady()
             }
+            if !failed.isEmpty { throw ApplyError.stepsFailed(failed) }
             return results
         }
     }
@@ -166,5 +201,34 @@ public struct PlanExecutor: Sendable {
 
     static func model<T: Decodable>(_ type: T.Type, _ config: JSONObject?) throws -> T {
         try JSONDecoder().decode(type, from: JSONEncoder().encode(config ?? JSONObject()))
+    }
+}
+
+/// Which steps wait for which: a step waits for every step of an earlier phase on the same stream (a
+/// consumer for its stream's create or update, the second update of a stream for its first).
+struct StepGraph {
+    /// For each step, the steps waiting for it.
+    var dependents: [[Int]]
+    /// For each step, how many steps it waits for.
+    var dependencyCounts: [Int]
+    /// Steps that wait for nothing, in plan order.
+    var roots: [Int]
+
+    init(_ steps: [PlanStep]) {
+        dependents = Array(repeating: [], count: steps.count)
+        dependencyCounts = Array(repeating: 0, count: steps.count)
+        var byStream: [String: [Int]] = [:]
+        for (index, step) in steps.enumerated() { byStream[step.resource.streamName, default: []].append(index) }
+        for indexes in byStream.values where indexes.count > 1 {
+            for later in indexes {
+                for earlier in indexes where steps[earlier].phase < steps[later].phase {
+                    dependents[earlier].append(later)
+                    dependencyCounts[later] += 1
+                }
+            }
+        }
+        for index in dependents.indices { dependents[index].sort() }
+        let counts = dependencyCounts
+        roots = steps.indices.filter { counts[$0] == 0 }
     }
 }

@@ -24,7 +24,8 @@ public enum Planner {
                                             fix: "rename the stream", at: reserved.location))
         }
         for stream in desired.streams { planner.plan(stream) }
-        for live in observed.streams.sorted(by: { $0.name < $1.name }) where desired.stream(named: live.name) == nil && !ApplyLock.isLockStream(live.name) {
+        let declared = Set(desired.streams.map(\.name))
+        for live in observed.streams.sorted(by: { $0.name < $1.name }) where !declared.contains(live.name) && !ApplyLock.isLockStream(live.name) {
             // jetform's own lock stream belongs to no topology: never listed, never pruned.
             planner.planUndeclared(live)
         }

@@ -279,15 +279,20 @@ struct JSONParser {
 extension JSONObject {
     /// Members as a parser read them: kept as they are unless a key repeats.
     init(parsedMembers members: [(key: String, value: JSONValue)]) {
-        if members.count < 2 {
-            self.init(uniqueMembers: members)
+        if members.count > 8 {
+            // The key index doubles as the check for repeated keys.
+            var positions = [String: Int](minimumCapacity: members.count)
+            for (i, member) in members.enumerated() where positions.updateValue(i, forKey: member.key) != nil {
+                self.init(members.map { ($0.key, $0.value) })
+                return
+            }
+            self.init(uniqueMembers: members, positions: positions)
             return
         }
-        var keys = Set<String>(minimumCapacity: members.count)
-        for member in members where !keys.insert(member.key).inserted {
+        for i in members.indices.dropFirst() where members[..<i].contains(where: { $0.key == members[i].key }) {
             self.init(members.map { ($0.key, $0.value) })
             return
         }
-        self.init(uniqueMembers: members)
+        self.init(uniqueMembers: members, positions: nil)
     }
 }

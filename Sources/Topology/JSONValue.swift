@@ -142,7 +142,13 @@ public enum JSONValue: Sendable, Hashable, Codable {
 /// A JSON object that keeps insertion order. Equality and hashing ignore order, as JSON does.
 public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral, Codable {
     /// Members in insertion order.
-    public private(set) var members: [(key: String, value: JSONValue)]
+    public private(set) var members: [(key: String, value: JSONValue)] {
+        didSet { if members.count <= Self.indexThreshold { positions = nil } }
+    }
+    /// Position of each key in `members`, kept for objects above `indexThreshold` members: the planner
+    /// reads and fills some forty fields of a few thousand configs, and a scan per lookup added up.
+    private var positions: [String: Int]?
+    private static let indexThreshold = 8
 
     /// Creates an object from ordered members; a repeated key keeps the last value at the first position.
     public init(_ members: [(String, JSONValue)] = []) {
@@ -150,13 +156,33 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
         for (k, v) in members { self[k] = v }
     }
 
-    /// Members whose keys are known to be distinct (the JSON parser checks), taken as they are.
-    init(uniqueMembers: [(key: String, value: JSONValue)]) {
+    /// Members whose keys are known to be distinct (the JSON parser checks), taken as they are, with
+    /// their index when there are more than `indexThreshold`.
+    init(uniqueMembers: [(key: String, value: JSONValue)], positions: [String: Int]?) {
         self.members = uniqueMembers
+        self.positions = positions
+    }
+
+    /// Members whose keys the caller knows to be distinct (a filtered copy of another object's members),
+    /// taken as they are instead of checking each key against the ones before it.
+    public init(uniqueKeysWithValues members: [(key: String, value: JSONValue)]) {
+        assert(Set(members.map(\.key)).count == members.count, "repeated key")
+        self.members = members
+        reindex()
     }
 
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self.init(elements)
+    }
+
+    private mutating func reindex() {
+        guard members.count > Self.indexThreshold else {
+            positions = nil
+            return
+        }
+        var index = [String: Int](minimumCapacity: members.count)
+        for (i, member) in members.enumerated() { index[member.key] = i }
+        positions = index
     }
 
     /// Keys in insertion order.
@@ -168,14 +194,29 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     public var count: Int { members.count }
     public var isEmpty: Bool { members.isEmpty }
 
+    private func position(of key: String) -> Int? {
+        if let positions { return positions[key] }
+        return members.firstIndex { $0.key == key }
+    }
+
     /// Reads or replaces a member; setting nil removes it, setting a new key appends it.
     public subscript(key: String) -> JSONValue? {
-        get { members.first { $0.key == key }?.value }
+        get { position(of: key).map { members[$0].value } }
         set {
-            if let i = members.firstIndex(where: { $0.key == key }) {
-                if let v = newValue { members[i].value = v } else { members.remove(at: i) }
+            if let i = position(of: key) {
+                if let v = newValue {
+                    members[i].value = v
+                } else {
+                    members.remove(at: i)
+                    reindex()
+                }
             } else if let v = newValue {
                 members.append((key, v))
+                if positions != nil {
+                    positions?[key] = members.count - 1
+                } else if members.count > Self.indexThreshold {
+                    reindex()
+                }
             }
         }
     }

@@ -3,22 +3,28 @@ public enum Subjects {
     /// Why a subject is invalid, as a phrase that fits after "subject 'x' ".
     static func problem(_ subject: String, wildcards: Bool) -> (what: String, fix: String)? {
         if subject.isEmpty { return ("is empty", "write a subject like orders.new") }
-        if subject.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7f }) {
+        // Bytes, not characters: the validator checks every subject of every stream and consumer.
+        let ascii = subject.utf8.allSatisfy { $0 < 0x80 }
+        let blank = ascii ? subject.utf8.contains { $0 <= 0x20 || $0 == 0x7f }
+            : subject.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7f }
+        if blank {
             return ("contains spaces or control characters", "remove them; tokens are separated by dots")
         }
-        let tokens = subject.split(separator: ".", omittingEmptySubsequences: false)
+        let star = UInt8(ascii: "*"), greater = UInt8(ascii: ">")
+        let tokens = subject.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         if tokens.contains(where: \.isEmpty) {
             return ("has an empty token", "remove the leading, trailing or doubled dot")
         }
         for (i, token) in tokens.enumerated() {
-            if token.count > 1 && (token.contains("*") || token.contains(">")) {
-                return ("has a wildcard inside token '\(token)'",
+            let single = token.count == 1 ? token.first : nil
+            if token.count > 1 && token.contains(where: { $0 == star || $0 == greater }) {
+                return ("has a wildcard inside token '\(String(decoding: token, as: UTF8.self))'",
                         "a wildcard must be a whole token: use '*' for one token or '>' for the rest")
             }
-            if token == ">" && i != tokens.count - 1 {
+            if single == greater && i != tokens.count - 1 {
                 return ("has '>' before the last token", "'>' may only be the last token; use '*' in the middle")
             }
-            if !wildcards && (token == "*" || token == ">") {
+            if !wildcards && (single == star || single == greater) {
                 return ("has a wildcard where a literal subject is needed", "write the exact subject, without '*' or '>'")
             }
         }

@@ -193,7 +193,11 @@ struct ApplyCommand: AsyncParsableCommand {
         do {
             try await lock.withLock(timeout: timeout, onWait: { holder in
                 printError("Waiting up to \(ValueFormatter.seconds(timeout)) for the apply lock of topology '\(name)', held by \(holder.map { "\($0)" } ?? "another run")…")
-            }, body)
+            }, {
+                Trace.mark("holding the apply lock")
+                try await body()
+            })
+            Trace.mark("released the apply lock")
         } catch let error as ApplyLockError {
             printError("error: \(error)")
             throw ExitCode.failure
@@ -263,6 +267,7 @@ struct ApplyRun: Sendable {
             printError("Run `jetform apply` again: it plans from what is there now and finishes the rest.")
             throw ExitCode.failure
         }
+        Trace.mark("applied")
         print("Apply complete: \(total) call(s) in \(ApplyCommand.ms(start.duration(to: .now))).")
     }
 }

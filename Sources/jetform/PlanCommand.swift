@@ -34,6 +34,7 @@ struct PlanCommand: AsyncParsableCommand {
         let observed = try await session.observe()
         let plan = session.plan(planFlags.options, observed: observed)
         await session.close()
+        Trace.mark("closed the connection")
         print(json ? PlanJSON.encode(plan) : PlanRenderer.render(plan, color: useColor, fileName: file))
         if let out {
             let saved = SavedPlan(plan: plan, topologyFile: file, context: session.contextName, observed: observed)

@@ -32,7 +32,9 @@ struct ReconcileSession: Sendable {
 
     static func open(file: String, connection: ConnectionFlags, purpose: String) async throws -> ReconcileSession {
         let environment = ProcessInfo.processInfo.environment
+        Trace.mark("start")
         let topology = try loadTopologyOrExit(file, environment: environment)
+        Trace.mark("loaded \(file): \(topology.streams.count) streams, \(topology.consumerCount) consumers")
         return try await connect(file: file, topology: topology, contextName: connection.contextName ?? topology.context,
                                  connection: connection, purpose: purpose)
     }
@@ -62,13 +64,16 @@ struct ReconcileSession: Sendable {
             printError("error: lost the connection to \(settings) before reading the server's version")
             throw ExitCode.failure
         }
+        Trace.mark("connected to \(client.serverInfo?.serverName ?? "?") (nats-server \(capabilities.version))")
         return ReconcileSession(file: file, topology: topology, contextName: context?.name, client: client,
                                 jetStream: JetStreamContext(client: client), capabilities: capabilities)
     }
 
     func observe() async throws -> ObservedState {
         do {
-            return try await ClusterObserver(jetStream: jetStream).observe(expecting: topology)
+            let observed = try await ClusterObserver(jetStream: jetStream).observe(expecting: topology)
+            Trace.mark("read the cluster: \(observed.streams.count) streams, \(observed.streams.reduce(0) { $0 + $1.consumers.count }) consumers")
+            return observed
         } catch {
             printError("error: cannot read the cluster's streams and consumers: \(error)")
             throw ExitCode.failure
@@ -81,7 +86,9 @@ struct ReconcileSession: Sendable {
 
     func plan(_ options: PlanOptions, observed: ObservedState) -> Plan {
         guard let topology else { preconditionFailure("planning needs a topology") }
-        return Planner.plan(desired: topology, observed: observed, capabilities: capabilities, options: options)
+        let plan = Planner.plan(desired: topology, observed: observed, capabilities: capabilities, options: options)
+        Trace.mark("planned: \(plan.actions.count) actions")
+        return plan
     }
 
     /// The health check before apply changes anything: through the topology's `system_context` when it has
@@ -104,7 +111,9 @@ struct ReconcileSession: Sendable {
             return PreflightReport(problems: ["cannot connect with the system context '\(name)' (\(settings)): \(error)"
                                               + " — fix the context, or remove `system_context` to check through the application account only"])
         }
+        Trace.mark("connected with the system context")
         let report = await Preflight.run(plan, system: SystemClient(client: system), jetStream: jetStream)
+        Trace.mark("health checked")
         await system.close()
         return report
     }

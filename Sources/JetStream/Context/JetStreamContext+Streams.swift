@@ -69,7 +69,7 @@ extension JetStreamContext {
     /// `paged`, plus the names a clustered list left out because their leaders did not answer in time.
     func pagedWithMissing<Page: PagedResponse>(_ api: String, subject: String? = nil, as: Page.Type)
         async throws(JetStreamError) -> (items: [Page.Item], missing: [String]) {
-        let operation = api.replacingOccurrences(of: ".", with: " ")
+        let operation = Self.operationName(api)
         return try await pages(api, subject: subject) { (payload) throws(JetStreamError) -> ListPage<Page.Item> in
             let page = try Self.decodeAPIResponse(Page.self, from: payload, operation: operation)
             return ListPage(total: page.total, items: page.items, missing: page.missing ?? [])

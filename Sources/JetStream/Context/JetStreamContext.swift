@@ -46,7 +46,7 @@ public struct JetStreamContext: Sendable {
     /// Sends an API request (`<prefix>.<api>`) and decodes the reply, retrying per ``retry``.
     func request<Response: Decodable & Sendable>(_ api: String, body: ByteBuffer = ByteBuffer(), as: Response.Type = Response.self) async throws(JetStreamError) -> Response {
         let subject = apiPrefix + "." + api
-        let operation = api.replacingOccurrences(of: ".", with: " ", options: [], range: nil)
+        let operation = Self.operationName(api)
         return try await withRetry(retry) { () async throws(JetStreamError) -> Response in
             let reply = try await rawRequest(subject: subject, body: body, operation: operation)
             return try Self.decodeAPIResponse(Response.self, from: reply.payload, operation: operation)
@@ -58,12 +58,18 @@ public struct JetStreamContext: Sendable {
     func request<Value: Sendable>(_ api: String, body: ByteBuffer = ByteBuffer(),
                                   reading read: (ByteBuffer) throws(JetStreamError) -> Value) async throws(JetStreamError) -> Value {
         let subject = apiPrefix + "." + api
-        let operation = api.replacingOccurrences(of: ".", with: " ", options: [], range: nil)
+        let operation = Self.operationName(api)
         return try await withRetry(retry) { () async throws(JetStreamError) -> Value in
             let reply = try await rawRequest(subject: subject, body: body, operation: operation)
             if let error = Self.apiError(in: reply.payload) { throw .api(error, operation: operation) }
             return try read(reply.payload)
         }
+    }
+
+    /// `STREAM.INFO.ORDERS` → `STREAM INFO ORDERS`, the name errors give a call (bytes, not Foundation:
+    /// it runs for every request).
+    static func operationName(_ api: String) -> String {
+        String(decoding: api.utf8.map { $0 == UInt8(ascii: ".") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
     }
 
     /// One request, NATS errors mapped to ``JetStreamError``.
