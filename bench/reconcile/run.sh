@@ -8,13 +8,18 @@
 #   plan     `jetform plan` with no changes over PLAN_STREAMS streams with one consumer each, versus
 #            nats-py issuing STREAM.INFO + CONSUMER.INFO for the same resources, 64 in flight.
 #            Target: jetform at most half the time. Peak memory (max RSS) of jetform plan is reported.
+#            Also measured: nats-py issuing only the CONSUMER.INFO requests (the reads no plan can skip:
+#            every consumer's config must be read, one request per stream at the least), the floor the
+#            server sets for any plan.
 #   apply    `jetform apply` creating APPLY_STREAMS R3 streams with one consumer each on an empty
 #            cluster, versus nats-py creating the same with 16 in flight (target: within 1.1×) and one
-#            at a time (target: at least 8× faster).
+#            at a time (target: at least 8× faster). Who goes first alternates between repeats, and every
+#            run starts SETTLE seconds after the previous run's streams were deleted (the servers tear
+#            down the Raft groups of deleted streams in the background).
 # jetform's figures are whole-process wall times (start-up, connect, read the cluster, plan, apply and
 # the re-plan apply does afterwards); nats-py's run from before connect to the last answer.
 #
-# Environment [defaults]: PLAN_STREAMS [1000] PLAN_REPLICAS [1] APPLY_STREAMS [300] REPEAT [3]
+# Environment [defaults]: PLAN_STREAMS [1000] PLAN_REPLICAS [1] APPLY_STREAMS [300] REPEAT [3] SETTLE [3]
 #   NATS_VERSION [2.15.1] NATS_SERVER_BIN PYTHON [python3] SWIFT [swift]
 #   JETFORM_BIN  a built jetform (else `swift build -c release --scratch-path .build-release --product jetform`)
 # Raw results: bench/out/reconcile-<date>.jsonl. The cluster is removed on exit.
@@ -27,6 +32,7 @@ NATS_VERSION=${NATS_VERSION:-2.15.1}
 PYTHON=${PYTHON:-python3}
 SWIFT=${SWIFT:-swift}
 PLAN_STREAMS=${PLAN_STREAMS:-1000}; PLAN_REPLICAS=${PLAN_REPLICAS:-1}; APPLY_STREAMS=${APPLY_STREAMS:-300}; REPEAT=${REPEAT:-3}
+SETTLE=${SETTLE:-3}
 case "${1:-}" in -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 log() { echo "bench: $*" >&2; }
 mkdir -p "$OUT"
@@ -88,18 +94,20 @@ log "creating $PLAN_STREAMS R$PLAN_REPLICAS streams and $PLAN_STREAMS consumers 
 for rep in $(seq 1 "$REPEAT"); do
   jetform_run plan "$rep" plan --detailed-exitcode "$WORK/plan.yaml"
   py_run info64 "$rep" info --prefix P --streams "$PLAN_STREAMS" --concurrency 64
+  py_run consumerinfo64 "$rep" info --prefix P --streams "$PLAN_STREAMS" --concurrency 64 --consumers-only
 done
 py clean --urls "$URL" >/dev/null
 
 # --- apply creating APPLY_STREAMS R3 streams and as many consumers on an empty cluster
 py topology --prefix A --streams "$APPLY_STREAMS" --replicas 3 > "$WORK/apply.yaml"
+clean() { py clean --urls "$URL" >/dev/null; sleep "$SETTLE"; }
+jetform_apply() { jetform_run apply "$1" apply --yes "$WORK/apply.yaml"; clean; }
+py_create16() { py_run create16 "$1" create --prefix A --streams "$APPLY_STREAMS" --replicas 3 --concurrency 16; clean; }
+clean
 for rep in $(seq 1 "$REPEAT"); do
-  jetform_run apply "$rep" apply --yes "$WORK/apply.yaml"
-  py clean --urls "$URL" >/dev/null
-  py_run create16 "$rep" create --prefix A --streams "$APPLY_STREAMS" --replicas 3 --concurrency 16
-  py clean --urls "$URL" >/dev/null
+  if (( rep % 2 )); then jetform_apply "$rep"; py_create16 "$rep"; else py_create16 "$rep"; jetform_apply "$rep"; fi
   py_run create1 "$rep" create --prefix A --streams "$APPLY_STREAMS" --replicas 3 --concurrency 1
-  py clean --urls "$URL" >/dev/null
+  clean
 done
 
 "$PYTHON" "$HERE/summarize.py" "$RESULTS"

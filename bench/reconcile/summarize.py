@@ -47,6 +47,10 @@ def main() -> int:
         else:
             verdict = "n/a"
         print(f"{label:<36}{cells}   {verdict}")
+    floor, info = secs("nats-py", "consumerinfo64"), secs("nats-py", "info64")
+    if floor and info:
+        print(f"{'floor: only the CONSUMER.INFO reads':<36}{'-':>10}{f'{floor:.2f}s':>10}   "
+              f"{floor / info:.2f}× of nats-py's plan reads: no plan can take less than this server time")
     for mode in ("plan", "apply"):
         m = rss(mode)
         if m:
