@@ -15,6 +15,9 @@ public struct ServerStatus: Sendable, Hashable {
     public var connections: Int?
     /// The JetStream meta leader as this server sees it.
     public var metaLeader: String?
+    /// How many servers' client URLs it announces (its own included): clients, and jetform's planner,
+    /// learn the cluster's size from them.
+    public var announcedServers: Int?
 
     public init(
         name: String, clientURL: String, monitorURL: String, pid: Int32? = nil, isUp: Bool,

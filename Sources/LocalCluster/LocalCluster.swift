@@ -65,8 +65,8 @@ public actor LocalCluster {
 
     // MARK: Starting
 
-    /// Starts every server that is not running yet and waits until all are healthy and agree on a
-    /// JetStream meta leader. Returns the names of the servers it started: empty when the whole
+    /// Starts every server that is not running yet and waits until all are healthy, agree on a
+    /// JetStream meta leader and announce every server's client URL. Returns the names of the servers it started: empty when the whole
     /// cluster was already up. On failure the servers it started are stopped again and the error
     /// carries the end of their logs.
     @discardableResult
@@ -190,6 +190,7 @@ public actor LocalCluster {
         status.isUp = true
         status.version = varz.version
         status.connections = varz.connections
+        status.announcedServers = varz.connectURLs?.count
         if let health = monitoring.health() {
             status.isHealthy = health.ok
             status.healthDetail = health.ok ? nil : health.detail
@@ -266,8 +267,10 @@ public actor LocalCluster {
                 )
             }
             last = await status()
+            // Every server also announces every other one: right after a start a server can announce
+            // two of three, and a client connected to it takes the cluster for two servers.
             if let leader = last.metaLeader, last.allHealthy,
-                last.servers.allSatisfy({ $0.metaLeader == leader })
+                last.servers.allSatisfy({ $0.metaLeader == leader && ($0.announcedServers ?? 0) >= layout.servers.count })
             {
                 return
             }
@@ -279,6 +282,9 @@ public actor LocalCluster {
             if !server.isUp { return "\(server.name): monitoring not answering" }
             if !server.isHealthy { return "\(server.name): \(server.healthDetail ?? "not healthy")" }
             if server.metaLeader == nil { return "\(server.name): no meta leader" }
+            if let announced = server.announcedServers, announced < layout.servers.count {
+                return "\(server.name): announces \(announced) of \(layout.servers.count) servers (routes not all up)"
+            }
             return nil
         }
         let logs = layout.servers.map { server in

@@ -9,9 +9,11 @@ struct Monitoring {
         var serverName: String
         var version: String
         var connections: Int?
+        /// The client URLs this server announces to clients: its own and those of the servers it has routes to.
+        var connectURLs: [String]?
 
         enum CodingKeys: String, CodingKey {
-            case serverName = "server_name", version, connections
+            case serverName = "server_name", version, connections, connectURLs = "connect_urls"
         }
     }
 

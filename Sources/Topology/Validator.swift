@@ -77,10 +77,69 @@ struct TopologyValidator {
         }
         let storage = s.config["storage"]?.stringValue
         let replicas = s.int("num_replicas") ?? 1
+        checkCombinations(s, storage: storage, replicas: replicas, &bag)
         if storage == "memory" && replicas == 1 {
             bag.warning(s.location(of: "num_replicas") == s.location ? s.location(of: "storage") : s.location(of: "num_replicas"),
                         "stream '\(s.name)' keeps its only copy in memory: every message is lost when that server restarts",
                         fix: "set num_replicas: 3, or storage: file")
+        }
+    }
+
+    /// Field combinations nats-server refuses with 10052 (checked on 2.15.1): caught here, before the
+    /// cluster is touched, with the field to change.
+    private func checkCombinations(_ s: StreamSpec, storage: String?, replicas: Int64, _ bag: inout DiagnosticBag) {
+        func on(_ field: String) -> Bool { s.config[field]?.boolValue == true }
+        if s.config["persist_mode"]?.stringValue == "async" {
+            if storage == "memory" {
+                bag.error(s.location(of: "persist_mode"), "persist_mode async in stream '\(s.name)' needs file storage",
+                          fix: "remove persist_mode, or set storage: file")
+            } else if replicas > 1 {
+                bag.error(s.location(of: "persist_mode"),
+                          "persist_mode async in stream '\(s.name)' works only with one replica, and it has num_replicas \(replicas)",
+                          fix: "remove persist_mode (replicated streams write through their Raft log), or set num_replicas: 1")
+            }
+        }
+        if on("mirror_direct") && s.config["mirror"] == nil {
+            bag.error(s.location(of: "mirror_direct"), "mirror_direct in stream '\(s.name)' needs a mirror",
+                      fix: "remove mirror_direct, or add mirror")
+        }
+        if on("allow_rollup_hdrs") && on("deny_purge") {
+            bag.error(s.location(of: "allow_rollup_hdrs"), "stream '\(s.name)' allows roll-ups but denies purges, and a roll-up purges",
+                      fix: "remove deny_purge, or remove allow_rollup_hdrs")
+        }
+        if s.config["persist_mode"]?.stringValue == "async" && on("allow_atomic") {
+            bag.error(s.location(of: "allow_atomic"), "stream '\(s.name)' has persist_mode async, which atomic batch publishing cannot use",
+                      fix: "remove allow_atomic, or remove persist_mode")
+        }
+        if on("allow_msg_counter") {
+            if on("allow_msg_ttl") {
+                bag.error(s.location(of: "allow_msg_ttl"), "counter stream '\(s.name)' cannot use message TTLs",
+                          fix: "remove allow_msg_ttl, or remove allow_msg_counter")
+            }
+            if on("allow_msg_schedules") {
+                bag.error(s.location(of: "allow_msg_schedules"), "counter stream '\(s.name)' cannot use message schedules",
+                          fix: "remove allow_msg_schedules, or remove allow_msg_counter")
+            }
+            if let retention = s.retention, retention != "limits" {
+                bag.error(s.location(of: "retention"), "counter stream '\(s.name)' has retention \(retention); counters keep limits retention",
+                          fix: "remove retention, or remove allow_msg_counter")
+            }
+        }
+        // Older servers switched these on by themselves; jetform creates in pedantic mode, where they refuse.
+        if on("allow_msg_schedules") {
+            if !on("allow_rollup_hdrs") {
+                bag.error(s.location(of: "allow_msg_schedules"), "allow_msg_schedules in stream '\(s.name)' needs allow_rollup_hdrs: true",
+                          fix: "add allow_rollup_hdrs: true")
+            }
+            if s.config["discard"]?.stringValue == "new" {
+                bag.error(s.location(of: "discard"), "stream '\(s.name)' schedules messages, which cannot use discard: new",
+                          fix: "remove discard (old is the default), or remove allow_msg_schedules")
+            }
+        }
+        if let markers = s.int("subject_delete_marker_ttl"), markers > 0, !on("allow_msg_ttl") {
+            bag.error(s.location(of: "subject_delete_marker_ttl"),
+                      "subject_delete_marker_ttl in stream '\(s.name)' needs allow_msg_ttl: true",
+                      fix: "add allow_msg_ttl: true")
         }
     }
 
@@ -154,6 +213,19 @@ struct TopologyValidator {
                       fix: "remove \(field), or add deliver_subject")
         }
         checkStartPolicy(c, owner: owner, &bag)
+        if c.config["deliver_policy"]?.stringValue == "last_per_subject" && c.filters.isEmpty {
+            bag.error(c.location(of: "deliver_policy"), "deliver_policy last_per_subject in \(owner) needs filter_subject or filter_subjects",
+                      fix: "add filter_subject with the subjects whose last messages it starts from")
+        }
+        let groups = c.config["priority_groups"]?.arrayValue ?? []
+        let policy = c.config["priority_policy"]?.stringValue ?? "none"
+        if !groups.isEmpty && policy == "none" {
+            bag.error(c.location(of: "priority_groups"), "priority_groups in \(owner) need a priority_policy",
+                      fix: "add priority_policy: overflow, pinned_client or prioritized, or remove priority_groups")
+        } else if groups.isEmpty && policy != "none" {
+            bag.error(c.location(of: "priority_policy"), "priority_policy \(policy) in \(owner) needs priority_groups",
+                      fix: "add priority_groups: [NAME], or remove priority_policy")
+        }
         if let replicas = c.int("num_replicas"), replicas > 0, s.retention == "workqueue" || s.retention == "interest" {
             let streamReplicas = s.int("num_replicas") ?? 1
             if replicas != streamReplicas {

@@ -22,7 +22,7 @@ struct TopologyGenerator {
     /// Fields left out: they need other streams (mirror, sources) or only make sense with particular values.
     static let skippedStreamFields: Set<String> = ["mirror", "sources", "consumers", "first_seq", "subject_transform",
                                                    "republish", "sealed", "subjects", "placement", "metadata",
-                                                   "allow_msg_counter", "persist_mode", "no_ack"]
+                                                   "allow_msg_counter", "persist_mode", "no_ack", "mirror_direct"]
     static let skippedConsumerFields: Set<String> = ["deliver_subject", "deliver_group", "idle_heartbeat", "flow_control",
                                                      "direct", "sourcing", "filter_subject", "filter_subjects",
                                                      "rate_limit_bps", "opt_start_seq", "opt_start_time", "backoff",
@@ -56,10 +56,12 @@ struct TopologyGenerator {
         var yaml = ""
         for i in 0..<count {
             yaml += "  S\(i):\n    subjects: [s\(i).b, s\(i).a]\n"
+            var fields: [(String, String)] = []
             for field in FieldCatalog.stream where !Self.skippedStreamFields.contains(field.name)
                 && capabilities.supports(field.since) && Bool.random(using: &rng) {
-                if let v = value(for: field) { yaml += "    \(field.name): \(v)\n" }
+                if let v = value(for: field) { fields.append((field.name, v)) }
             }
+            for (name, value) in Self.servable(fields) { yaml += "    \(name): \(value)\n" }
             yaml += "    consumers:\n"
             for j in 0..<Int.random(in: 0...2, using: &rng) {
                 var members: [String] = []
@@ -67,10 +69,32 @@ struct TopologyGenerator {
                     && capabilities.supports(field.since) && Bool.random(using: &rng) {
                     if let v = value(for: field) { members.append("\(field.name): \(v)") }
                 }
+                // Priority groups and a policy other than none go together.
+                let groups = members.contains { $0.hasPrefix("priority_groups:") }
+                let policy = members.contains { $0.hasPrefix("priority_policy:") && !$0.hasSuffix(" none") }
+                if groups != policy { members.removeAll { $0.hasPrefix("priority_") } }
                 yaml += "      c\(j): { \(members.joined(separator: ", ")) }\n"
             }
         }
         return yaml
+    }
+
+    /// Stream fields adjusted to combinations the server accepts (the validator refuses the others):
+    /// schedules need roll-ups and discard old, roll-ups need purges, delete markers need TTLs.
+    static func servable(_ fields: [(String, String)]) -> [(String, String)] {
+        var out = fields
+        func value(_ name: String) -> String? { out.first { $0.0 == name }?.1 }
+        func set(_ name: String, _ value: String) {
+            out.removeAll { $0.0 == name }
+            out.append((name, value))
+        }
+        if value("allow_msg_schedules") == "true" {
+            set("allow_rollup_hdrs", "true")
+            set("discard", "old")
+        }
+        if value("allow_rollup_hdrs") == "true" { set("deny_purge", "false") }
+        if value("subject_delete_marker_ttl") != nil { set("allow_msg_ttl", "true") }
+        return out
     }
 
     /// A valid random topology (the validator refuses some combinations; those are drawn again).
