@@ -269,8 +269,9 @@ public actor LocalCluster {
             last = await status()
             // Every server also announces every other one: right after a start a server can announce
             // two of three, and a client connected to it takes the cluster for two servers.
+            let count = layout.servers.count
             if let leader = last.metaLeader, last.allHealthy,
-                last.servers.allSatisfy({ $0.metaLeader == leader && ($0.announcedServers ?? 0) >= layout.servers.count })
+                last.servers.allSatisfy({ $0.metaLeader == leader && ($0.announcedServers ?? 0) >= count })
             {
                 return
             }

@@ -60,8 +60,9 @@ public struct PlanExecutor: Sendable {
         let steps = plan.phases.flatMap(\.steps)
         // Resources this plan deletes before making them again (replaces).
         let replaced = Set(steps.filter { $0.operation == .deleteStream || $0.operation == .deleteConsumer }.map(\.resource))
-        // Streams this plan creates: a 2.10 meta leader may not know them yet when their consumers follow.
-        let created = Set(steps.filter { $0.operation == .createStream }.map(\.resource.streamName))
+        // Streams this plan creates or updates: right after, a 2.10 meta leader can answer "stream not found"
+        // to their consumers for a moment (seen after a create, and after scaling R3 down to R1).
+        let created = Set(steps.filter { $0.operation == .createStream || $0.operation == .updateStream }.map(\.resource.streamName))
         var results: [StepResult] = []
         // Deletes: all consumer deletes, then all stream deletes, each a barrier.
         for phase in [PlanPhase.deleteConsumers, .deleteStreams] {
@@ -126,7 +127,7 @@ public struct PlanExecutor: Sendable {
     }
 
     /// `replaced`: the plan deleted this resource in an earlier phase (the first half of a replace);
-    /// `newStream`: the plan created the resource's stream in an earlier phase.
+    /// `newStream`: the plan created or updated the resource's stream in an earlier phase.
     func perform(_ step: PlanStep, replaced: Bool = false, newStream: Bool = false) async -> StepResult {
         let start = ContinuousClock.now
         var failure: JetStreamError?
@@ -144,7 +145,7 @@ public struct PlanExecutor: Sendable {
                     try await jetStream.updateStream(config, pedantic: pedantic)
                 }
             case .deleteStream:
-                try await jetStream.deleteStream(step.resource.streamName)
+                try await deleteStream(step.resource.streamName)
             case .createConsumer, .updateConsumer:
                 guard case .consumer(let stream, _) = step.resource else { break }
                 let config = try Self.model(ConsumerConfig.self, step.config)
@@ -160,7 +161,7 @@ public struct PlanExecutor: Sendable {
                 }
             case .deleteConsumer:
                 guard case .consumer(let stream, let name) = step.resource else { break }
-                try await jetStream.deleteConsumer(stream: stream, name: name)
+                try await deleteConsumer(stream: stream, name: name)
             }
         } catch let error as JetStreamError {
             failure = error
@@ -168,6 +169,24 @@ public struct PlanExecutor: Sendable {
             failure = .invalidResponse(operation: step.operation.rawValue, detail: "\(error)")
         }
         return StepResult(step: step, error: failure, duration: start.duration(to: .now))
+    }
+
+    /// Deletes a stream; already gone is what a delete wants (seen on 2.12.8 right after a list showed it).
+    private func deleteStream(_ name: String) async throws(JetStreamError) {
+        do {
+            try await jetStream.deleteStream(name)
+        } catch {
+            if error.errCode != .streamNotFound { throw error }
+        }
+    }
+
+    /// Deletes a consumer; already gone (or its stream gone) counts as done.
+    private func deleteConsumer(stream: String, name: String) async throws(JetStreamError) {
+        do {
+            try await jetStream.deleteConsumer(stream: stream, name: name)
+        } catch {
+            if error.errCode != .consumerNotFound && error.errCode != .streamNotFound { throw error }
+        }
     }
 
     /// Retries errors of a cluster that is still settling for a while (30 s), then reports them:
@@ -178,7 +197,8 @@ public struct PlanExecutor: Sendable {
     /// - "stream move already in progress" (10124), "stream reconfiguration already in progress" (10226):
     ///   the second update of a stream that moves and scales; "can not move and scale" (10123) for a move
     ///   while the previous scale-down still has the old peers (the planner never sends both at once).
-    /// - "stream not found" (10059) for consumers of a stream this plan just created (2.10).
+    /// - "stream not found" (10059) for consumers of a stream this plan just created or updated (2.10; an
+    ///   update that scales R3 down to R1 re-forms the stream's group).
     /// - "error creating store for stream" (10049) right after the delete of a replace (seen on 2.15.1).
     /// - "stream name in use" (10058) / "consumer exists" (10148) right after the delete of a replace.
     private func retrying<T>(_ codes: Set<JetStreamErrorCode>, _ body: () async throws(JetStreamError) -> T) async throws(JetStreamError) -> T {
@@ -205,7 +225,8 @@ public struct PlanExecutor: Sendable {
 }
 
 /// Which steps wait for which: a step waits for every step of an earlier phase on the same stream (a
-/// consumer for its stream's create or update, the second update of a stream for its first).
+/// consumer for its stream's create or update, the second update of a stream for its first), and a
+/// stream's create or update waits for those of the streams it mirrors or sources from.
 struct StepGraph {
     /// For each step, the steps waiting for it.
     var dependents: [[Int]]
@@ -215,20 +236,62 @@ struct StepGraph {
     var roots: [Int]
 
     init(_ steps: [PlanStep]) {
-        dependents = Array(repeating: [], count: steps.count)
-        dependencyCounts = Array(repeating: 0, count: steps.count)
         var byStream: [String: [Int]] = [:]
         for (index, step) in steps.enumerated() { byStream[step.resource.streamName, default: []].append(index) }
+        var edges: [(earlier: Int, later: Int)] = []
         for indexes in byStream.values where indexes.count > 1 {
             for later in indexes {
-                for earlier in indexes where steps[earlier].phase < steps[later].phase {
-                    dependents[earlier].append(later)
-                    dependencyCounts[later] += 1
-                }
+                for earlier in indexes where steps[earlier].phase < steps[later].phase { edges.append((earlier, later)) }
             }
         }
+        // A stream that sources from or mirrors another the plan also changes waits for that one's stream
+        // steps: the server checks the pair (2.12.8 refused a source's max_msg_size below the target's
+        // while the source still had its old one). Source cycles are possible, so an edge that would
+        // close a cycle is left out.
+        var streamEdges: [String: Set<String>] = [:]
+        for (index, step) in steps.enumerated() where step.operation == .createStream || step.operation == .updateStream {
+            let target = step.resource.streamName
+            for origin in Self.origins(of: step.config) where origin != target
+                && !Self.reaches(from: target, to: origin, in: streamEdges) {
+                let originSteps = (byStream[origin] ?? []).filter {
+                    steps[$0].operation == .createStream || steps[$0].operation == .updateStream
+                }
+                if originSteps.isEmpty { continue }
+                streamEdges[origin, default: []].insert(target)
+                for earlier in originSteps { edges.append((earlier, index)) }
+            }
+        }
+        var dependents: [[Int]] = Array(repeating: [], count: steps.count)
+        var counts = Array(repeating: 0, count: steps.count)
+        var seen: Set<[Int]> = []
+        for edge in edges where seen.insert([edge.earlier, edge.later]).inserted {
+            dependents[edge.earlier].append(edge.later)
+            counts[edge.later] += 1
+        }
         for index in dependents.indices { dependents[index].sort() }
-        let counts = dependencyCounts
-        roots = steps.indices.filter { counts[$0] == 0 }
+        self.dependents = dependents
+        self.dependencyCounts = counts
+        self.roots = steps.indices.filter { counts[$0] == 0 }
+    }
+
+    /// Whether `to` can be reached from `from` along `edges`.
+    static func reaches(from: String, to: String, in edges: [String: Set<String>]) -> Bool {
+        var seen: Set<String> = [from]
+        var stack = [from]
+        while let next = stack.popLast() {
+            if next == to { return true }
+            for successor in edges[next] ?? [] where seen.insert(successor).inserted { stack.append(successor) }
+        }
+        return false
+    }
+
+    /// The streams a stream config mirrors or sources from.
+    static func origins(of config: JSONObject?) -> [String] {
+        var names: [String] = []
+        if let mirror = config?["mirror"]?["name"]?.stringValue { names.append(mirror) }
+        for source in config?["sources"]?.arrayValue ?? [] {
+            if let name = source["name"]?.stringValue { names.append(name) }
+        }
+        return names
     }
 }

@@ -235,6 +235,22 @@ struct TopologyValidator {
             }
         }
         checkLoss(c, of: s, owner: owner, backoff: backoff, &bag)
+        checkInactivity(c, of: s, owner: owner, &bag)
+    }
+
+    /// A durable consumer with an inactivity threshold (its own, or the stream's `consumer_limits`
+    /// default) is deleted by the server once no client has used it for that long; the next apply
+    /// creates it again, from its deliver policy, so what it delivered and had acked is forgotten.
+    private func checkInactivity(_ c: ConsumerSpec, of s: StreamSpec, owner: String, _ bag: inout DiagnosticBag) {
+        let own = c.int("inactive_threshold") ?? 0
+        let limit = s.config["consumer_limits"]?["inactive_threshold"]?.intValue ?? 0
+        let threshold = own > 0 ? own : limit
+        guard threshold > 0 else { return }
+        let (at, source) = own > 0 ? (c.location(of: "inactive_threshold"), "inactive_threshold")
+            : (s.location(of: "consumer_limits"), "the stream's consumer_limits")
+        bag.warning(at, "\(owner) is deleted by the server after \(DurationText.format(threshold)) without a client (\(source)); the next apply creates it again and it starts over from its deliver policy",
+                    fix: own > 0 ? "remove inactive_threshold to keep the consumer while no client uses it"
+                        : "remove inactive_threshold from the stream's consumer_limits (a consumer cannot opt out of it)")
     }
 
     /// `opt_start_seq`/`opt_start_time` go with their deliver policies, as the server insists.

@@ -46,6 +46,10 @@ struct LivePropertyTests {
         try await chain(version: nil, settings: Settings(defaultCases: 200))
     }
 
+    @Test func applyAThenBOn2_12() async throws {
+        try await chain(version: "2.12.8", settings: Settings(defaultCases: 60))
+    }
+
     @Test func applyAThenBOn2_10() async throws {
         try await chain(version: "2.10.25", settings: Settings(defaultCases: 60))
     }

@@ -92,7 +92,15 @@ struct LiveTopologyGenerator {
             if ackLimit {
                 yaml += "    consumer_limits: { inactive_threshold: \(pick(["1h30m", "2h"])), max_ack_pending: \(pick([100, 2000])) }\n"
             }
-            if i > 0 && !schedules && coin(6) { yaml += "    sources: [{ name: S\(i - 1), filter_subject: s\(i - 1).a }]\n" }
+            if i > 0 && !schedules && coin(6) {
+                yaml += "    sources: [{ name: S\(i - 1), filter_subject: s\(i - 1).a }]\n"
+                // 2.12.8 refuses a sourcing stream whose max_msg_size is below its source's (10046); the
+                // file format does not check pairs of streams, so the generator leaves the limit out.
+                let start = yaml.range(of: "  S\(i):")!.lowerBound
+                let own = yaml[start...].split(separator: "\n", omittingEmptySubsequences: false)
+                    .filter { !$0.hasPrefix("    max_msg_size:") }.joined(separator: "\n")
+                yaml = String(yaml[..<start]) + own
+            }
             base.rng = rng
             yaml += "    consumers:\n"
             for j in 0..<Int.random(in: 0...2, using: &base.rng) {

@@ -1,4 +1,5 @@
 import Testing
+import Topology
 @testable import Reconcile
 
 /// The order apply keeps once the deletes are done: each step waits only for the earlier-phase steps of
@@ -21,5 +22,27 @@ import Testing
         #expect(graph.dependents[2] == [5])
         #expect(graph.dependents[3].isEmpty && graph.dependents[6].isEmpty)
         #expect(graph.dependencyCounts == [0, 0, 1, 1, 1, 2, 0])
+    }
+
+    @Test func aStreamWaitsForTheStreamsItSourcesFromButASourceCycleDoesNotDeadlock() {
+        func step(_ name: String, _ operation: PlanStep.Operation, sources: [String] = [], mirror: String? = nil) -> PlanStep {
+            var config: JSONObject = ["name": .string(name)]
+            if !sources.isEmpty { config["sources"] = .array(sources.map { .object(["name": .string($0)]) }) }
+            if let mirror { config["mirror"] = .object(["name": .string(mirror)]) }
+            return PlanStep(phase: .applyStreams, operation: operation, resource: .stream(name), config: config)
+        }
+        let steps = [
+            step("TARGET", .updateStream, sources: ["ORIGIN", "UNTOUCHED"]),  // 0
+            step("ORIGIN", .updateStream),                                     // 1
+            step("COPY", .createStream, mirror: "ORIGIN"),                     // 2
+            step("A", .createStream, sources: ["B"]),                          // 3
+            step("B", .createStream, sources: ["A"]),                          // 4
+        ]
+        let graph = StepGraph(steps)
+        #expect(graph.dependents[1] == [0, 2], "the origin's update goes first")
+        #expect(graph.dependencyCounts[0] == 1 && graph.dependencyCounts[2] == 1)
+        // A and B source each other: one edge is kept, the one that would close the cycle is not.
+        #expect(graph.dependencyCounts[3] + graph.dependencyCounts[4] == 1)
+        #expect(graph.roots.contains(1) && (graph.roots.contains(3) || graph.roots.contains(4)))
     }
 }
