@@ -101,22 +101,8 @@ public struct ClusterObserver: Sendable {
     /// left out; those and the `expecting` ones the list lacks are asked for with `CONSUMER.INFO`.
     static func consumers(of stream: String, count: Int?, _ js: JetStreamContext,
                           expecting: [String] = []) async throws(JetStreamError) -> [JSONObject] {
+        // (The file's consumers were already asked for by name in `observe`; this is the rest.)
         if count == 0 && expecting.isEmpty { return [] }
-        // The file names exactly as many consumers as the stream has: ask for each by name (answered by
-        // its leader, no scatter-gather); anything else falls back to the list.
-        if let count, count > 0, count == expecting.count {
-            var direct: [JSONObject] = []
-            for name in expecting {
-                do {
-                    direct.append(try await js.consumerInfo(stream: stream, name: name, reading: Self.object(operation: "CONSUMER INFO")))
-                } catch where error.errCode == .consumerNotFound {
-                    break
-                } catch where error.errCode == .streamNotFound {
-                    return []
-                }
-            }
-            if direct.count == count { return direct }
-        }
         var infos: [JSONObject] = []
         var seen: Set<String> = []
         do {

@@ -132,7 +132,6 @@ enum FieldLookup {
     /// Kind of value at `path`; metadata entries are strings. Nil for paths the catalog does not know.
     static func kind(of path: String, in kind: ResourceKind) -> FieldKind? {
         if kind.identityFields.contains(path) { return .string }
-        if !path.contains("."), let field = kind.field(path) { return field.kind }
         var fields = kind.fields
         var rest = Substring(path)
         while true {

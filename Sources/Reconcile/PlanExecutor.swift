@@ -62,18 +62,18 @@ public struct PlanExecutor: Sendable {
         let replaced = Set(steps.filter { $0.operation == .deleteStream || $0.operation == .deleteConsumer }.map(\.resource))
         // Streams this plan creates or updates: right after, a 2.10 meta leader can answer "stream not found"
         // to their consumers for a moment (seen after a create, and after scaling R3 down to R1).
-        let created = Set(steps.filter { $0.operation == .createStream || $0.operation == .updateStream }.map(\.resource.streamName))
+        let changedStreams = Set(steps.filter { $0.operation == .createStream || $0.operation == .updateStream }.map(\.resource.streamName))
         var results: [StepResult] = []
         // Deletes: all consumer deletes, then all stream deletes, each a barrier.
         for phase in [PlanPhase.deleteConsumers, .deleteStreams] {
-            results += try await run(steps.filter { $0.phase == phase }, replaced: replaced, created: created, progress: progress)
+            results += try await run(steps.filter { $0.phase == phase }, replaced: replaced, changedStreams: changedStreams, progress: progress)
         }
-        results += try await run(steps.filter { $0.phase > .deleteStreams }, replaced: replaced, created: created, progress: progress)
+        results += try await run(steps.filter { $0.phase > .deleteStreams }, replaced: replaced, changedStreams: changedStreams, progress: progress)
         return results
     }
 
     /// Runs `steps` (in phase order), each once the steps of earlier phases on the same stream are done.
-    private func run(_ steps: [PlanStep], replaced: Set<ResourceID>, created: Set<String>,
+    private func run(_ steps: [PlanStep], replaced: Set<ResourceID>, changedStreams: Set<String>,
                      progress: @escaping @Sendable (StepResult) -> Void) async throws -> [StepResult] {
         if steps.isEmpty { return [] }
         let graph = StepGraph(steps)
@@ -101,7 +101,7 @@ public struct PlanExecutor: Sendable {
                     running += 1
                     group.addTask {
                         (index, await self.perform(step, replaced: replaced.contains(step.resource),
-                                                   newStream: created.contains(step.resource.streamName)))
+                                                   streamChanged: changedStreams.contains(step.resource.streamName)))
                     }
                 }
             }
@@ -127,8 +127,8 @@ public struct PlanExecutor: Sendable {
     }
 
     /// `replaced`: the plan deleted this resource in an earlier phase (the first half of a replace);
-    /// `newStream`: the plan created or updated the resource's stream in an earlier phase.
-    func perform(_ step: PlanStep, replaced: Bool = false, newStream: Bool = false) async -> StepResult {
+    /// `streamChanged`: the plan created or updated the resource's stream in an earlier phase.
+    func perform(_ step: PlanStep, replaced: Bool = false, streamChanged: Bool = false) async -> StepResult {
         let start = ContinuousClock.now
         var failure: JetStreamError?
         do {
@@ -153,7 +153,7 @@ public struct PlanExecutor: Sendable {
                 // created (or a server restarted) the meta leader answers "insufficient resources" for a moment.
                 var settling: Set<JetStreamErrorCode> = [.insufficientResources]
                 if replaced { settling.insert(.consumerAlreadyExists) }
-                if newStream { settling.insert(.streamNotFound) }
+                if streamChanged { settling.insert(.streamNotFound) }
                 _ = try await retrying(settling) { () async throws(JetStreamError) in
                     try await jetStream.createConsumer(
                         stream: stream, config: config, action: step.operation == .createConsumer ? .create : .update,

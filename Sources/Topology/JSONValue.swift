@@ -142,9 +142,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
 /// A JSON object that keeps insertion order. Equality and hashing ignore order, as JSON does.
 public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral, Codable {
     /// Members in insertion order.
-    public private(set) var members: [(key: String, value: JSONValue)] {
-        didSet { if members.count <= Self.indexThreshold { positions = nil } }
-    }
+    public private(set) var members: [(key: String, value: JSONValue)]
     /// Position of each key in `members`, kept for objects above `indexThreshold` members: the planner
     /// reads and fills some forty fields of a few thousand configs, and a scan per lookup added up.
     private var positions: [String: Int]?

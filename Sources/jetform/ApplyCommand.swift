@@ -211,7 +211,7 @@ struct ApplyCommand: AsyncParsableCommand {
     static func duration(_ seconds: Double) -> Duration { .milliseconds(Int64((seconds * 1000).rounded())) }
 
     static func ms(_ d: Duration) -> String {
-        let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        let ms = d.milliseconds
         return ms < 1000 ? String(format: "%.0fms", ms) : String(format: "%.1fs", ms / 1000)
     }
 }

@@ -9,8 +9,12 @@ enum Trace {
 
     static func mark(_ stage: @autoclosure () -> String) {
         guard enabled else { return }
-        let elapsed = origin.duration(to: .now)
-        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let ms = origin.duration(to: .now).milliseconds
         FileHandle.standardError.write(Data(String(format: "trace %8.1f ms  %@\n", ms, stage()).utf8))
     }
+}
+
+extension Duration {
+    /// This duration in (fractional) milliseconds.
+    var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
 }

@@ -104,16 +104,7 @@ import Testing
         #expect(try parse(fine).arrayValue?.count == 1)
     }
 
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias SplitMix = FuzzTests.SplitMix
 
     static func randomValue(_ rng: inout SplitMix, depth: Int = 0) -> JSONValue {
         let alphabet = Array("aZ09 _-.\"\\/\n\t\u{1}é😀")

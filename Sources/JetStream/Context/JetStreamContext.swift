@@ -102,21 +102,7 @@ public struct JetStreamContext: Sendable {
     /// for it: parsing every reply twice cost as much as the decode itself on long list pages.
     static func apiError(in payload: ByteBuffer) -> APIError? {
         let marker = Array(#""error""#.utf8)
-        let found = payload.withUnsafeReadableBytes { bytes -> Bool in
-            guard bytes.count >= marker.count else { return false }
-            var i = 0
-            let last = bytes.count - marker.count
-            while i <= last {
-                if bytes[i] == 0x22 && bytes[i + 1] == 0x65 {
-                    var k = 2
-                    while k < marker.count && bytes[i + k] == marker[k] { k += 1 }
-                    if k == marker.count { return true }
-                }
-                i += 1
-            }
-            return false
-        }
-        guard found else { return nil }
+        guard payload.withUnsafeReadableBytes({ $0.firstRange(of: marker) != nil }) else { return nil }
         return (try? JSONDecoder().decode(ErrorEnvelope.self, from: Data(payload.readableBytesView)))?.error
     }
 

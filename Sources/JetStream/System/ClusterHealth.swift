@@ -70,12 +70,11 @@ public struct ClusterHealth: Hashable, Sendable {
         var current: [String] = []
         var lagging: [String] = []
         if let leader, let view = jsz.first(where: { $0.server.name == leader })?.data?.metaCluster {
-            let peers = view.replicas ?? []
-            for peer in peers where peer.name != leader {
-                if peer.current == true && peer.offline != true { current.append(peer.name) } else { lagging.append(peer.name) }
-            }
             // A server that answers but that the leader does not list yet is neither: 2.10 lists a peer only
             // once it has its statistics, which took over 30 s after a start, while R3 creates already work.
+            for peer in view.replicas ?? [] where peer.name != leader {
+                if peer.current == true && peer.offline != true { current.append(peer.name) } else { lagging.append(peer.name) }
+            }
             if !lagging.isEmpty { problems.append("meta followers not current: \(lagging.sorted().joined(separator: ", "))") }
         }
         self.init(
