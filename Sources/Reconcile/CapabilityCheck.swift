@@ -4,7 +4,7 @@ public import Topology
 /// and replica counts the cluster cannot hold.
 public enum CapabilityCheck {
     /// Every problem, in file order.
-    public static func check(_ topology: Topology, capabilities: ServerCapabilities) -> [PlanIssue] {
+    public static func check(_ topology: TopologySpec, capabilities: ServerCapabilities) -> [PlanIssue] {
         var issues: [PlanIssue] = []
         for stream in topology.streams {
             let owner = "stream \(stream.name)"

@@ -32,7 +32,7 @@ public struct ClusterObserver: Sendable {
     /// The streams and consumers of the account. `expecting`: the topology about to be planned — its
     /// streams and consumers that neither the list nor the names show are asked for with `INFO`: right
     /// after a create the meta leader's lists can lag behind the stream (seen on 2.15.1 after a replace).
-    public func observe(expecting topology: Topology? = nil) async throws -> ObservedState {
+    public func observe(expecting topology: TopologySpec? = nil) async throws -> ObservedState {
         let js = jetStream
         let concurrency = self.concurrency
         // The file's consumers are asked for by name while the streams are listed: on a cluster that

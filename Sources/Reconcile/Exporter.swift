@@ -132,7 +132,7 @@ public enum Exporter {
     static func userMetadata(_ config: JSONObject) -> JSONValue? {
         guard let metadata = config["metadata"]?.objectValue else { return nil }
         var kept = JSONObject()
-        for (key, value) in metadata where !key.hasPrefix("_nats.") && key != Topology.managedByMetadataKey {
+        for (key, value) in metadata where !key.hasPrefix("_nats.") && key != TopologySpec.managedByMetadataKey {
             kept[key] = value
         }
         return kept.isEmpty ? nil : .object(kept)

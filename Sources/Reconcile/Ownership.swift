@@ -15,7 +15,7 @@ public enum Ownership {
 
     /// The marker value in a config's metadata.
     public static func marker(in config: JSONObject) -> String? {
-        config["metadata"]?[Topology.managedByMetadataKey]?.stringValue
+        config["metadata"]?[TopologySpec.managedByMetadataKey]?.stringValue
     }
 
     /// Whose a resource with `config` is, for the topology named `topology`.
@@ -28,7 +28,7 @@ public enum Ownership {
     public static func marked(_ config: JSONObject, topology: String) -> JSONObject {
         var config = config
         var metadata = config["metadata"]?.objectValue ?? JSONObject()
-        metadata[Topology.managedByMetadataKey] = .string(topology)
+        metadata[TopologySpec.managedByMetadataKey] = .string(topology)
         config["metadata"] = .object(metadata)
         return config
     }

@@ -15,7 +15,7 @@ public enum Planner {
     ///   are planned but blocked.
     /// - Fields newer than the server, too many replicas, and resources owned by another topology are
     ///   errors in `Plan.errors`.
-    public static func plan(desired: Topology, observed: ObservedState, capabilities: ServerCapabilities,
+    public static func plan(desired: TopologySpec, observed: ObservedState, capabilities: ServerCapabilities,
                             options: PlanOptions = PlanOptions()) -> Plan {
         var planner = PlanBuilder(topology: desired, observed: observed, capabilities: capabilities, options: options)
         planner.errors = CapabilityCheck.check(desired, capabilities: capabilities)
@@ -39,7 +39,7 @@ public enum Planner {
 
 /// The planner's working state while it walks the file and the cluster.
 struct PlanBuilder {
-    let topology: Topology
+    let topology: TopologySpec
     let observed: ObservedState
     let capabilities: ServerCapabilities
     let options: PlanOptions
@@ -48,7 +48,7 @@ struct PlanBuilder {
     var warnings: [PlanIssue] = []
     var errors: [PlanIssue] = []
 
-    init(topology: Topology, observed: ObservedState, capabilities: ServerCapabilities, options: PlanOptions) {
+    init(topology: TopologySpec, observed: ObservedState, capabilities: ServerCapabilities, options: PlanOptions) {
         self.topology = topology
         self.observed = observed
         self.capabilities = capabilities
@@ -243,7 +243,7 @@ struct PlanBuilder {
             return true
         case .none:
             warnings.append(PlanIssue(
-                .warning, "\(id) exists without jetform's marker; applying takes it over (\(Topology.managedByMetadataKey): \(topology.name))",
+                .warning, "\(id) exists without jetform's marker; applying takes it over (\(TopologySpec.managedByMetadataKey): \(topology.name))",
                 fix: "rename it in the file if it belongs to someone else", at: location))
             return true
         case .other(let owner):

@@ -28,13 +28,13 @@ public struct SmokeRunner: Sendable {
         }
     }
 
-    public var topology: Topology
+    public var topology: TopologySpec
     public var spec: SmokeSpec
     public var overrides: Overrides
     /// Fault for the durable scenario.
     public var fault: (any DurableFault)?
 
-    public init(topology: Topology, overrides: Overrides = Overrides(), fault: (any DurableFault)? = nil) throws(SmokeError) {
+    public init(topology: TopologySpec, overrides: Overrides = Overrides(), fault: (any DurableFault)? = nil) throws(SmokeError) {
         guard let spec = topology.smoke else {
             throw .notConfigured("the topology has no 'smoke' section; add one (see topology.yaml) to run the smoke test")
         }

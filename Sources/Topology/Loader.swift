@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reads `topology.yaml` into a `Topology`, reporting every problem at once.
+/// Reads `topology.yaml` into a `TopologySpec`, reporting every problem at once.
 public struct TopologyLoader {
     /// Loads and validates a file. `environment` feeds `${VAR}` expansion (pass the process
     /// environment from the CLI, a fixed dictionary in tests).
@@ -39,7 +39,7 @@ public struct TopologyLoader {
 struct TopologyBuilder {
     let file: String
 
-    func build(_ root: YNode, bag: inout DiagnosticBag) -> Topology? {
+    func build(_ root: YNode, bag: inout DiagnosticBag) -> TopologySpec? {
         guard case .mapping = root else {
             bag.error(root.location, "the top level must be a mapping", fix: "start with 'name:', 'contexts:' and 'streams:'")
             return nil
@@ -89,7 +89,7 @@ struct TopologyBuilder {
             }
         }
         locations = locations.filter { !$0.key.hasPrefix("smoke.") }
-        return Topology(name: name, contexts: contexts, context: context ?? "",
+        return TopologySpec(name: name, contexts: contexts, context: context ?? "",
                         systemContext: top.json["system_context"]?.stringValue, streams: streams, smoke: smoke,
                         fieldLocations: locations)
     }
@@ -129,7 +129,7 @@ struct TopologyBuilder {
     }
 
     private static let reservedMetadataFix =
-        "remove it; jetform sets \(Topology.managedByMetadataKey) to the topology name on everything it manages"
+        "remove it; jetform sets \(TopologySpec.managedByMetadataKey) to the topology name on everything it manages"
 
     private func buildStream(_ key: YScalar, _ node: YNode, bag: inout DiagnosticBag) -> StreamSpec? {
         if let problem = Names.assetNameProblem(key.text) {
@@ -173,9 +173,9 @@ struct TopologyBuilder {
     }
 
     private func checkMetadata(_ obj: DecodedObject, owner: String, bag: inout DiagnosticBag) {
-        let reserved = "metadata.\(Topology.managedByMetadataKey)"
+        let reserved = "metadata.\(TopologySpec.managedByMetadataKey)"
         if let location = obj.locations[reserved] {
-            bag.error(location, "metadata key '\(Topology.managedByMetadataKey)' in \(owner) is reserved",
+            bag.error(location, "metadata key '\(TopologySpec.managedByMetadataKey)' in \(owner) is reserved",
                       fix: Self.reservedMetadataFix)
         }
     }

@@ -28,7 +28,7 @@ extension SmokeSpec {
 
     /// Reference and shape checks: declared streams and consumers, a work-queue requests stream with
     /// literal subjects, a responses stream with a wildcard for the request id.
-    func validate(in topology: Topology, bag: inout DiagnosticBag) {
+    func validate(in topology: TopologySpec, bag: inout DiagnosticBag) {
         if let context, topology.context(named: context) == nil {
             bag.error(fieldLocations["context"] ?? location, "smoke context '\(context)' is not declared",
                       fix: "declare it under 'contexts' or use one of: \(topology.contexts.map(\.name).joined(separator: ", "))")

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A loaded `topology.yaml`: typed, validated, with a position for everything it holds.
-public struct Topology: Sendable {
+public struct TopologySpec: Sendable {
     /// Metadata key jetform writes on every stream and consumer it owns; its value is `name`.
     public static let managedByMetadataKey = "jetform.managed-by"
 
@@ -198,14 +198,14 @@ public struct SmokeSpec: Sendable, Hashable {
     public var fieldLocations: [String: SourceLocation]
 
     /// The subject producers publish requests to: the first subject of the requests stream.
-    public func requestSubject(in topology: Topology) -> String? {
+    public func requestSubject(in topology: TopologySpec) -> String? {
         guard let durable else { return nil }
         return topology.stream(named: durable.requests.stream)?.subjects.first
     }
 
     /// The responses subject up to the wildcard token where the request id goes:
     /// `users.responses.*` → `users.responses.` (append the id).
-    public func responseSubjectPrefix(in topology: Topology) -> String? {
+    public func responseSubjectPrefix(in topology: TopologySpec) -> String? {
         guard let durable, let subjects = topology.stream(named: durable.responses.stream)?.subjects,
               let subject = subjects.first(where: Subjects.hasWildcard) else { return nil }
         let tokens = subject.split(separator: ".")
@@ -216,6 +216,6 @@ public struct SmokeSpec: Sendable, Hashable {
 
 /// What `TopologyLoader` returns: the topology and the warnings found (errors are thrown).
 public struct LoadedTopology: Sendable {
-    public var topology: Topology
+    public var topology: TopologySpec
     public var warnings: [Diagnostic]
 }

@@ -1,7 +1,7 @@
 /// Checks that need the whole topology: references, overlaps, work-queue rules, and the
 /// valid-but-lossy setups that deserve a warning.
 struct TopologyValidator {
-    let topology: Topology
+    let topology: TopologySpec
 
     /// nats-server's default `ack_wait` when none is given.
     static let defaultAckWait: Int64 = 30_000_000_000

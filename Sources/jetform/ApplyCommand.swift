@@ -122,7 +122,7 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         let plan = saved.plan
         // The topology file only supplies contexts to connect with; the plan itself is never recomputed.
-        var topology: Topology?
+        var topology: TopologySpec?
         var topologyPath = topologyFile ?? saved.topologyFile
         if let path = topologyPath {
             if FileManager.default.fileExists(atPath: path) {

@@ -53,7 +53,7 @@ struct ConnectionFlags: ParsableArguments {
 
 /// Loads a topology for a command that talks to a cluster: prints warnings, and on errors prints them
 /// and exits 1 before anything is contacted.
-func loadTopologyOrExit(_ path: String, environment: [String: String]) throws -> Topology {
+func loadTopologyOrExit(_ path: String, environment: [String: String]) throws -> TopologySpec {
     do {
         let loaded = try TopologyLoader.load(path: path, environment: environment)
         for warning in loaded.warnings { printError(warning.rendered) }

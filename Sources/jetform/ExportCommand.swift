@@ -43,7 +43,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        var topology: Topology?
+        var topology: TopologySpec?
         if FileManager.default.fileExists(atPath: file) {
             topology = try loadTopologyOrExit(file, environment: environment)
         }
@@ -86,7 +86,7 @@ struct ExportCommand: AsyncParsableCommand {
             try await adoptAll(result, name: topologyName, session: session)
         } else if !result.unmarked.isEmpty {
             printError("note: \(result.unmarked.count) resource(s) carry no jetform marker: `jetform plan` on the exported file shows each as an "
-                       + "update that only adds \(Topology.managedByMetadataKey): \(topologyName); `jetform apply` adopts them "
+                       + "update that only adds \(TopologySpec.managedByMetadataKey): \(topologyName); `jetform apply` adopts them "
                        + "(or export again with --adopt)")
         }
 
@@ -111,7 +111,7 @@ struct ExportCommand: AsyncParsableCommand {
         for variable in ["NATS_PASSWORD", "NATS_SYS_PASSWORD", "NATS_TOKEN", "NATS_NKEY"] where environment[variable] == nil {
             environment[variable] = "unused"
         }
-        let exported: Topology
+        let exported: TopologySpec
         do {
             exported = try TopologyLoader.load(yaml: result.yaml, file: output ?? "exported.yaml", environment: environment).topology
         } catch {
@@ -136,7 +136,7 @@ struct ExportCommand: AsyncParsableCommand {
                     throw ExitCode.failure
                 }
                 _ = try await PlanExecutor(jetStream: js).apply(plan)
-                printError("Adopted \(plan.actions.count) resource(s): they now carry \(Topology.managedByMetadataKey): \(name).")
+                printError("Adopted \(plan.actions.count) resource(s): they now carry \(TopologySpec.managedByMetadataKey): \(name).")
             }
         } catch let error as ApplyLockError {
             printError("error: \(error)")

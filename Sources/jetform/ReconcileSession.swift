@@ -23,7 +23,7 @@ struct PlanFlags: ParsableArguments {
 struct ReconcileSession: Sendable {
     let file: String
     /// Nil when applying a saved plan whose topology file is not at hand (flags and environment connect).
-    let topology: Topology?
+    let topology: TopologySpec?
     /// The context used (nil: flags and environment only).
     let contextName: String?
     let client: NATSClient
@@ -40,7 +40,7 @@ struct ReconcileSession: Sendable {
     }
 
     /// Connects with `contextName` of `topology` (when given) under the environment and flags.
-    static func connect(file: String, topology: Topology?, contextName: String?, connection: ConnectionFlags,
+    static func connect(file: String, topology: TopologySpec?, contextName: String?, connection: ConnectionFlags,
                         purpose: String) async throws -> ReconcileSession {
         let environment = ProcessInfo.processInfo.environment
         var context: ContextSpec?

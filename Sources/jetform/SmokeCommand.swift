@@ -60,7 +60,7 @@ struct SmokeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let topology: Topology
+        let topology: TopologySpec
         do {
             topology = try TopologyLoader.load(path: file, environment: environment).topology
         } catch {

@@ -67,7 +67,7 @@ struct DurableSetup {
 
     static func load(file: String, connection: ConnectionFlags, role: String) throws -> DurableSetup {
         let environment = ProcessInfo.processInfo.environment
-        let topology: Topology
+        let topology: TopologySpec
         do {
             topology = try TopologyLoader.load(path: file, environment: environment).topology
         } catch {

@@ -13,7 +13,7 @@ import Topology
 struct ApplyFaultTests {
     static let streamCount = 100
 
-    static func hundredStreams() throws -> Topology {
+    static func hundredStreams() throws -> TopologySpec {
         var yaml = ""
         for i in 0..<streamCount {
             yaml += "  F\(i):\n    subjects: [f\(i).>]\n    num_replicas: 3\n    storage: \(i % 2 == 0 ? "file" : "memory")\n"
@@ -22,7 +22,7 @@ struct ApplyFaultTests {
         return try topology(yaml, name: "faults")
     }
 
-    func plan(_ topology: Topology, _ js: JetStreamContext, _ caps: ServerCapabilities) async throws -> Plan {
+    func plan(_ topology: TopologySpec, _ js: JetStreamContext, _ caps: ServerCapabilities) async throws -> Plan {
         Planner.plan(desired: topology, observed: try await ClusterObserver(jetStream: js).observe(expecting: topology), capabilities: caps)
     }
 

@@ -15,12 +15,12 @@ struct ApplyIntegrationTests {
             .appendingPathComponent("topology.yaml")
     }
 
-    func load(_ transform: (String) -> String = { $0 }) throws -> Topology {
+    func load(_ transform: (String) -> String = { $0 }) throws -> TopologySpec {
         let text = transform(try String(contentsOf: Self.shippedTopology, encoding: .utf8))
         return try TopologyLoader.load(yaml: text, file: "topology.yaml", environment: [:]).topology
     }
 
-    func plan(_ topology: Topology, _ js: JetStreamContext, _ client: NATSClient, options: PlanOptions = .init()) async throws -> Plan {
+    func plan(_ topology: TopologySpec, _ js: JetStreamContext, _ client: NATSClient, options: PlanOptions = .init()) async throws -> Plan {
         let observed = try await ClusterObserver(jetStream: js).observe()
         return Planner.plan(desired: topology, observed: observed, capabilities: ClusterObserver.capabilities(of: client)!, options: options)
     }

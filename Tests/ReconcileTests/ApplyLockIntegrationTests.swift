@@ -11,7 +11,7 @@ import Topology
 /// the expiry, concurrent applies (library and `jetform` processes) serialise and converge.
 @Suite("Apply lock against a real cluster", .serialized)
 struct ApplyLockIntegrationTests {
-    func plan(_ topology: Topology, _ js: JetStreamContext, options: PlanOptions = .init()) async throws -> Plan {
+    func plan(_ topology: TopologySpec, _ js: JetStreamContext, options: PlanOptions = .init()) async throws -> Plan {
         let observed = try await ClusterObserver(jetStream: js).observe()
         return Planner.plan(desired: topology, observed: observed, capabilities: ClusterObserver.capabilities(of: js.client)!,
                             options: options)
@@ -153,7 +153,7 @@ struct ApplyLockIntegrationTests {
     }
 
     /// One library-level apply holding the lock: observe, plan, execute; records (actions, start, end).
-    static func lockedApply(_ js: JetStreamContext, _ topology: Topology, _ capabilities: ServerCapabilities,
+    static func lockedApply(_ js: JetStreamContext, _ topology: TopologySpec, _ capabilities: ServerCapabilities,
                             _ intervals: Recorder<(Int, ContinuousClock.Instant, ContinuousClock.Instant)>) async throws {
         let lock = ApplyLock(jetStream: js, topology: topology.name, expiry: .seconds(10), replicas: 3)
         try await lock.withLock(timeout: .seconds(60)) {

@@ -1933,7 +1933,7 @@ def free_port():
     s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
 
 MARK = {"jetform.managed-by": "users"}
-# The shipped topology.yaml as the Topology loader turns it into wire JSON, plus the ownership marker.
+# The shipped topology.yaml as the TopologySpec loader turns it into wire JSON, plus the ownership marker.
 STREAMS = [
     ({"name": "REQUESTS", "description": "Requests waiting for a worker", "subjects": ["users.requests"],
       "retention": "workqueue", "storage": "memory", "num_replicas": 3, "discard": "new", "max_msgs": -1,

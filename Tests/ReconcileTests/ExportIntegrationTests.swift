@@ -94,7 +94,7 @@ struct ExportIntegrationTests {
             let paths = Set(adopt.actions.flatMap(\.changes).map(\.path))
             #expect(paths.allSatisfy { $0.hasPrefix("metadata") }, "only the marker changes: \(paths)\n\(PlanRenderer.render(adopt))\n\(yaml)")
             #expect(adopt.warnings.filter { $0.message.contains("applying takes it over") }.count == 4)
-            #expect(PlanRenderer.render(adopt).contains(Topology.managedByMetadataKey))
+            #expect(PlanRenderer.render(adopt).contains(TopologySpec.managedByMetadataKey))
             _ = try await PlanExecutor(jetStream: js).apply(adopt)
             let after = Planner.plan(desired: topology, observed: try await ClusterObserver(jetStream: js).observe(), capabilities: capabilities)
             #expect(after.isEmpty, "\(PlanRenderer.render(after))")

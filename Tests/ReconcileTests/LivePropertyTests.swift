@@ -36,7 +36,7 @@ struct LivePropertyTests {
     }
 
     /// The topology of case `k`: drawn from its own seed, so any case can be rebuilt alone.
-    static func topology(_ k: Int, seed: UInt64, capabilities: ServerCapabilities) -> (yaml: String, topology: Topology)? {
+    static func topology(_ k: Int, seed: UInt64, capabilities: ServerCapabilities) -> (yaml: String, topology: TopologySpec)? {
         var generator = LiveTopologyGenerator(seed: seed &+ UInt64(k) &* 0x9E37_79B9, capabilities: capabilities,
                                               clusterName: "jetform")
         return generator.topology()
@@ -61,7 +61,7 @@ struct LivePropertyTests {
             let caps = try #require(ClusterObserver.capabilities(of: client))
             let everything = PlanOptions(prune: true, allowReplace: true, allowDataLoss: true)
             try await waitUntilPlacementWorks(js)
-            var previous: (yaml: String, topology: Topology)?
+            var previous: (yaml: String, topology: TopologySpec)?
             var failures = 0
             var applied = 0
 
@@ -91,7 +91,7 @@ struct LivePropertyTests {
 
     /// Applies `desired` and returns what went wrong: the apply's errors, a non-empty re-plan, and every
     /// declared field that reads back different from the desired value.
-    func applyAndCheck(_ desired: Topology, js: JetStreamContext, caps: ServerCapabilities, options: PlanOptions) async -> [String] {
+    func applyAndCheck(_ desired: TopologySpec, js: JetStreamContext, caps: ServerCapabilities, options: PlanOptions) async -> [String] {
         do {
             let plan = Planner.plan(desired: desired, observed: try await ClusterObserver(jetStream: js).observe(expecting: desired),
                                     capabilities: caps, options: options)
@@ -125,7 +125,7 @@ struct LivePropertyTests {
 
     /// Every field the file declares, as the server reports it, equals the desired value with the
     /// server's defaults filled (both cleaned to comparison form field by field).
-    static func readBack(_ desired: Topology, observed: ObservedState, capabilities caps: ServerCapabilities) -> [String] {
+    static func readBack(_ desired: TopologySpec, observed: ObservedState, capabilities caps: ServerCapabilities) -> [String] {
         var problems: [String] = []
         for spec in desired.streams {
             guard let live = observed.stream(named: spec.name) else {

@@ -179,7 +179,7 @@ struct LiveTopologyGenerator {
     }
 
     /// A topology the validator accepts, with the YAML it came from (drawn again when refused).
-    mutating func topology(name: String = "prop") -> (yaml: String, topology: Topology)? {
+    mutating func topology(name: String = "prop") -> (yaml: String, topology: TopologySpec)? {
         for _ in 0..<100 {
             let yaml = streamsYAML()
             if let t = try? ReconcileTests.topology(yaml, name: name) { return (yaml, t) }

@@ -66,7 +66,7 @@ import Topology
     """
 
     /// Cluster where A differs from the file (so the plan touches A only) and B matches.
-    func setup() throws -> (Topology, ObservedState, Plan) {
+    func setup() throws -> (TopologySpec, ObservedState, Plan) {
         let desired = try topology(Self.yaml)
         var live = applied(desired, capabilities: .v2_15)
         live.streams[0].config["max_age"] = .int(120_000_000_000)

@@ -14,7 +14,7 @@ import Topology
 
     """
 
-    func observed(_ topology: Topology, _ caps: ServerCapabilities = .v2_15,
+    func observed(_ topology: TopologySpec, _ caps: ServerCapabilities = .v2_15,
                   holds: StreamHoldings = .empty) -> ObservedState {
         var state = applied(topology, capabilities: caps)
         for i in state.streams.indices { state.streams[i].state = holds }

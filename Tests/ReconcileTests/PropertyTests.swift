@@ -98,7 +98,7 @@ struct TopologyGenerator {
     }
 
     /// A valid random topology (the validator refuses some combinations; those are drawn again).
-    mutating func topology(streams count: Int) -> Topology? {
+    mutating func topology(streams count: Int) -> TopologySpec? {
         for _ in 0..<50 {
             if let t = try? Reconcile_Tests_topology(streams(count: count)) { return t }
         }
@@ -107,7 +107,7 @@ struct TopologyGenerator {
 }
 
 // `topology(_:)` is shadowed inside the generator by its own method.
-func Reconcile_Tests_topology(_ streams: String) throws -> Topology { try topology(streams) }
+func Reconcile_Tests_topology(_ streams: String) throws -> TopologySpec { try topology(streams) }
 
 @Suite struct PropertyTests {
     /// Applying a plan to a model of the server and planning again gives "no changes".

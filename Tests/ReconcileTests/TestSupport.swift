@@ -9,13 +9,13 @@ func repositoryRoot(_ file: String = #filePath) -> URL {
 }
 
 /// The shipped `topology.yaml`.
-func shippedTopology() throws -> Topology {
+func shippedTopology() throws -> TopologySpec {
     let path = repositoryRoot().appendingPathComponent("topology.yaml").path
     return try TopologyLoader.load(path: path, environment: [:]).topology
 }
 
 /// A topology from YAML that must be valid; `streams` is the YAML under `streams:` (indented by two).
-func topology(_ streams: String, name: String = "users") throws -> Topology {
+func topology(_ streams: String, name: String = "users") throws -> TopologySpec {
     let yaml = "name: \(name)\ncontexts:\n  user: { url: 'nats://localhost:4222' }\nstreams:\n" + streams
     return try TopologyLoader.load(yaml: yaml, file: "topology.yaml", environment: [:]).topology
 }
@@ -121,7 +121,7 @@ func capturedExtraStreamsYAML(for capabilities: ServerCapabilities) -> String {
 }
 
 /// The shipped topology's streams plus the extra captured ones, as one topology.
-func capturedTopology(for capabilities: ServerCapabilities) throws -> Topology {
+func capturedTopology(for capabilities: ServerCapabilities) throws -> TopologySpec {
     let shipped = try String(contentsOf: repositoryRoot().appendingPathComponent("topology.yaml"), encoding: .utf8)
     // Keep the shipped file's streams section and append the extra streams to it.
     let start = try #require(shipped.range(of: "\nstreams:\n"))
@@ -200,7 +200,7 @@ enum ServerEcho {
 }
 
 /// Observed state for a topology as if it had been applied to an empty server.
-func applied(_ topology: Topology, capabilities: ServerCapabilities) -> ObservedState {
+func applied(_ topology: TopologySpec, capabilities: ServerCapabilities) -> ObservedState {
     ServerEcho.apply(Planner.plan(desired: topology, observed: ObservedState(), capabilities: capabilities), to: ObservedState())
 }
 
