@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "jetform", targets: ["jetform"]),
+        .library(name: "JetStreamSchema", targets: ["JetStreamSchema"]),
         .library(name: "NATS", targets: ["NATS"]),
         .library(name: "JetStream", targets: ["JetStream"]),
         .library(name: "Topology", targets: ["Topology"]),
@@ -28,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
+        // The one table of JetStream field knowledge, the ordered JSON value and its parser: Foundation only.
+        .target(name: "JetStreamSchema", swiftSettings: strict),
         .target(
             name: "NATS",
             dependencies: [
@@ -42,23 +45,23 @@ let package = Package(
         ),
         .target(
             name: "JetStream",
-            dependencies: ["NATS", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["JetStreamSchema", "NATS", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
         .target(
             name: "Topology",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["JetStreamSchema", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         .target(
             name: "Reconcile",
-            dependencies: ["Topology", "JetStream", "NATS"],
+            dependencies: ["JetStreamSchema", "Topology", "JetStream", "NATS"],
             swiftSettings: strict
         ),
         .target(
             name: "Smoke",
             dependencies: [
-                "Topology", "JetStream", "NATS",
+                "JetStreamSchema", "Topology", "JetStream", "NATS",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -68,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "jetform",
             dependencies: [
-                "NATS", "JetStream", "Topology", "Reconcile", "Smoke", "LocalCluster",
+                "JetStreamSchema", "NATS", "JetStream", "Topology", "Reconcile", "Smoke", "LocalCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -98,23 +101,23 @@ let package = Package(
         ),
         .testTarget(
             name: "TopologyTests",
-            dependencies: ["Topology"],
+            dependencies: ["JetStreamSchema", "Topology"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "JetStreamTests",
-            dependencies: ["JetStream", "NATS", "LocalCluster", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["JetStreamSchema", "JetStream", "NATS", "LocalCluster", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ReconcileTests",
-            dependencies: ["Reconcile", "Topology", "JetStream", "NATS", "LocalCluster"],
+            dependencies: ["JetStreamSchema", "Reconcile", "Topology", "JetStream", "NATS", "LocalCluster"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "SmokeTests",
-            dependencies: ["Smoke", "Topology", "JetStream", "NATS", "LocalCluster"],
+            dependencies: ["JetStreamSchema", "Smoke", "Topology", "JetStream", "NATS", "LocalCluster"],
             swiftSettings: strict
         ),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster"], swiftSettings: strict),

@@ -1,3 +1,4 @@
+import JetStreamSchema
 public import Topology
 
 /// Plan-time checks of the file against the server: fields and values newer than the server's release,

@@ -1,6 +1,6 @@
+import JetStreamSchema
 public import JetStream
 import NIOCore
-public import enum Topology.JSONValue
 public import NATS
 public import Topology
 

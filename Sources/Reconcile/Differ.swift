@@ -1,3 +1,4 @@
+public import JetStreamSchema
 public import Topology
 
 /// Field-level comparison of two configs in comparison form (`Normaliser.canonical`).

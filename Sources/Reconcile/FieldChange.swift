@@ -1,3 +1,4 @@
+public import JetStreamSchema
 public import Topology
 
 /// One field that differs between the cluster and the file.

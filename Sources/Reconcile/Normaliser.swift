@@ -1,25 +1,4 @@
-public import Topology
-
-/// Which kind of JetStream resource a config belongs to.
-public enum ResourceKind: String, Sendable, Hashable, Codable {
-    case stream
-    case consumer
-
-    /// The catalog fields of this kind.
-    var fields: [FieldSpec] { self == .stream ? FieldCatalog.stream : FieldCatalog.consumer }
-    /// Identity fields that are part of the API config but not of the catalog.
-    var identityFields: Set<String> { self == .stream ? Self.streamIdentity : Self.consumerIdentity }
-
-    /// The catalog field called `name` (a hash lookup: the planner asks for every field of every config).
-    func field(_ name: String) -> FieldSpec? {
-        self == .stream ? Self.streamFields[name] : Self.consumerFields[name]
-    }
-
-    private static let streamIdentity: Set<String> = ["name"]
-    private static let consumerIdentity: Set<String> = ["name", "durable_name"]
-    private static let streamFields = Dictionary(FieldCatalog.stream.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-    private static let consumerFields = Dictionary(FieldCatalog.consumer.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-}
+public import JetStreamSchema
 
 /// Turns configs into the form in which two configs that the server treats the same are equal, so the
 /// differ is a plain field-by-field comparison (DESIGN.md "No false drift").
@@ -63,9 +42,6 @@ public enum Normaliser {
         return JSONObject(uniqueKeysWithValues: out)
     }
 
-    /// Field values whose Go zero value has a name on the wire (omitempty enums).
-    private static let zeroEnumValues: [String: String] = ["persist_mode": "default", "priority_policy": "none"]
-
     static func clean(_ value: JSONValue, field: FieldSpec) -> JSONValue? {
         if value == .null { return nil }
         switch field.kind {
@@ -80,10 +56,10 @@ public enum Normaliser {
             guard let s = value.stringValue, !s.isEmpty else { return value == .string("") ? nil : value }
             return .string(Timestamps.canonical(s) ?? s)
         case .enumeration:
-            if value == .string("") || value.stringValue == zeroEnumValues[field.name] { return nil }
+            if value == .string("") || (field.zeroName != nil && value.stringValue == field.zeroName) { return nil }
             return value
         case .subjectList, .stringList:
-            guard let items = value.arrayValue else { return value }
+            guard field.comparesAsSet, let items = value.arrayValue else { return value }
             if items.isEmpty { return nil }
             guard items.allSatisfy({ $0.stringValue != nil }) else { return value }
             let strings = Set(items.compactMap(\.stringValue)).sorted()
@@ -105,6 +81,7 @@ public enum Normaliser {
                 item.objectValue.map { .object(cleanNested($0, fields: fields)) } ?? item
             }
             if cleaned.isEmpty { return nil }
+            if !field.comparesAsSet { return .array(cleaned) }
             return .array(cleaned.sorted { $0.jsonString(pretty: false) < $1.jsonString(pretty: false) })
         case .namedObjects:
             return nil
@@ -114,7 +91,7 @@ public enum Normaliser {
     private static func cleanNested(_ object: JSONObject, fields: [FieldSpec]) -> JSONObject {
         var out: [(key: String, value: JSONValue)] = []
         for (key, value) in object {
-            guard let field = FieldCatalog.field(key, in: fields), let cleaned = clean(value, field: field) else { continue }
+            guard let field = fields.first(where: { $0.name == key }), let cleaned = clean(value, field: field) else { continue }
             out.append((key, cleaned))
         }
         return JSONObject(uniqueKeysWithValues: out)
@@ -127,24 +104,10 @@ public enum Normaliser {
     }
 }
 
-/// Finds the catalog field behind a change path (`max_age`, `placement.tags`, `metadata.team`).
+/// Finds the table's field behind a change path (`max_age`, `placement.tags`, `metadata.team`).
 enum FieldLookup {
-    /// Kind of value at `path`; metadata entries are strings. Nil for paths the catalog does not know.
+    /// Kind of value at `path`; metadata entries are strings. Nil for paths the table does not know.
     static func kind(of path: String, in kind: ResourceKind) -> FieldKind? {
-        if kind.identityFields.contains(path) { return .string }
-        var fields = kind.fields
-        var rest = Substring(path)
-        while true {
-            let head = rest.prefix { $0 != "." }
-            guard let field = FieldCatalog.field(String(head), in: fields) else { return nil }
-            rest = rest.dropFirst(head.count)
-            if rest.isEmpty { return field.kind }
-            rest = rest.dropFirst()
-            switch field.kind {
-            case .stringMap: return .string
-            case .object(let nested): fields = nested
-            default: return nil
-            }
-        }
+        kind.identityFields.contains(path) ? .string : kind.valueKind(at: path)
     }
 }

@@ -1,4 +1,5 @@
-public import Topology
+public import JetStreamSchema
+import Topology
 
 /// What the cluster holds, as the JetStream API reports it: configs as JSON objects with API field
 /// names and wire values. The executor builds it from `$JS.API.STREAM.LIST` and `CONSUMER.LIST`.

@@ -1,4 +1,5 @@
-public import Topology
+public import JetStreamSchema
+import Topology
 
 /// The ownership marker (DESIGN.md "Ownership marker"): every stream and consumer jetform creates carries
 /// metadata `jetform.managed-by: <topology name>`; prune only deletes resources with this topology's marker.

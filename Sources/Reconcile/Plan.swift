@@ -1,3 +1,4 @@
+public import JetStreamSchema
 public import Topology
 
 /// A stream or a consumer of a stream.

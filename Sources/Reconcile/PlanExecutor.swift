@@ -1,3 +1,4 @@
+import JetStreamSchema
 import Foundation
 public import JetStream
 import Topology

@@ -1,3 +1,4 @@
+import JetStreamSchema
 import Topology
 
 /// A digest of what a plan touches in the cluster, so a saved plan can be refused when the cluster

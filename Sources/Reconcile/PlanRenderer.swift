@@ -1,3 +1,4 @@
+import JetStreamSchema
 import Topology
 
 /// Renders a plan as Terraform-style text for people:

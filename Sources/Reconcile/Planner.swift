@@ -1,3 +1,4 @@
+import JetStreamSchema
 public import Topology
 
 /// Compares the file with the cluster and decides what to do: a pure function of values.

@@ -1,4 +1,5 @@
-public import Topology
+public import JetStreamSchema
+import Topology
 
 /// What the reconciler needs to know about the server it plans for: which fields and defaults the
 /// release has, and how many servers can hold replicas.

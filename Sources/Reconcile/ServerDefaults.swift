@@ -1,4 +1,4 @@
-public import Topology
+public import JetStreamSchema
 
 /// The defaults nats-server fills in when it stores a stream or consumer config, so that a desired
 /// config can be compared with what the server reports.
@@ -23,53 +23,16 @@ public enum ServerDefaults {
     /// `idle_heartbeat` forced by `ack_policy: flow_control` (2.14+): 1 s.
     public static let flowControlHeartbeat: Int64 = 1_000_000_000
 
-    /// Stream fields the server turns from 0 (or anything below -1) into -1, "unlimited".
-    static let streamUnlimitedFields = ["max_consumers", "max_msgs", "max_bytes", "max_msgs_per_subject", "max_msg_size"]
-
     /// The stream config as the server would store it after creating `config` (or updating to it).
-    /// Keeps the fields and order of `config` and appends the defaults it fills.
-    public static func stream(_ config: JSONObject, capabilities: ServerCapabilities) -> JSONObject {
+    /// Keeps the fields and order of `config` and appends the defaults it fills: the table's plain
+    /// defaults (`DefaultRule.value`, `.unlimited`), then the computed ones in `streamComputed` order.
+    /// `origin` is the config of the stream a mirror copies, when known (its `allow_direct` becomes the
+    /// mirror's `mirror_direct`).
+    public static func stream(_ config: JSONObject, capabilities: ServerCapabilities, origin: JSONObject? = nil) -> JSONObject {
         var c = config
-        let name = c["name"]?.stringValue ?? ""
-        let isMirror = c["mirror"].map { $0 != .null } ?? false
-        let isDerived = isMirror || !(c["sources"]?.arrayValue ?? []).isEmpty
-        // Sourced streams get no default duplicate window from 2.14 on; before, only mirrors go without.
-        let skipsDuplicateWindow = capabilities.version >= ServerVersion(2, 14) ? isDerived : isMirror
-
-        setIfEmpty(&c, "retention", .string("limits"))
-        setIfEmpty(&c, "storage", .string("file"))
-        setIfEmpty(&c, "discard", .string("old"))
-        setIfEmpty(&c, "compression", .string("none"))
-        if int(c, "num_replicas") == 0 { c["num_replicas"] = .int(1) }
-        for field in streamUnlimitedFields where int(c, field) == 0 || int(c, field) < -1 {
-            c[field] = .int(-1)
-        }
-        let maxAge = int(c, "max_age")
-        if int(c, "duplicate_window") == 0 && !skipsDuplicateWindow {
-            c["duplicate_window"] = .int(maxAge != 0 && maxAge < duplicateWindow ? maxAge : duplicateWindow)
-        }
-        if capabilities.forcesRollupForMarkers {
-            // Non-pedantic servers switch these on rather than refuse the config.
-            if int(c, "subject_delete_marker_ttl") > 0 {
-                c["allow_msg_ttl"] = .bool(true)
-                forceRollup(&c)
-            }
-            if bool(c, "allow_msg_schedules") { forceRollup(&c) }
-        }
-        if (c["subjects"]?.arrayValue ?? []).isEmpty && !isDerived {
-            c["subjects"] = .array([.string(name)])
-        }
-        if var republish = c["republish"]?.objectValue, (republish["src"]?.stringValue ?? "").isEmpty {
-            republish["src"] = .string(">")
-            c["republish"] = .object(republish)
-        }
-        if bool(c, "sealed") {
-            c["max_age"] = .int(0)
-            c["discard"] = .string("new")
-            c["deny_delete"] = .bool(true)
-            c["deny_purge"] = .bool(true)
-            c["allow_rollup_hdrs"] = .bool(false)
-        }
+        fillPlain(&c, StreamFields.all)
+        let context = Context(capabilities: capabilities, origin: origin, stream: [:])
+        for (_, rule) in streamComputed { rule(&c, context) }
         return c
     }
 
@@ -80,47 +43,132 @@ public enum ServerDefaults {
         if (c["name"]?.stringValue ?? "").isEmpty, let durable = c["durable_name"]?.stringValue, !durable.isEmpty {
             c["name"] = .string(durable)
         }
-        setIfEmpty(&c, "deliver_policy", .string("all"))
-        setIfEmpty(&c, "ack_policy", .string("none"))
-        setIfEmpty(&c, "replay_policy", .string("instant"))
-        let ack = c["ack_policy"]?.stringValue ?? "none"
-        let isPull = (c["deliver_subject"]?.stringValue ?? "").isEmpty
-
-        if int(c, "max_deliver") == 0 || int(c, "max_deliver") < -1 { c["max_deliver"] = .int(-1) }
-        if int(c, "max_waiting") < 0 { c["max_waiting"] = .int(0) }
-        if int(c, "max_ack_pending") < -1 { c["max_ack_pending"] = .int(-1) }
-        if isPull && int(c, "max_waiting") == 0 { c["max_waiting"] = .int(maxWaiting) }
-        if int(c, "ack_wait") == 0 && (ack == "explicit" || ack == "all") { c["ack_wait"] = .int(ackWait) }
-        if let first = c["backoff"]?.arrayValue?.first?.intValue { c["ack_wait"] = .int(first) }
-
-        let limits = stream["consumer_limits"]?.objectValue ?? [:]
-        if int(c, "max_ack_pending") == 0, let limit = limits["max_ack_pending"]?.intValue, limit != 0 {
-            c["max_ack_pending"] = .int(limit)
-        }
-        if int(c, "inactive_threshold") == 0, let limit = limits["inactive_threshold"]?.intValue, limit != 0 {
-            c["inactive_threshold"] = .int(limit)
-        }
-        if int(c, "max_ack_pending") == 0 && ack != "none" { c["max_ack_pending"] = .int(maxAckPending) }
-        if c["priority_policy"]?.stringValue == "pinned_client" && int(c, "priority_timeout") == 0 {
-            c["priority_timeout"] = .int(pinnedTimeout)
-        }
-        if ack == "flow_control" {
-            c["flow_control"] = .bool(true)
-            c["idle_heartbeat"] = .int(flowControlHeartbeat)
-        }
+        fillPlain(&c, ConsumerFields.all)
+        let context = Context(capabilities: capabilities, origin: nil, stream: stream)
+        for (_, rule) in consumerComputed { rule(&c, context) }
         return c
     }
 
-    private static func forceRollup(_ c: inout JSONObject) {
-        if !bool(c, "allow_rollup_hdrs") {
-            c["allow_rollup_hdrs"] = .bool(true)
-            c["deny_purge"] = .bool(false)
+    /// What a computed default may look at besides the config itself.
+    struct Context {
+        var capabilities: ServerCapabilities
+        var origin: JSONObject?
+        var stream: JSONObject
+    }
+    typealias Rule = @Sendable (inout JSONObject, Context) -> Void
+
+    /// `DefaultRule.value` when the field is absent or zero; `.unlimited`: 0 and anything below -1 become -1.
+    static func fillPlain(_ c: inout JSONObject, _ fields: [FieldSpec]) {
+        for field in fields {
+            switch field.serverDefault {
+            case .value(let value):
+                if case .string = value {
+                    if (c[field.name]?.stringValue ?? "").isEmpty { c[field.name] = value }
+                } else if int(c, field.name) == 0 {
+                    c[field.name] = value
+                }
+            case .unlimited:
+                if int(c, field.name) == 0 || int(c, field.name) < -1 { c[field.name] = .int(-1) }
+            case .none, .computed:
+                break
+            }
         }
     }
 
-    private static func setIfEmpty(_ c: inout JSONObject, _ key: String, _ value: JSONValue) {
-        if (c[key]?.stringValue ?? "").isEmpty { c[key] = value }
-    }
+    /// The stream defaults the server works out, in the order it applies them (by the table's names).
+    static let streamComputed: [(String, Rule)] = [
+        ("subjects", { c, _ in
+            // A stream without subjects listens on its own name; mirrors and sourced streams get none.
+            if (c["subjects"]?.arrayValue ?? []).isEmpty && !isDerived(c) {
+                c["subjects"] = .array([.string(c["name"]?.stringValue ?? "")])
+            }
+        }),
+        ("duplicate_window", { c, context in
+            // 2 minutes capped at max_age; not for mirrors, nor (from 2.14) for sourced streams.
+            let skips = context.capabilities.version >= ServerVersion(2, 14) ? isDerived(c) : isMirror(c)
+            let maxAge = int(c, "max_age")
+            if int(c, "duplicate_window") == 0 && !skips {
+                c["duplicate_window"] = .int(maxAge != 0 && maxAge < duplicateWindow ? maxAge : duplicateWindow)
+            }
+        }),
+        ("allow_msg_ttl", { c, context in
+            // From 2.12 a marker TTL switches message TTLs on (2.11 refuses the config instead).
+            if context.capabilities.forcesRollupForMarkers && int(c, "subject_delete_marker_ttl") > 0 {
+                c["allow_msg_ttl"] = .bool(true)
+            }
+        }),
+        ("allow_rollup_hdrs", { c, context in
+            // From 2.12 marker TTLs and schedules switch roll-ups on (and so purges back on).
+            guard context.capabilities.forcesRollupForMarkers,
+                  int(c, "subject_delete_marker_ttl") > 0 || bool(c, "allow_msg_schedules"), !bool(c, "allow_rollup_hdrs")
+            else { return }
+            c["allow_rollup_hdrs"] = .bool(true)
+            c["deny_purge"] = .bool(false)
+        }),
+        ("republish", { c, _ in
+            if var republish = c["republish"]?.objectValue, (republish["src"]?.stringValue ?? "").isEmpty {
+                republish["src"] = .string(">")
+                c["republish"] = .object(republish)
+            }
+        }),
+        ("mirror_direct", { c, context in
+            // A mirror of a stream that allows direct gets serves them too.
+            if isMirror(c), c["mirror_direct"] == nil, context.origin?["allow_direct"]?.boolValue == true {
+                c["mirror_direct"] = .bool(true)
+            }
+        }),
+        ("sealed", { c, _ in
+            guard bool(c, "sealed") else { return }
+            c["max_age"] = .int(0)
+            c["discard"] = .string("new")
+            c["deny_delete"] = .bool(true)
+            c["deny_purge"] = .bool(true)
+            c["allow_rollup_hdrs"] = .bool(false)
+        }),
+        // The server adds `_nats.*` keys (2.11+); the normaliser drops every one of them.
+        ("metadata", { _, _ in }),
+    ]
+
+    /// The consumer defaults the server works out, in the order it applies them.
+    static let consumerComputed: [(String, Rule)] = [
+        ("max_waiting", { c, _ in
+            if int(c, "max_waiting") < 0 { c["max_waiting"] = .int(0) }
+            if isPull(c) && int(c, "max_waiting") == 0 { c["max_waiting"] = .int(maxWaiting) }
+        }),
+        ("ack_wait", { c, _ in
+            let ack = c["ack_policy"]?.stringValue ?? "none"
+            if int(c, "ack_wait") == 0 && (ack == "explicit" || ack == "all") { c["ack_wait"] = .int(ackWait) }
+            if let first = c["backoff"]?.arrayValue?.first?.intValue { c["ack_wait"] = .int(first) }
+        }),
+        ("max_ack_pending", { c, context in
+            if int(c, "max_ack_pending") < -1 { c["max_ack_pending"] = .int(-1) }
+            let limit = context.stream["consumer_limits"]?["max_ack_pending"]?.intValue ?? 0
+            if int(c, "max_ack_pending") == 0 && limit != 0 { c["max_ack_pending"] = .int(limit) }
+            if int(c, "max_ack_pending") == 0 && (c["ack_policy"]?.stringValue ?? "none") != "none" {
+                c["max_ack_pending"] = .int(maxAckPending)
+            }
+        }),
+        ("inactive_threshold", { c, context in
+            let limit = context.stream["consumer_limits"]?["inactive_threshold"]?.intValue ?? 0
+            if int(c, "inactive_threshold") == 0 && limit != 0 { c["inactive_threshold"] = .int(limit) }
+        }),
+        ("priority_timeout", { c, _ in
+            if c["priority_policy"]?.stringValue == "pinned_client" && int(c, "priority_timeout") == 0 {
+                c["priority_timeout"] = .int(pinnedTimeout)
+            }
+        }),
+        ("flow_control", { c, _ in
+            if c["ack_policy"]?.stringValue == "flow_control" { c["flow_control"] = .bool(true) }
+        }),
+        ("idle_heartbeat", { c, _ in
+            if c["ack_policy"]?.stringValue == "flow_control" { c["idle_heartbeat"] = .int(flowControlHeartbeat) }
+        }),
+        ("metadata", { _, _ in }),
+    ]
+
+    static func isMirror(_ c: JSONObject) -> Bool { c["mirror"].map { $0 != .null } ?? false }
+    static func isDerived(_ c: JSONObject) -> Bool { isMirror(c) || !(c["sources"]?.arrayValue ?? []).isEmpty }
+    static func isPull(_ c: JSONObject) -> Bool { (c["deliver_subject"]?.stringValue ?? "").isEmpty }
 
     static func int(_ c: JSONObject, _ key: String) -> Int64 {
         switch c[key] {

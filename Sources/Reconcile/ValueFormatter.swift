@@ -1,4 +1,5 @@
-public import Topology
+public import JetStreamSchema
+import Topology
 
 /// Prints config values the way people write them in `topology.yaml`: durations `5s`/`1h30m`, sizes
 /// `512MiB`, `unlimited` for -1 (and for a 0 `max_age`), subjects and enums bare, text quoted.

@@ -1,3 +1,4 @@
+import JetStreamSchema
 import Foundation
 
 /// An object decoded against a field list: the wire JSON, where each field was written, and the

@@ -1,3 +1,4 @@
+import JetStreamSchema
 import Foundation
 
 /// Reads `topology.yaml` into a `TopologySpec`, reporting every problem at once.

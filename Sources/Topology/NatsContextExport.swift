@@ -1,3 +1,4 @@
+public import JetStreamSchema
 import Foundation
 
 /// Writes topology contexts as natscli context files, so `nats --context <name> …` works afterwards.

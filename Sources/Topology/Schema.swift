@@ -1,3 +1,5 @@
+public import JetStreamSchema
+
 /// Generates the JSON Schema (draft 2020-12) of `topology.yaml` from `FieldCatalog`.
 ///
 /// Output is deterministic: the same catalog always produces the same bytes, so the shipped

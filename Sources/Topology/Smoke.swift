@@ -1,3 +1,5 @@
+import JetStreamSchema
+
 /// Builds `SmokeSpec` from the decoded `smoke` object and checks it against the topology.
 extension SmokeSpec {
     init(json: JSONObject, location: SourceLocation, locations: [String: SourceLocation]) {

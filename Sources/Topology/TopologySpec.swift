@@ -1,3 +1,4 @@
+public import JetStreamSchema
 import Foundation
 
 /// A loaded `topology.yaml`: typed, validated, with a position for everything it holds.

@@ -1,3 +1,4 @@
+import JetStreamSchema
 import Foundation
 import LocalCluster
 import NATS
@@ -65,7 +66,7 @@ struct ManagementIntegrationTests {
         }
         for (key, value) in s {
             var back = g[key]
-            if key == "metadata", case .object(let m)? = back { back = .object(m.filter { !$0.key.hasPrefix("_nats.") }) }
+            if key == "metadata", case .object(let m)? = back { back = .object(JSONObject(m.filter { !$0.key.hasPrefix("_nats.") }.map { ($0.key, $0.value) })) }
             if case .object = value, let back { compare(value, back, "\(path).\(key)"); continue }
             #expect(back == value, "\(path).\(key): sent \(value), got \(back.map { "\($0)" } ?? "nothing")")
         }

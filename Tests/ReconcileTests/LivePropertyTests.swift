@@ -1,10 +1,10 @@
+import JetStreamSchema
 import Foundation
 import JetStream
 import LocalCluster
 import NATS
 import Testing
 import Topology
-import enum Topology.JSONValue
 @testable import Reconcile
 
 /// The property tests against a real 3-node cluster, one cluster per server release: a chain of random

@@ -1,3 +1,4 @@
+import JetStreamSchema
 @testable import Reconcile
 import Topology
 

@@ -1,3 +1,4 @@
+import JetStreamSchema
 import Testing
 import Topology
 @testable import Reconcile

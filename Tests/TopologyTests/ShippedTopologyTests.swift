@@ -1,3 +1,4 @@
+import JetStreamSchema
 import Foundation
 import Testing
 @testable import Topology

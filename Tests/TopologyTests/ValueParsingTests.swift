@@ -1,3 +1,4 @@
+import JetStreamSchema
 import Testing
 @testable import Topology
 

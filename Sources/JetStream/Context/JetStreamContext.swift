@@ -1,3 +1,4 @@
+public import JetStreamSchema
 public import NATS
 import NIOCore
 import Foundation

@@ -1,3 +1,5 @@
+public import JetStreamSchema
+
 /// The `error` object of a JetStream API response: `{"code":404,"err_code":10059,"description":"stream not found"}`.
 public struct APIError: Error, Hashable, Sendable, Codable, CustomStringConvertible {
     /// HTTP-like status (400, 404, 500, 503).

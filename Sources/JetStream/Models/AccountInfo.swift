@@ -1,3 +1,5 @@
+public import JetStreamSchema
+
 /// `$JS.API.INFO`: the account's JetStream usage, limits and API statistics.
 public struct AccountInfo: Hashable, Sendable, Codable {
     public var memory: UInt64?

@@ -1,3 +1,5 @@
+public import JetStreamSchema
+
 /// The Raft group of a stream, a consumer or the meta layer: `cluster`.
 public struct ClusterInfo: Hashable, Sendable, Codable {
     public var name: String?

@@ -1,3 +1,5 @@
+public import JetStreamSchema
+
 /// A consumer's configuration: every field of nats-server 2.10 through 2.15.
 ///
 /// All fields are optional: nil means "not sent". Unknown keys are kept in ``extra``.

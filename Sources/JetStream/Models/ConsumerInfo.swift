@@ -1,3 +1,5 @@
+public import JetStreamSchema
+
 /// `CONSUMER.INFO` / `CONSUMER.CREATE` / `CONSUMER.LIST` entries.
 public struct ConsumerInfo: Hashable, Sendable, Codable {
     public var streamName: String

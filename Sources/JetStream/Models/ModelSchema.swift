@@ -1,3 +1,5 @@
+import JetStreamSchema
+
 /// How a model maps to JSON: one entry per known key, plus a place for the keys it does not know.
 ///
 /// Every field of a model is optional and is written only when set, so field presence round-trips
@@ -59,4 +61,14 @@ extension ModelSchema.Field {
             encode: { model, c in try c.encode(model[keyPath: path], forKey: codingKey) }
         )
     }
+}
+
+/// A coding key made from any string: lets a model walk every key of an object.
+struct JSONKey: CodingKey, Hashable, ExpressibleByStringLiteral {
+    let stringValue: String
+    init(_ string: String) { stringValue = string }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init(stringLiteral value: String) { stringValue = value }
+    var intValue: Int? { nil }
+    init?(intValue: Int) { nil }
 }

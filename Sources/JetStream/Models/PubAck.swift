@@ -1,3 +1,5 @@
+public import JetStreamSchema
+
 /// The acknowledgement of a message stored by JetStream.
 public struct PubAck: Hashable, Sendable, Codable {
     public var stream: String

@@ -1,3 +1,5 @@
+public import JetStreamSchema
+
 /// A stream's configuration: every field of nats-server 2.10 through 2.15.
 ///
 /// All fields but `name` are optional: nil means "not sent" (the server applies its default), and a

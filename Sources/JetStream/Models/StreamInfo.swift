@@ -1,3 +1,5 @@
+public import JetStreamSchema
+
 /// `STREAM.INFO` / `STREAM.CREATE` / `STREAM.LIST` entries: a stream's config, state and cluster.
 public struct StreamInfo: Hashable, Sendable, Codable {
     public var config: StreamConfig

@@ -1,3 +1,5 @@
+public import JetStreamSchema
+
 /// The `server` block every `$SYS.REQ.SERVER.PING.*` reply carries: who answered.
 public struct ServerIdentity: Hashable, Sendable, Codable {
     public var name: String

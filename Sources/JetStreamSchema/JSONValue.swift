@@ -2,10 +2,14 @@ import Foundation
 
 /// A JSON value whose objects keep their keys in insertion order, so configs read back in the order
 /// the file wrote them and generated JSON is byte-for-byte stable.
+///
+/// Integers stay integers (`Int64`, or `UInt64` past `Int64.max`: stream sequences are unsigned), so
+/// sequence numbers and nanosecond durations survive a round trip exactly.
 public enum JSONValue: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
     case int(Int64)
+    case uint(UInt64)
     case double(Double)
     case string(String)
     case array([JSONValue])
@@ -54,6 +58,8 @@ public enum JSONValue: Sendable, Hashable, Codable {
             self = .bool(b)
         } else if let i = try? container.decode(Int64.self) {
             self = .int(i)
+        } else if let u = try? container.decode(UInt64.self) {
+            self = .uint(u)
         } else if let d = try? container.decode(Double.self) {
             self = .double(d)
         } else if let s = try? container.decode(String.self) {
@@ -71,6 +77,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
         case .null: try container.encodeNil()
         case .bool(let b): try container.encode(b)
         case .int(let i): try container.encode(i)
+        case .uint(let u): try container.encode(u)
         case .double(let d): try container.encode(d)
         case .string(let s): try container.encode(s)
         case .array(let a): try container.encode(a)
@@ -90,6 +97,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
+        case .uint(let u): out += String(u)
         case .double(let d):
             out += d.isFinite ? (d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)) : "null"
         case .string(let s): JSONValue.writeString(s, to: &out)

@@ -12,7 +12,7 @@ extension JSONValue {
     ///
     /// This is the reader for JetStream API replies: a `STREAM.LIST` page of 256 streams is about a
     /// megabyte, and going through `JSONDecoder` (and a typed model and back) cost more than the
-    /// requests themselves. Integers that fit in `Int64` stay integers; other numbers become `Double`.
+    /// requests themselves. Integers that fit in `Int64` stay integers, larger ones up to `UInt64.max` become `.uint`; other numbers become `Double`.
     public init(parsing bytes: UnsafeRawBufferPointer) throws(JSONParseError) {
         var parser = JSONParser(bytes)
         self = try parser.document()
@@ -267,6 +267,7 @@ struct JSONParser {
         if integral && !overflow {
             if !negative, magnitude <= UInt64(Int64.max) { return .int(Int64(magnitude)) }
             if negative, magnitude <= UInt64(Int64.max) + 1 { return .int(magnitude == UInt64(Int64.max) + 1 ? .min : -Int64(magnitude)) }
+            if !negative { return .uint(magnitude) }
         }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let double = Double(text), double.isFinite else { throw JSONParseError(offset: start, reason: "number out of range") }
