@@ -8,6 +8,7 @@ public enum CapabilityCheck {
     public static func check(_ topology: TopologySpec, capabilities: ServerCapabilities) -> [PlanIssue] {
         var issues: [PlanIssue] = []
         for stream in topology.streams {
+            issues += releaseRules(stream, capabilities: capabilities, creating: false)
             let owner = "stream \(stream.name)"
             checkFields(stream.config, fields: FieldCatalog.stream, path: "", owner: owner,
                         locations: stream.fieldLocations, fallback: stream.location, capabilities: capabilities,
@@ -39,6 +40,28 @@ public enum CapabilityCheck {
             }
         }
         return issues.sorted { ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0) }
+    }
+
+    /// The schema's server rules that hold on this release but not on every one (the validator already
+    /// checked those): errors, since the server would refuse the config. With `creating`, only the rules
+    /// that hold when the stream (and its consumers) are created.
+    static func releaseRules(_ stream: StreamSpec, capabilities: ServerCapabilities, creating: Bool) -> [PlanIssue] {
+        func issues(_ found: [(rule: ServerRule, violation: RuleViolation)], owner: String,
+                    at location: (String) -> SourceLocation) -> [PlanIssue] {
+            found.filter { creating ? $0.rule.createOnly : !$0.rule.holdsEverywhere }.map { rule, v in
+                PlanIssue(.error, "\(owner) \(v.message) (nats-server \(capabilities.version) refuses it: error \(rule.errCode))",
+                          fix: v.fix, at: location(v.path))
+            }
+        }
+        let version = capabilities.version
+        var out = issues(ServerRules.violations(RuleInput(stream: stream.config), target: .stream, version: version, creating: creating),
+                         owner: "stream \(stream.name)", at: stream.location(of:))
+        for consumer in stream.consumers {
+            out += issues(ServerRules.violations(RuleInput(stream: stream.config, consumer: consumer.config), target: .consumer,
+                                                 version: version, creating: creating),
+                          owner: "consumer \(stream.name).\(consumer.name)", at: consumer.location(of:))
+        }
+        return out
     }
 
     private static func servers(_ n: Int) -> String { n == 1 ? "1 server" : "\(n) servers" }

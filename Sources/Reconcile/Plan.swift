@@ -47,6 +47,8 @@ public enum PlanPhase: Int, Sendable, Hashable, Comparable, CaseIterable, Codabl
     case finishStreams = 4
     /// Consumer creates and updates, after their streams exist in their final shape.
     case applyConsumers = 5
+    /// Pauses and resumes (`pause_until`), which a consumer update leaves as they were.
+    case pauseConsumers = 6
 
     public static func < (lhs: PlanPhase, rhs: PlanPhase) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -67,6 +69,8 @@ public struct PlanStep: Sendable, Hashable {
         case updateConsumer = "update_consumer"
         /// `$JS.API.CONSUMER.DELETE.<stream>.<consumer>`.
         case deleteConsumer = "delete_consumer"
+        /// `$JS.API.CONSUMER.PAUSE.<stream>.<consumer>` with `config` `{"pause_until": …}`, or `{}` to resume (2.11+).
+        case pauseConsumer = "pause_consumer"
     }
 
     public var phase: PlanPhase

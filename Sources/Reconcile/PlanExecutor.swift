@@ -132,24 +132,24 @@ public struct PlanExecutor: Sendable {
     func perform(_ step: PlanStep, replaced: Bool = false, streamChanged: Bool = false) async -> StepResult {
         let start = ContinuousClock.now
         var failure: JetStreamError?
-        do {
+        do throws(JetStreamError) {
             switch step.operation {
             case .createStream:
-                let config = try Self.model(StreamConfig.self, step.config)
+                let config = step.config ?? JSONObject()
                 // Right after the delete of a replace, the meta leader may still hold the old stream for a moment.
                 let settling: Set<JetStreamErrorCode> = replaced ? [.noSuitablePeers, .streamNameExists, Self.storeCreationFailed] : [.noSuitablePeers]
-                _ = try await retrying(settling) { () async throws(JetStreamError) in try await jetStream.createStream(config, pedantic: pedantic) }
+                _ = try await retrying(settling) { () async throws(JetStreamError) in try await jetStream.createStream(json: config, pedantic: pedantic) }
             case .updateStream:
-                let config = try Self.model(StreamConfig.self, step.config)
+                let config = step.config ?? JSONObject()
                 // The second update of a move-then-scale (or scale-then-move) waits for the first to finish.
                 _ = try await retrying([.noSuitablePeers, Self.moveInProgress, Self.reconfigurationInProgress, Self.moveAndScale]) { () async throws(JetStreamError) in
-                    try await jetStream.updateStream(config, pedantic: pedantic)
+                    try await jetStream.updateStream(json: config, pedantic: pedantic)
                 }
             case .deleteStream:
                 try await deleteStream(step.resource.streamName)
             case .createConsumer, .updateConsumer:
                 guard case .consumer(let stream, _) = step.resource else { break }
-                let config = try Self.model(ConsumerConfig.self, step.config)
+                let config = step.config ?? JSONObject()
                 // A replicated consumer needs its stream's Raft group to be current: right after the stream was
                 // created (or a server restarted) the meta leader answers "insufficient resources" for a moment.
                 var settling: Set<JetStreamErrorCode> = [.insufficientResources]
@@ -157,17 +157,18 @@ public struct PlanExecutor: Sendable {
                 if streamChanged { settling.insert(.streamNotFound) }
                 _ = try await retrying(settling) { () async throws(JetStreamError) in
                     try await jetStream.createConsumer(
-                        stream: stream, config: config, action: step.operation == .createConsumer ? .create : .update,
+                        stream: stream, json: config, action: step.operation == .createConsumer ? .create : .update,
                         pedantic: pedantic)
                 }
             case .deleteConsumer:
                 guard case .consumer(let stream, let name) = step.resource else { break }
                 try await deleteConsumer(stream: stream, name: name)
+            case .pauseConsumer:
+                guard case .consumer(let stream, let name) = step.resource else { break }
+                _ = try await jetStream.pauseConsumer(stream: stream, name: name, until: step.config?["pause_until"]?.stringValue)
             }
-        } catch let error as JetStreamError {
-            failure = error
         } catch {
-            failure = .invalidResponse(operation: step.operation.rawValue, detail: "\(error)")
+            failure = error
         }
         return StepResult(step: step, error: failure, duration: start.duration(to: .now))
     }
@@ -219,10 +220,6 @@ public struct PlanExecutor: Sendable {
     static let reconfigurationInProgress = JetStreamErrorCode(10226)
     static let moveAndScale = JetStreamErrorCode(10123)
     static let storeCreationFailed = JetStreamErrorCode(10049)
-
-    static func model<T: Decodable>(_ type: T.Type, _ config: JSONObject?) throws -> T {
-        try JSONDecoder().decode(type, from: JSONEncoder().encode(config ?? JSONObject()))
-    }
 }
 
 /// Which steps wait for which: a step waits for every step of an earlier phase on the same stream (a

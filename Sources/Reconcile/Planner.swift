@@ -77,6 +77,7 @@ struct PlanBuilder {
         var config = ServerDefaults.stream(declared, capabilities: capabilities)
 
         guard let live = observed.stream(named: spec.name) else {
+            errors += CapabilityCheck.releaseRules(spec, capabilities: capabilities, creating: true)
             actions.append(PlanAction(kind: .create, resource: id, config: config, declared: declared,
                                       steps: [PlanStep(phase: .applyStreams, operation: .createStream, resource: id, config: config)],
                                       location: spec.location))
@@ -119,6 +120,8 @@ struct PlanBuilder {
 
     private mutating func planReplace(_ spec: StreamSpec, live: ObservedStream, config: JSONObject, changes: [FieldChange]) {
         let id = ResourceID.stream(spec.name)
+        // Checked before the delete runs: a config the server refuses to create must not cost the old stream.
+        errors += CapabilityCheck.releaseRules(spec, capabilities: capabilities, creating: true)
         let dropped = live.consumers.map(\.name).sorted()
         let declaredNames = Set(spec.consumers.map(\.name))
         let lost = live.consumers.filter { $0.isDurable && !declaredNames.contains($0.name) }.map(\.name).sorted()
@@ -196,12 +199,19 @@ struct PlanBuilder {
                 steps: [PlanStep(phase: .deleteConsumers, operation: .deleteConsumer, resource: id),
                         PlanStep(phase: .applyConsumers, operation: .createConsumer, resource: id, config: config)],
                 location: spec.location))
-        } else {
-            actions.append(PlanAction(
-                kind: .update, resource: id, config: config, changes: changes,
-                steps: [PlanStep(phase: .applyConsumers, operation: .updateConsumer, resource: id, config: config)],
-                location: spec.location))
+            return
         }
+        // A config update leaves pause_until as it was: it changes through CONSUMER.PAUSE.
+        var steps: [PlanStep] = []
+        if changes.contains(where: { $0.path != "pause_until" }) {
+            steps.append(PlanStep(phase: .applyConsumers, operation: .updateConsumer, resource: id, config: config))
+        }
+        if changes.contains(where: { $0.path == "pause_until" }) {
+            var pause = JSONObject()
+            if let until = config["pause_until"] { pause["pause_until"] = until }
+            steps.append(PlanStep(phase: .pauseConsumers, operation: .pauseConsumer, resource: id, config: pause))
+        }
+        actions.append(PlanAction(kind: .update, resource: id, config: config, changes: changes, steps: steps, location: spec.location))
     }
 
     // MARK: what the file does not declare

@@ -1,3 +1,5 @@
+import JetStreamSchema
+
 /// Checks that need the whole topology: references, overlaps, work-queue rules, and the
 /// valid-but-lossy setups that deserve a warning.
 struct TopologyValidator {
@@ -10,6 +12,7 @@ struct TopologyValidator {
         checkReferences(&bag)
         checkStreamOverlaps(&bag)
         for stream in topology.streams {
+            checkServerRules(stream, &bag)
             checkStream(stream, &bag)
             checkWorkQueue(stream, &bag)
             for consumer in stream.consumers { checkConsumer(consumer, of: stream, &bag) }
@@ -99,10 +102,6 @@ struct TopologyValidator {
                           fix: "remove persist_mode (replicated streams write through their Raft log), or set num_replicas: 1")
             }
         }
-        if on("mirror_direct") && s.config["mirror"] == nil {
-            bag.error(s.location(of: "mirror_direct"), "mirror_direct in stream '\(s.name)' needs a mirror",
-                      fix: "remove mirror_direct, or add mirror")
-        }
         if on("allow_rollup_hdrs") && on("deny_purge") {
             bag.error(s.location(of: "allow_rollup_hdrs"), "stream '\(s.name)' allows roll-ups but denies purges, and a roll-up purges",
                       fix: "remove deny_purge, or remove allow_rollup_hdrs")
@@ -116,10 +115,6 @@ struct TopologyValidator {
                 bag.error(s.location(of: "allow_msg_ttl"), "counter stream '\(s.name)' cannot use message TTLs",
                           fix: "remove allow_msg_ttl, or remove allow_msg_counter")
             }
-            if on("allow_msg_schedules") {
-                bag.error(s.location(of: "allow_msg_schedules"), "counter stream '\(s.name)' cannot use message schedules",
-                          fix: "remove allow_msg_schedules, or remove allow_msg_counter")
-            }
             if let retention = s.retention, retention != "limits" {
                 bag.error(s.location(of: "retention"), "counter stream '\(s.name)' has retention \(retention); counters keep limits retention",
                           fix: "remove retention, or remove allow_msg_counter")
@@ -131,15 +126,42 @@ struct TopologyValidator {
                 bag.error(s.location(of: "allow_msg_schedules"), "allow_msg_schedules in stream '\(s.name)' needs allow_rollup_hdrs: true",
                           fix: "add allow_rollup_hdrs: true")
             }
-            if s.config["discard"]?.stringValue == "new" {
-                bag.error(s.location(of: "discard"), "stream '\(s.name)' schedules messages, which cannot use discard: new",
-                          fix: "remove discard (old is the default), or remove allow_msg_schedules")
+        }
+    }
+
+    /// The schema's server rules that hold on every release are errors; one that holds on some releases
+    /// only is a warning naming them (the planner makes it an error for a server that refuses it).
+    private func checkServerRules(_ s: StreamSpec, _ bag: inout DiagnosticBag) {
+        func report(_ found: [(rule: ServerRule, violation: RuleViolation)], owner: String, at location: (String) -> SourceLocation) {
+            for (rule, v) in found where !rule.createOnly {
+                if rule.holdsEverywhere {
+                    bag.error(location(v.path), "\(owner) \(v.message)", fix: v.fix)
+                } else {
+                    bag.warning(location(v.path), "\(owner) \(v.message): nats-server \(rule.releaseText) refuses it (error \(rule.errCode))", fix: v.fix)
+                }
             }
         }
-        if let markers = s.int("subject_delete_marker_ttl"), markers > 0, !on("allow_msg_ttl") {
-            bag.error(s.location(of: "subject_delete_marker_ttl"),
-                      "subject_delete_marker_ttl in stream '\(s.name)' needs allow_msg_ttl: true",
-                      fix: "add allow_msg_ttl: true")
+        func all(_ input: RuleInput, _ target: ServerRule.Target) -> [(rule: ServerRule, violation: RuleViolation)] {
+            ServerRules.all.filter { $0.target == target }.flatMap { rule in rule.check(input).map { (rule, $0) } }
+        }
+        report(all(RuleInput(stream: s.config), .stream), owner: "stream '\(s.name)'", at: s.location(of:))
+        checkMinimums(s.config, fields: StreamFields.all, owner: "stream '\(s.name)'", at: s.location(of:), &bag)
+        for c in s.consumers {
+            report(all(RuleInput(stream: s.config, consumer: c.config), .consumer), owner: "consumer '\(c.name)' of stream '\(s.name)'",
+                   at: c.location(of:))
+            checkMinimums(c.config, fields: ConsumerFields.all, owner: "consumer '\(c.name)' of stream '\(s.name)'",
+                          at: c.location(of:), &bag)
+        }
+    }
+
+    /// Set values below the least the server accepts for the field (`FieldSpec.minimum`).
+    private func checkMinimums(_ config: JSONObject, fields: [FieldSpec], owner: String, at location: (String) -> SourceLocation,
+                               _ bag: inout DiagnosticBag) {
+        for field in fields {
+            guard let minimum = field.minimum, let value = config[field.name]?.intValue, value > 0, value < minimum.value else { continue }
+            let least = DurationText.format(minimum.value)
+            bag.error(location(field.name), "\(field.name) \(DurationText.format(value)) in \(owner) is below the server's minimum of \(least) (error \(minimum.errCode))",
+                      fix: "use \(least) or more, or leave \(field.name) out")
         }
     }
 
@@ -192,11 +214,14 @@ struct TopologyValidator {
             bag.error(c.location(of: "filter_subjects"), "\(owner) has both filter_subject and filter_subjects",
                       fix: "move filter_subject into the filter_subjects list")
         }
-        if !s.subjects.isEmpty {
+        // The server has no such rule (a transform, sources or a mirror can store other subjects); only
+        // where the stream can hold nothing but its own subjects is such a filter certainly empty.
+        let storesOnlyItsSubjects = s.config["subject_transform"] == nil && s.config["sources"] == nil && s.config["mirror"] == nil
+        if !s.subjects.isEmpty && storesOnlyItsSubjects {
             for filter in c.filters where !s.subjects.contains(where: { Subjects.overlap(filter, $0) }) {
-                bag.error(c.location(of: c.config["filter_subject"] != nil ? "filter_subject" : "filter_subjects"),
-                          "filter '\(filter)' of \(owner) matches none of the stream's subjects",
-                          fix: "use a subject within \(s.subjects.joined(separator: ", "))")
+                bag.warning(c.location(of: c.config["filter_subject"] != nil ? "filter_subject" : "filter_subjects"),
+                            "filter '\(filter)' of \(owner) matches none of the stream's subjects: the consumer never receives a message",
+                            fix: "use a subject within \(s.subjects.joined(separator: ", "))")
             }
         }
         let backoff = c.config["backoff"]?.arrayValue?.compactMap(\.intValue) ?? []
@@ -204,13 +229,14 @@ struct TopologyValidator {
             bag.error(c.location(of: "backoff"), "\(owner) has \(backoff.count) backoff steps but max_deliver \(maxDeliver)",
                       fix: "use at most \(maxDeliver) backoff steps, or raise max_deliver to \(backoff.count) or more")
         }
-        for field in ["max_waiting", "max_batch", "max_expires", "max_bytes", "priority_groups"] where c.isPush && c.config[field] != nil {
-            bag.error(c.location(of: field), "\(field) in \(owner) applies to pull consumers, but it has deliver_subject",
-                      fix: "remove \(field), or remove deliver_subject to make it a pull consumer")
+        // Fields the server accepts on the other kind of consumer and ignores there.
+        for field in ["max_batch", "max_expires", "max_bytes", "priority_groups"] where c.isPush && c.config[field] != nil {
+            bag.warning(c.location(of: field), "\(field) in \(owner) applies to pull consumers only; with deliver_subject it does nothing",
+                        fix: "remove \(field), or remove deliver_subject to make it a pull consumer")
         }
-        for field in ["flow_control", "idle_heartbeat", "deliver_group"] where !c.isPush && c.config[field] != nil {
-            bag.error(c.location(of: field), "\(field) in \(owner) applies to push consumers, but it has no deliver_subject",
-                      fix: "remove \(field), or add deliver_subject")
+        if !c.isPush && c.config["deliver_group"] != nil {
+            bag.warning(c.location(of: "deliver_group"), "deliver_group in \(owner) applies to push consumers only; without deliver_subject it does nothing",
+                        fix: "remove deliver_group, or add deliver_subject")
         }
         checkStartPolicy(c, owner: owner, &bag)
         if c.config["deliver_policy"]?.stringValue == "last_per_subject" && c.filters.isEmpty {
@@ -219,10 +245,7 @@ struct TopologyValidator {
         }
         let groups = c.config["priority_groups"]?.arrayValue ?? []
         let policy = c.config["priority_policy"]?.stringValue ?? "none"
-        if !groups.isEmpty && policy == "none" {
-            bag.error(c.location(of: "priority_groups"), "priority_groups in \(owner) need a priority_policy",
-                      fix: "add priority_policy: overflow, pinned_client or prioritized, or remove priority_groups")
-        } else if groups.isEmpty && policy != "none" {
+        if groups.isEmpty && policy != "none" {
             bag.error(c.location(of: "priority_policy"), "priority_policy \(policy) in \(owner) needs priority_groups",
                       fix: "add priority_groups: [NAME], or remove priority_policy")
         }

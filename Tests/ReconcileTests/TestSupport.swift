@@ -187,12 +187,20 @@ enum ServerEcho {
                     state.streams.remove(at: index!)
                 case .createConsumer, .updateConsumer:
                     guard case .consumer(_, let consumerName) = step.resource else { continue }
-                    let config = Self.consumer(step.config!, stream: state.streams[index!].config, capabilities: caps)
+                    var config = Self.consumer(step.config!, stream: state.streams[index!].config, capabilities: caps)
+                    // An update keeps pause_until as it was (it changes through CONSUMER.PAUSE).
+                    if step.operation == .updateConsumer {
+                        config["pause_until"] = state.streams[index!].consumer(named: consumerName)?.config["pause_until"]
+                    }
                     state.streams[index!].consumers.removeAll { $0.name == consumerName }
                     state.streams[index!].consumers.append(ObservedConsumer(name: consumerName, config: config))
                 case .deleteConsumer:
                     guard case .consumer(_, let consumerName) = step.resource else { continue }
                     state.streams[index!].consumers.removeAll { $0.name == consumerName }
+                case .pauseConsumer:
+                    guard case .consumer(_, let consumerName) = step.resource,
+                          let at = state.streams[index!].consumers.firstIndex(where: { $0.name == consumerName }) else { continue }
+                    state.streams[index!].consumers[at].config["pause_until"] = step.config?["pause_until"]
                 }
             }
         }

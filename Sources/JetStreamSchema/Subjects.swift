@@ -1,7 +1,7 @@
 /// NATS subject rules: dot-separated tokens, `*` matches one token, `>` matches one or more at the end.
 public enum Subjects {
     /// Why a subject is invalid, as a phrase that fits after "subject 'x' ".
-    static func problem(_ subject: String, wildcards: Bool) -> (what: String, fix: String)? {
+    public static func problem(_ subject: String, wildcards: Bool) -> (what: String, fix: String)? {
         if subject.isEmpty { return ("is empty", "write a subject like orders.new") }
         // Bytes, not characters: the validator checks every subject of every stream and consumer.
         let ascii = subject.utf8.allSatisfy { $0 < 0x80 }
@@ -53,6 +53,20 @@ public enum Subjects {
         }
         return x.count == y.count
     }
+
+    /// Whether every subject `a` matches is also matched by `b` (`a.b` ⊆ `a.*` ⊆ `a.>`).
+    public static func isSubset(_ a: String, of b: String) -> Bool {
+        let x = a.split(separator: ".", omittingEmptySubsequences: false)
+        let y = b.split(separator: ".", omittingEmptySubsequences: false)
+        for (i, token) in y.enumerated() {
+            if token == ">" { return i < x.count }
+            guard i < x.count else { return false }
+            if x[i] == ">" { return false }
+            if token == "*" { continue }
+            if x[i] != token { return false }
+        }
+        return x.count == y.count
+    }
 }
 
 /// Naming rules for streams, consumers and contexts.
@@ -62,7 +76,7 @@ public enum Names {
 
     /// Why a stream or consumer name is invalid (nats-server `isValidName` plus path separators
     /// and non-printable characters, which the server refuses or which break file storage).
-    static func assetNameProblem(_ name: String) -> String? {
+    public static func assetNameProblem(_ name: String) -> String? {
         if name.isEmpty { return "is empty" }
         if name.count > maxLength { return "is longer than \(maxLength) characters" }
         if name.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7f }) {
@@ -75,7 +89,7 @@ public enum Names {
     }
 
     /// Why a natscli context name is invalid; natscli stores `<name>.json` in a folder.
-    static func contextNameProblem(_ name: String) -> String? {
+    public static func contextNameProblem(_ name: String) -> String? {
         if name.isEmpty { return "is empty" }
         if name.contains("..") { return "contains '..'" }
         if let bad = name.first(where: { "/\\".contains($0) }) { return "contains '\(bad)'" }

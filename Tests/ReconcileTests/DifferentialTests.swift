@@ -1,0 +1,428 @@
+import Foundation
+import JetStream
+import JetStreamSchema
+import LocalCluster
+import NATS
+import Testing
+import Topology
+@testable import Reconcile
+
+/// jetform against the server, on a real 3-node cluster of each release line: random stream + consumer
+/// configs drawn from the whole field table (`DifferentialGenerator`), valid and invalid.
+///
+/// - Creates: jetform's verdict (the file loaded and validated, then the plan-time checks for the
+///   server's release) against the server's answer to creating exactly what the file declares (pedantic
+///   from 2.11, plain on 2.10). For every config both accept, `apply` must succeed and re-plan empty.
+/// - Changes A → B: A applied by jetform; jetform's plan for B (update, replace, no change, or refused)
+///   against the server's answers on copies: the in-place update of a copy of A to B, and B created fresh.
+///   After `apply B --allow-replace` the plan is empty.
+///
+/// Every disagreement is recorded with the server's error code and the config. Reproduce a case with
+/// `JETFORM_DIFF_SEED=<seed> JETFORM_DIFF_CASE=<k>`; `JETFORM_DIFF_CASES` sets the count (default 150
+/// of each kind per release) and `JETFORM_DIFF_RELEASES` the releases (comma-separated).
+@Suite("Differential tests against the server", .serialized)
+struct DifferentialTests {
+    static let defaultSeed: UInt64 = 20_261_201
+    static let latest = ["2.10.26", "2.11.11", "2.12.8", "2.14.6", "2.15.1"]
+
+    static var releases: [String] {
+        ProcessInfo.processInfo.environment["JETFORM_DIFF_RELEASES"].map {
+            $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        } ?? latest
+    }
+
+    struct Settings {
+        var seed: UInt64
+        var cases: [Int]
+        /// Cases run at once, each on its own names.
+        var parallel = 4
+
+        init() {
+            let env = ProcessInfo.processInfo.environment
+            seed = env["JETFORM_DIFF_SEED"].flatMap { UInt64($0) } ?? DifferentialTests.defaultSeed
+            if let one = env["JETFORM_DIFF_CASE"].flatMap(Int.init) {
+                cases = [one]
+            } else {
+                cases = Array(0..<(env["JETFORM_DIFF_CASES"].flatMap(Int.init) ?? 150))
+            }
+        }
+    }
+
+    @Test(arguments: releases) func againstTheServer(_ version: String) async throws {
+        let settings = Settings()
+        try await LocalCluster.withCluster(version: version) { cluster in
+            let client = try await appClient(cluster)
+            let js = JetStreamContext(client: client)
+            let caps = try #require(ClusterObserver.capabilities(of: client))
+            try await waitUntilPlacementWorks(js)
+            for (name, direct) in [("ORIGIN", false), ("ORIGIND", true)] {
+                var origin: JSONObject = ["name": .string(name), "subjects": .array([.string(name.lowercased() + ".>")])]
+                if direct { origin["allow_direct"] = .bool(true) }
+                _ = try await js.createStream(json: origin, pedantic: false)
+            }
+            let run = Run(js: js, caps: caps, seed: settings.seed)
+            let creates = await run.all(settings.cases, parallel: settings.parallel) { await run.create($0) }
+            let changes = await run.all(settings.cases, parallel: settings.parallel) { await run.change($0) }
+            await client.close()
+
+            let report = Report(version: "\(caps.version.fullDescription)", creates: creates, changes: changes)
+            print(report.summary)
+            if ProcessInfo.processInfo.environment["JETFORM_DIFF_VERBOSE"] != nil {
+                for outcome in creates + changes { print("  \(outcome.label): \(outcome.detail)") }
+            }
+            for disagreement in (creates + changes).compactMap(\.disagreement).prefix(15) {
+                Issue.record("nats-server \(caps.version.fullDescription): \(disagreement)")
+            }
+            #expect(creates.count == settings.cases.count && changes.count == settings.cases.count)
+        }
+    }
+
+    /// What one case found.
+    struct Outcome: Sendable {
+        /// The verdicts, for the report: "accepted", "refused 10052", "update", "replace", …
+        var label: String
+        /// Set when jetform and the server disagree.
+        var disagreement: String?
+        /// The server's words, for `JETFORM_DIFF_VERBOSE=1`.
+        var detail: String = ""
+    }
+
+    struct Report {
+        var version: String
+        var creates: [Outcome]
+        var changes: [Outcome]
+
+        var summary: String {
+            func counts(_ outcomes: [Outcome]) -> String {
+                Dictionary(grouping: outcomes, by: \.label).map { "\($0.key) \($0.value.count)" }.sorted().joined(separator: ", ")
+            }
+            let disagreements = (creates + changes).filter { $0.disagreement != nil }.count
+            return """
+                differential nats-server \(version): \(creates.count) creates (\(counts(creates))); \
+                \(changes.count) changes (\(counts(changes))); \(disagreements) disagreements
+                """
+        }
+    }
+
+    /// The cases of one release, on one cluster.
+    struct Run: Sendable {
+        let js: JetStreamContext
+        let caps: ServerCapabilities
+        let seed: UInt64
+
+        func all(_ cases: [Int], parallel: Int, _ body: @escaping @Sendable (Int) async -> Outcome) async -> [Outcome] {
+            await withTaskGroup(of: Outcome.self) { group in
+                var outcomes: [Outcome] = []
+                var next = cases.makeIterator()
+                for _ in 0..<parallel { if let k = next.next() { group.addTask { await body(k) } } }
+                while let outcome = await group.next() {
+                    outcomes.append(outcome)
+                    if let k = next.next() { group.addTask { await body(k) } }
+                }
+                return outcomes
+            }
+        }
+
+        /// The case's names: the stream `S_<token>`, its consumer `w_<token>`, subjects under `<token>`.
+        static func token(_ k: Int, _ kind: String) -> String { "\(kind)\(k)x" }
+
+        func generator(_ k: Int, _ salt: UInt64) -> DifferentialGenerator {
+            DifferentialGenerator(seed: seed &+ UInt64(k) &* 0x9E37_79B9 &+ salt)
+        }
+
+        // MARK: creates
+
+        func create(_ k: Int) async -> Outcome {
+            var gen = generator(k, 1)
+            let token = Self.token(k, "p")
+            let stream = gen.stream(name: "S_\(token)", prefix: token)
+            let consumer = gen.coin(4) ? nil : gen.consumer(name: "w_\(token)", prefix: token)
+            let context = "seed \(seed) case \(k) (create) — reproduce with JETFORM_DIFF_SEED=\(seed) JETFORM_DIFF_CASE=\(k)\n"
+                + Self.yaml(stream, consumer)
+            let mine = verdict(stream, consumer, topology: "diff\(token)")
+            let server = await serverCreate(stream, consumer)
+            await cleanUp(stream)
+            switch (mine, server) {
+            case (.refused, .refused(let code, let d)):
+                return Outcome(label: "refused \(code)", detail: d)
+            case (.refused(let reasons), .accepted):
+                if hasNewerField(stream, StreamFields.all) || hasNewerField(consumer, ConsumerFields.all) {
+                    return Outcome(label: "newer field dropped by the server")
+                }
+                if let name = Self.named(reasons: reasons) { return Outcome(label: "named: \(name)") }
+                return Outcome(label: "false reject", disagreement: "false reject: jetform refuses what the server accepts: \(reasons)\n\(context)")
+            case (.accepted, .refused(let code, let description)):
+                if let name = Self.named(code: code, description, stream) { return Outcome(label: "named \(code): \(name)") }
+                return Outcome(label: "false accept \(code)",
+                               disagreement: "false accept: the server refuses it with \(code) \(description)\n\(context)")
+            case (.accepted(let topology), .accepted):
+                if let problem = await applyAndReplan(topology, allowReplace: false) {
+                    return Outcome(label: "apply failed", disagreement: "\(problem)\n\(context)")
+                }
+                await cleanUp(stream)
+                return Outcome(label: "accepted")
+            }
+        }
+
+        // MARK: changes
+
+        func change(_ k: Int) async -> Outcome {
+            var gen = generator(k, 2)
+            let token = Self.token(k, "q")
+            // A: the first config jetform and the server both take (creates are judged above).
+            var a: (JSONObject, JSONObject?, TopologySpec)?
+            for _ in 0..<20 {
+                let stream = gen.stream(name: "S_\(token)", prefix: token)
+                let consumer = gen.coin(4) ? nil : gen.consumer(name: "w_\(token)", prefix: token)
+                guard case .accepted(let topology) = verdict(stream, consumer, topology: "diff\(token)") else { continue }
+                if await applyAndReplan(topology, allowReplace: false) == nil {
+                    a = (stream, consumer, topology)
+                    break
+                }
+                await cleanUp(stream)
+            }
+            guard let (streamA, consumerA, _) = a else { return Outcome(label: "no A") }
+            var streamB = streamA, consumerB = consumerA
+            let which = Int.random(in: 0..<3, using: &gen.rng)
+            if which != 1 || consumerA == nil { streamB = gen.mutate(streamA, fields: StreamFields.all, prefix: token) }
+            if which != 0, let c = consumerA { consumerB = gen.mutate(c, fields: ConsumerFields.all, prefix: token) }
+            let context = "seed \(seed) case \(k) (change) — reproduce with JETFORM_DIFF_SEED=\(seed) JETFORM_DIFF_CASE=\(k)\nA:\n"
+                + Self.yaml(streamA, consumerA) + "\nB:\n" + Self.yaml(streamB, consumerB)
+
+            let observed: ObservedState
+            do {
+                observed = try await ClusterObserver(jetStream: js).observe(expecting: a?.2)
+            } catch {
+                await cleanUp(streamA)
+                return Outcome(label: "observe failed", disagreement: "could not read the cluster: \(error)\n\(context)")
+            }
+            let mine = verdict(streamB, consumerB, topology: "diff\(token)", observed: observed)
+            let planned: PlanAction.Kind?
+            var plan: Plan?
+            switch mine {
+            case .refused: planned = nil
+            case .accepted(let topology):
+                let p = Planner.plan(desired: topology, observed: observed, capabilities: caps,
+                                     options: PlanOptions(allowReplace: true, allowDataLoss: true))
+                plan = p
+                planned = p.actions.contains { $0.kind == .replace } ? .replace : p.actions.isEmpty ? nil : .update
+            }
+
+            // The server on copies: A updated in place to B, and B created fresh.
+            let copy = Self.token(k, "c"), fresh = Self.token(k, "f")
+            var inPlace: ServerAnswer = .accepted
+            if case .refused(let code, let d) = await serverCreate(streamA.renamed(token, to: copy), consumerA?.renamed(token, to: copy)) {
+                inPlace = .refused(code, "copy of A refused: \(d)")
+            } else {
+                inPlace = await serverUpdate(streamB.renamed(token, to: copy), consumerB?.renamed(token, to: copy),
+                                             consumerExisted: consumerA != nil)
+            }
+            let created = await serverCreate(streamB.renamed(token, to: fresh), consumerB?.renamed(token, to: fresh))
+            await cleanUp(streamA.renamed(token, to: copy))
+            await cleanUp(streamB.renamed(token, to: fresh))
+
+            var outcome: Outcome
+            switch (mine, inPlace, created) {
+            case (.refused(let reasons), .accepted, _):
+                outcome = Outcome(label: "false reject", disagreement: "false reject: jetform refuses B, the server updates A to B in place: \(reasons)\n\(context)")
+            case (.refused(let reasons), .refused, .accepted):
+                outcome = Outcome(label: "false reject", disagreement: "false reject: jetform refuses B, the server creates B (a replace would do): \(reasons)\n\(context)")
+            case (.refused, .refused(let code, let d), .refused):
+                outcome = Outcome(label: "refused \(code)", detail: d)
+            case (.accepted, .refused(let code, _), .refused) where planned == .replace:
+                // B cannot be created fresh as written (a create-only rule), but jetform replaces only what
+                // the server refuses to change; the apply below judges it.
+                outcome = Outcome(label: "replace \(code)")
+            case (.accepted, .refused(let code, let d), .refused):
+                outcome = Outcome(label: "false accept \(code)", disagreement: "false accept: the server refuses B (update \(code) \(d); create \(created))\n\(context)")
+            case (.accepted, .accepted, _):
+                outcome = planned == .replace
+                    ? Outcome(label: "needless replace", disagreement: "needless replace: the server updates A to B in place\n\(plan.map { PlanRenderer.render($0) } ?? "")\n\(context)")
+                    : Outcome(label: planned == nil ? "no change" : "update")
+            case (.accepted, .refused(let code, let d), .accepted):
+                outcome = planned == .replace
+                    ? Outcome(label: "replace \(code)")
+                    : Outcome(label: "refused update \(code)", disagreement: "update the server refuses: \(code) \(d)\n\(plan.map { PlanRenderer.render($0) } ?? "")\n\(context)")
+            }
+            // Disagreements jetform cannot remove, by the server's code (see `named`).
+            if outcome.disagreement != nil {
+                if case .refused = mine, hasNewerField(streamB, StreamFields.all) || hasNewerField(consumerB, ConsumerFields.all) {
+                    outcome = Outcome(label: "newer field dropped by the server")
+                } else if case .refused(let reasons) = mine, let name = Self.named(reasons: reasons) {
+                    outcome = Outcome(label: "named: \(name)")
+                } else if case .refused(let code, let d) = inPlace, let name = Self.named(code: code, d, streamB) {
+                    outcome = Outcome(label: "named \(code): \(name)")
+                }
+            }
+            if outcome.disagreement == nil, case .accepted(let topology) = mine {
+                if let problem = await applyAndReplan(topology, allowReplace: true) {
+                    if problem.contains("err_code 10005"), let name = Self.named(code: 10005, "", streamB) {
+                        outcome = Outcome(label: "named 10005: \(name)")
+                    } else {
+                        outcome = Outcome(label: "apply failed", disagreement: "apply B: \(problem)\n\(context)")
+                    }
+                }
+            }
+            await cleanUp(streamA)
+            return outcome
+        }
+
+        /// The disagreements that stay, each named by the server's error code:
+        /// - 10005 "no suitable peers" for a placement on tags or a cluster the servers do not have: the
+        ///   application account sees neither the servers' tags nor the other clusters of a supercluster,
+        ///   so the plan cannot tell (the apply preflight, through the system account, could).
+        /// - negative `consumer_limits` values, which the server stores as they are: jetform refuses them
+        ///   (a negative duration or a limit below -1 means nothing).
+        static func named(code: Int, _ description: String, _ stream: JSONObject) -> String? {
+            if code == 10005, let placement = stream["placement"]?.objectValue,
+               placement["tags"] != nil || placement["cluster"]?.stringValue != "jetform" {
+                return "placement the servers cannot satisfy"
+            }
+            return nil
+        }
+
+        static func named(reasons: [String]) -> String? {
+            reasons.allSatisfy { $0.contains("is not a duration: '-") || $0.contains("is '-") && $0.contains("outside the allowed range") }
+                ? "negative values the server stores" : nil
+        }
+
+        /// Whether the config holds a field (or enum value) newer than the server's release. jetform
+        /// refuses to send it; 2.10 and 2.11 accept such a config and drop the field, 2.12+ refuse it
+        /// (10025), so either answer agrees with jetform's refusal.
+        func hasNewerField(_ config: JSONObject?, _ fields: [FieldSpec]) -> Bool {
+            guard let config else { return false }
+            for (key, value) in config {
+                guard let field = fields.first(where: { $0.name == key }) else { continue }
+                if field.since > caps.version { return true }
+                switch field.kind {
+                case .enumeration(let values):
+                    if let v = values.first(where: { $0.value == value.stringValue }), v.since > caps.version { return true }
+                case .object(let nested):
+                    if hasNewerField(value.objectValue, nested) { return true }
+                case .objectList(let nested):
+                    if (value.arrayValue ?? []).contains(where: { hasNewerField($0.objectValue, nested) }) { return true }
+                default: break
+                }
+            }
+            return false
+        }
+
+        // MARK: the two sides
+
+        enum Verdict {
+            case accepted(TopologySpec)
+            case refused([String])
+        }
+
+        enum ServerAnswer: CustomStringConvertible {
+            case accepted
+            case refused(Int, String)
+            var description: String {
+                switch self {
+                case .accepted: "accepted"
+                case .refused(let code, let d): "refused \(code) \(d)"
+                }
+            }
+        }
+
+        /// jetform's verdict: the file loaded and validated, then the plan-time checks for this release.
+        func verdict(_ stream: JSONObject, _ consumer: JSONObject?, topology name: String,
+                     observed: ObservedState = ObservedState(streams: [])) -> Verdict {
+            let yaml = "name: \(name)\ncontexts:\n  user: { url: 'nats://localhost:4222' }\nstreams:\n" + Self.yaml(stream, consumer)
+            do {
+                let topology = try TopologyLoader.load(yaml: yaml, file: "topology.yaml", environment: [:]).topology
+                let issues = Planner.plan(desired: topology, observed: observed, capabilities: caps,
+                                          options: PlanOptions(allowReplace: true, allowDataLoss: true)).errors
+                return issues.isEmpty ? .accepted(topology) : .refused(issues.map(\.message))
+            } catch {
+                return .refused(error.errors.map(\.message))
+            }
+        }
+
+        /// The stream (and consumer) as a topology's `streams:` entry: the JSON itself (YAML's flow style).
+        static func yaml(_ stream: JSONObject, _ consumer: JSONObject?) -> String {
+            var body = JSONObject(stream.filter { $0.key != "name" }.map { ($0.key, $0.value) })
+            if let consumer, let name = consumer["durable_name"]?.stringValue {
+                let config = JSONObject(consumer.filter { $0.key != "durable_name" }.map { ($0.key, $0.value) })
+                body["consumers"] = .object([name: .object(config)])
+            }
+            return "  \(stream["name"]?.stringValue ?? ""): \(body.jsonString(pretty: false))\n"
+        }
+
+        var pedantic: Bool { caps.version.supportsPedantic }
+
+        func serverCreate(_ stream: JSONObject, _ consumer: JSONObject?) async -> ServerAnswer {
+            do {
+                _ = try await settled { () async throws(JetStreamError) in try await js.createStream(json: stream, pedantic: pedantic) }
+                if let consumer {
+                    _ = try await settled { () async throws(JetStreamError) in
+                        try await js.createConsumer(stream: stream["name"]?.stringValue ?? "", json: consumer, action: .create,
+                                                    pedantic: pedantic)
+                    }
+                }
+                return .accepted
+            } catch {
+                return Self.answer(error)
+            }
+        }
+
+        func serverUpdate(_ stream: JSONObject, _ consumer: JSONObject?, consumerExisted: Bool) async -> ServerAnswer {
+            do {
+                _ = try await settled { () async throws(JetStreamError) in try await js.updateStream(json: stream, pedantic: pedantic) }
+                if let consumer {
+                    _ = try await settled { () async throws(JetStreamError) in
+                        try await js.createConsumer(stream: stream["name"]?.stringValue ?? "", json: consumer,
+                                                    action: consumerExisted ? .update : .create, pedantic: pedantic)
+                    }
+                }
+                return .accepted
+            } catch {
+                return Self.answer(error)
+            }
+        }
+
+        static func answer(_ error: JetStreamError) -> ServerAnswer {
+            if case .api(let api, _) = error { return .refused(api.errCode.rawValue == 0 ? api.code : Int(api.errCode.rawValue), api.description) }
+            return .refused(0, "\(error)")
+        }
+
+        /// Retries what a busy cluster answers while it settles (no suitable peers right after a delete,
+        /// insufficient resources for a consumer of a new R3 stream).
+        func settled<T>(_ body: () async throws(JetStreamError) -> T) async throws(JetStreamError) -> T {
+            let deadline = ContinuousClock.now + .seconds(20)
+            while true {
+                do {
+                    return try await body()
+                } catch where [JetStreamErrorCode.noSuitablePeers, .insufficientResources].contains(error.errCode ?? JetStreamErrorCode(0))
+                    && ContinuousClock.now < deadline {
+                    try? await Task.sleep(for: .milliseconds(200))
+                }
+            }
+        }
+
+        func cleanUp(_ stream: JSONObject) async {
+            guard let name = stream["name"]?.stringValue else { return }
+            do { try await js.deleteStream(name) } catch {}
+        }
+
+        /// Applies `topology` with jetform and plans again: nil when the apply succeeded and the plan is empty.
+        func applyAndReplan(_ topology: TopologySpec, allowReplace: Bool) async -> String? {
+            let options = PlanOptions(allowReplace: allowReplace, allowDataLoss: allowReplace)
+            do {
+                let plan = Planner.plan(desired: topology, observed: try await ClusterObserver(jetStream: js).observe(expecting: topology),
+                                        capabilities: caps, options: options)
+                guard plan.errors.isEmpty else { return "plan errors: \(plan.errors.map(\.message))" }
+                do {
+                    _ = try await PlanExecutor(jetStream: js).apply(plan)
+                } catch {
+                    return "apply failed: \(error)\nplan:\n\(PlanRenderer.render(plan))"
+                }
+                let again = Planner.plan(desired: topology, observed: try await ClusterObserver(jetStream: js).observe(expecting: topology),
+                                         capabilities: caps, options: options)
+                return again.isEmpty ? nil : "re-plan after apply is not empty (false drift):\n\(PlanRenderer.render(again))"
+            } catch {
+                return "\(error)"
+            }
+        }
+    }
+}
