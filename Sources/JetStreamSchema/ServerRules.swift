@@ -168,7 +168,7 @@ public enum ServerRules {
     static let apiNamespaces = ["$JS.>", "$JSC.>", "$SYS.>"]
     static let apiNamespacesFrom2112 = ["$JS.>", "$JSC.>", "$SYS.>", "$NRG.>"]
 
-    public static let all: [ServerRule] = streamRules + consumerRules
+    public static let all: [ServerRule] = streamRules + consumerRules + [flowControlAcksPedantic]
 
     static let streamRules: [ServerRule] = [
         ServerRule("placement.preferred", .stream, err: 10052) { input in
@@ -326,7 +326,9 @@ public enum ServerRules {
     static func namespaceProblem(_ c: JSONObject, namespaces: [String], _ clash: (String, String) -> Bool) -> [RuleViolation] {
         guard !on(c, "no_ack") else { return [] }
         for (i, subject) in strings(c["subjects"]).enumerated() where subject != ">" {
-            if let space = namespaces.first(where: { clash(subject, $0) }) {
+            // Advisories ($JS.EVENT.>) and account events ($SYS.ACCOUNT.>) may be captured.
+            let excepted = Subjects.isSubset(subject, of: "$JS.EVENT.>") || Subjects.isSubset(subject, of: "$SYS.ACCOUNT.>")
+            if !excepted, let space = namespaces.first(where: { clash(subject, $0) }) {
                 return one("subjects[\(i)]", "captures '\(subject)', which overlaps the server's API subjects \(space), without no_ack",
                            fix: "use subjects outside \(namespaces.joined(separator: ", ")), or add no_ack: true")
             }
@@ -377,7 +379,7 @@ public enum ServerRules {
                 return one("max_ack_pending", "has max_ack_pending without acks", fix: "remove max_ack_pending, or set ack_policy: explicit")
             }
             let limit = int(input.stream["consumer_limits"]?.objectValue ?? [:], "max_ack_pending")
-            if c["max_ack_pending"] == nil && limit > 0 {
+            if int(c, "max_ack_pending") == 0 && limit > 0 {
                 return one("ack_policy", "takes the stream's consumer_limits.max_ack_pending \(limit), which a push consumer without acks cannot have",
                            fix: "add max_ack_pending: -1, or set ack_policy: explicit")
             }
@@ -398,11 +400,12 @@ public enum ServerRules {
         },
         ServerRule("stream-limits-defaults", .consumer, err: 10157, pedantic: true) { input in
             let limits = input.stream["consumer_limits"]?.objectValue ?? [:]
-            if int(limits, "max_ack_pending") > 0 && input.consumer["max_ack_pending"] == nil {
+            // A zero is no value on the wire: the server fills it in.
+            if int(limits, "max_ack_pending") > 0 && int(input.consumer, "max_ack_pending") == 0 {
                 return one("max_ack_pending", "leaves out max_ack_pending on a stream whose consumer_limits set it; in pedantic mode the server refuses to copy it in",
                            fix: "add max_ack_pending: \(int(limits, "max_ack_pending")) (or less)")
             }
-            if int(limits, "inactive_threshold") > 0 && input.consumer["inactive_threshold"] == nil {
+            if int(limits, "inactive_threshold") > 0 && int(input.consumer, "inactive_threshold") == 0 {
                 return one("inactive_threshold", "leaves out inactive_threshold on a stream whose consumer_limits set it; in pedantic mode the server refuses to copy it in",
                            fix: "add inactive_threshold: \(durationText(int(limits, "inactive_threshold"))) (or less)")
             }
@@ -414,7 +417,7 @@ public enum ServerRules {
             // The server fills ack_wait (30 s when acked) before it compares.
             let wait = int(input.consumer, "ack_wait") != 0 ? int(input.consumer, "ack_wait") : acks ? 30_000_000_000 : 0
             guard wait != first else { return [] }
-            return one("backoff", "has backoff starting at \(durationText(first)) but ack_wait \(input.consumer["ack_wait"] == nil ? "\(durationText(wait)) (the default)" : durationText(wait)); in pedantic mode they must agree",
+            return one("backoff", "has backoff starting at \(durationText(first)) but \(int(input.consumer, "ack_wait") != 0 ? "ack_wait \(durationText(wait))" : acks ? "the default ack_wait of 30s" : "no ack_wait"); in pedantic mode they must agree",
                        fix: "set ack_wait: \(durationText(first))")
         },
         ServerRule("priority-group-names", .consumer, err: 10162, releases: .from(ServerVersion(2, 11))) { input in
@@ -451,8 +454,6 @@ public enum ServerRules {
             let c = input.consumer
             guard c["ack_policy"]?.stringValue == "flow_control" else { return [] }
             if !isPush(c) { return one("ack_policy", "acks by flow control, which needs a push consumer", fix: "add deliver_subject") }
-            if !on(c, "flow_control") { return one("ack_policy", "acks by flow control without flow_control: true (error 10219)", fix: "add flow_control: true") }
-            if int(c, "idle_heartbeat") != 1_000_000_000 { return one("idle_heartbeat", "acks by flow control, which needs idle_heartbeat: 1s", fix: "set idle_heartbeat: 1s") }
             if int(c, "max_ack_pending") <= 0 { return one("max_ack_pending", "acks by flow control, which needs max_ack_pending above 0 (error 10220)", fix: "add max_ack_pending: 1000") }
             if c["ack_wait"] != nil || c["backoff"] != nil {
                 return one(c["ack_wait"] != nil ? "ack_wait" : "backoff", "acks by flow control, which takes no ack_wait or backoff (error 10221)", fix: "remove ack_wait and backoff")
@@ -461,6 +462,18 @@ public enum ServerRules {
             return []
         },
     ]
+
+    /// Without pedantic mode the server switches flow control on with a 1 s heartbeat itself.
+    static let flowControlAcksPedantic = ServerRule("flow-control-acks-explicit", .consumer, err: 10219, releases: .from(ServerVersion(2, 14)),
+                                                    pedantic: true) { input in
+        let c = input.consumer
+        guard c["ack_policy"]?.stringValue == "flow_control", isPush(c) else { return [] }
+        if !on(c, "flow_control") { return one("ack_policy", "acks by flow control without flow_control: true", fix: "add flow_control: true") }
+        if int(c, "idle_heartbeat") != 1_000_000_000 {
+            return one("idle_heartbeat", "acks by flow control, which needs idle_heartbeat: 1s (error 10052)", fix: "set idle_heartbeat: 1s")
+        }
+        return []
+    }
 
     static func overlappingFilters(_ c: JSONObject, _ clash: (String, String) -> Bool) -> [RuleViolation] {
         let list = strings(c["filter_subjects"])

@@ -49,7 +49,7 @@ public enum CapabilityCheck {
         func issues(_ found: [(rule: ServerRule, violation: RuleViolation)], owner: String,
                     at location: (String) -> SourceLocation) -> [PlanIssue] {
             found.filter { creating ? $0.rule.createOnly : !$0.rule.holdsEverywhere }.map { rule, v in
-                PlanIssue(.error, "\(owner) \(v.message) (nats-server \(capabilities.version) refuses it: error \(rule.errCode))",
+                PlanIssue(.error, "\(owner) \(v.message) (nats-server \(capabilities.version) refuses it\(rule.pedantic ? " in pedantic mode, which jetform uses" : ""): error \(rule.errCode))",
                           fix: v.fix, at: location(v.path))
             }
         }

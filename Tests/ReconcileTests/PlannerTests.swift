@@ -187,16 +187,15 @@ import Topology
         let t = try topology("""
           S:
             allow_msg_ttl: true
-            placement: { preferred: n1 }
+            placement: { cluster: c1 }
             consumers:
               c: { ack_policy: explicit, priority_policy: overflow, priority_groups: [g] }
-              d: { deliver_subject: d.x, ack_policy: flow_control, max_ack_pending: 10 }
+              d: { deliver_subject: d.x, ack_policy: flow_control, max_ack_pending: 10, flow_control: true, idle_heartbeat: 1s }
 
         """)
         let plan = Planner.plan(desired: t, observed: ObservedState(), capabilities: .v2_10)
         #expect(plan.errors.map(\.description) == [
             "topology.yaml:6:5: error: stream S: 'allow_msg_ttl' needs nats-server 2.11 or later; the server runs 2.10.25 — remove it or upgrade the servers",
-            "topology.yaml:7:18: error: stream S: 'placement.preferred' needs nats-server 2.11 or later; the server runs 2.10.25 — remove it or upgrade the servers",
             "topology.yaml:9:34: error: consumer S.c: 'priority_policy' needs nats-server 2.11 or later; the server runs 2.10.25 — remove it or upgrade the servers",
             "topology.yaml:9:61: error: consumer S.c: 'priority_groups' needs nats-server 2.11 or later; the server runs 2.10.25 — remove it or upgrade the servers",
             "topology.yaml:10:34: error: consumer S.d: 'ack_policy: flow_control' needs nats-server 2.14 or later; the server runs 2.10.25 — choose another value or upgrade the servers",

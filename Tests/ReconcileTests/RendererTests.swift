@@ -25,6 +25,7 @@ import Topology
             subjects: [users.requests]
             retention: workqueue
             max_age: 5s
+            duplicate_window: 5s
           RESPONSES:
             subjects: [users.responses.*]
             max_age: 10s
@@ -52,6 +53,7 @@ import Topology
               subjects: [users.requests]
               retention: workqueue
               max_age: 5s
+              duplicate_window: 5s
               metadata: {jetform.managed-by: users}
           ~ stream RESPONSES (update in-place)
               ~ max_age: 5s → 10s

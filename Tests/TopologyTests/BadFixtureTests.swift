@@ -14,7 +14,7 @@ import Testing
         let expected = Fixtures.expectations(in: text)
         let actual = renderedDiagnostics(text)
         if ProcessInfo.processInfo.environment["JETFORM_PRINT_FIXTURES"] != nil {
-            print("== \(name)\n" + actual.map { "# expect: \($0)" }.joined(separator: "\n"))
+            for line in actual { print("FIXTURE \(name) # expect: \(line)") }
         }
         #expect(!expected.isEmpty, "\(name) has no '# expect:' lines")
         #expect(actual == expected, "\(name)")

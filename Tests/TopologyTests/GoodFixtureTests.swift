@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Topology
 
@@ -8,6 +9,9 @@ import Testing
         let text = Fixtures.text("good", name)
         let loaded = try loadValid(text, environment: ["TOKEN": "t"])
         let warnings = loaded.warnings.map { String($0.rendered.dropFirst("topology.yaml:".count)) }
+        if ProcessInfo.processInfo.environment["JETFORM_PRINT_FIXTURES"] != nil {
+            for line in warnings { print("FIXTURE \(name) # expect: \(line)") }
+        }
         #expect(warnings == Fixtures.expectations(in: text), "\(name)")
     }
 }

@@ -70,7 +70,7 @@ import Testing
         contexts:
           user: { url: nats://localhost:4222, password: "${PW}" }
         streams:
-          S: { subjects: [a], storage: memory, max_age: 1s, consumers: { C: { ack_policy: explicit, max_deliver: 2 } } }
+          S: { subjects: [a], storage: memory, max_age: 1s, duplicate_window: 1s, consumers: { C: { ack_policy: explicit, max_deliver: 2 } } }
         """
         let loaded = try loadValid(yaml, environment: ["PW": Self.secret])
         #expect(loaded.warnings.count == 3)

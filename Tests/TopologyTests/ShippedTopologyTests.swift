@@ -60,13 +60,14 @@ import Testing
             "max_bytes": .int(-1),
             "max_msg_size": .int(-1),
             "max_age": .int(5_000_000_000),
+            "duplicate_window": .int(5_000_000_000),
             "allow_rollup_hdrs": .bool(false),
             "deny_delete": .bool(true),
             "deny_purge": .bool(false),
         ]
         #expect(s.config == expected)
         #expect(s.config.keys.first == "name")
-        #expect(s.config["duplicate_window"] == nil)
+        #expect(s.config["duplicate_window"] == .int(5_000_000_000))
         let workers = try #require(s.consumer(named: "workers"))
         #expect(workers.config["durable_name"] == .string("workers"))
         #expect(workers.config["ack_policy"] == .string("explicit"))
