@@ -122,7 +122,8 @@ public struct PlanAction: Sendable, Hashable {
 
     public var kind: Kind
     public var resource: ResourceID
-    /// The config to send for create, update and replace (defaults filled, marker set); nil for delete.
+    /// The config as the server will store it after create, update or replace (defaults filled, marker
+    /// set): what the plan compares and shows; the steps send what the file declares. Nil for delete.
     public var config: JSONObject?
     /// The fields as the file writes them (plus the marker), shown for creates.
     public var declared: JSONObject?

@@ -74,12 +74,16 @@ struct PlanBuilder {
     mutating func plan(_ spec: StreamSpec) {
         let id = ResourceID.stream(spec.name)
         let declared = Ownership.marked(spec.config, topology: topology.name)
-        var config = ServerDefaults.stream(declared, capabilities: capabilities)
+        let origin = mirrorOrigin(of: spec)
+        // Compared with the cluster: what the server would store. Sent: what the file declares (the
+        // server fills the rest), plus what pedantic mode will not fill in.
+        var config = ServerDefaults.stream(declared, capabilities: capabilities, origin: origin)
+        let send = Self.sendable(declared, origin: origin)
 
         guard let live = observed.stream(named: spec.name) else {
             errors += CapabilityCheck.releaseRules(spec, capabilities: capabilities, creating: true)
             actions.append(PlanAction(kind: .create, resource: id, config: config, declared: declared,
-                                      steps: [PlanStep(phase: .applyStreams, operation: .createStream, resource: id, config: config)],
+                                      steps: [PlanStep(phase: .applyStreams, operation: .createStream, resource: id, config: send)],
                                       location: spec.location))
             for consumer in spec.consumers { planCreate(consumer, stream: config, cause: nil) }
             return
@@ -100,12 +104,12 @@ struct PlanBuilder {
         }
 
         if changes.contains(where: \.immutable) {
-            planReplace(spec, live: live, config: config, changes: changes)
+            planReplace(spec, live: live, config: config, send: send, changes: changes)
             return
         }
         if !changes.isEmpty {
             actions.append(PlanAction(kind: .update, resource: id, config: config, changes: changes,
-                                      steps: updateSteps(id, live: live, config: config, changes: changes),
+                                      steps: updateSteps(id, live: live, config: send, changes: changes),
                                       location: spec.location))
         }
         for consumer in spec.consumers {
@@ -118,7 +122,24 @@ struct PlanBuilder {
         planUndeclaredConsumers(of: live, declared: Set(spec.consumers.map(\.name)))
     }
 
-    private mutating func planReplace(_ spec: StreamSpec, live: ObservedStream, config: JSONObject, changes: [FieldChange]) {
+    /// The stream a mirror copies, as the file declares it or else as the cluster has it.
+    private func mirrorOrigin(of spec: StreamSpec) -> JSONObject? {
+        guard let name = spec.config["mirror"]?["name"]?.stringValue, spec.config["mirror"]?["external"] == nil else { return nil }
+        return topology.stream(named: name)?.config ?? observed.stream(named: name)?.config
+    }
+
+    /// What is sent for a stream: the declared config, and a mirror's `mirror_direct` where its origin
+    /// allows direct gets (the server copies it; in pedantic mode it refuses a mirror without it, 10157).
+    static func sendable(_ declared: JSONObject, origin: JSONObject?) -> JSONObject {
+        var send = declared
+        if send["mirror"] != nil, send["mirror_direct"] == nil, origin?["allow_direct"]?.boolValue == true {
+            send["mirror_direct"] = .bool(true)
+        }
+        return send
+    }
+
+    private mutating func planReplace(_ spec: StreamSpec, live: ObservedStream, config: JSONObject, send: JSONObject,
+                                      changes: [FieldChange]) {
         let id = ResourceID.stream(spec.name)
         // Checked before the delete runs: a config the server refuses to create must not cost the old stream.
         errors += CapabilityCheck.releaseRules(spec, capabilities: capabilities, creating: true)
@@ -134,7 +155,7 @@ struct PlanBuilder {
             kind: .replace, resource: id, config: config, changes: changes, replaceReasons: replaceReasons(changes), holds: live.state,
             droppedConsumers: dropped, blocked: replaceBlock + dataLossBlock(live.state),
             steps: [PlanStep(phase: .deleteStreams, operation: .deleteStream, resource: id),
-                    PlanStep(phase: .applyStreams, operation: .createStream, resource: id, config: config)],
+                    PlanStep(phase: .applyStreams, operation: .createStream, resource: id, config: send)],
             location: spec.location))
         for consumer in spec.consumers { planCreate(consumer, stream: config, cause: .streamReplaced(spec.name)) }
     }
@@ -177,7 +198,7 @@ struct PlanBuilder {
         let declared = Ownership.marked(spec.config, topology: topology.name)
         let config = ServerDefaults.consumer(declared, stream: stream, capabilities: capabilities)
         actions.append(PlanAction(kind: .create, resource: id, config: config, declared: declared, cause: cause,
-                                  steps: [PlanStep(phase: .applyConsumers, operation: .createConsumer, resource: id, config: config)],
+                                  steps: [PlanStep(phase: .applyConsumers, operation: .createConsumer, resource: id, config: declared)],
                                   location: spec.location))
     }
 
@@ -197,14 +218,14 @@ struct PlanBuilder {
                 kind: .replace, resource: id, config: config, changes: changes, replaceReasons: replaceReasons(changes),
                 blocked: replaceBlock,
                 steps: [PlanStep(phase: .deleteConsumers, operation: .deleteConsumer, resource: id),
-                        PlanStep(phase: .applyConsumers, operation: .createConsumer, resource: id, config: config)],
+                        PlanStep(phase: .applyConsumers, operation: .createConsumer, resource: id, config: declared)],
                 location: spec.location))
             return
         }
         // A config update leaves pause_until as it was: it changes through CONSUMER.PAUSE.
         var steps: [PlanStep] = []
         if changes.contains(where: { $0.path != "pause_until" }) {
-            steps.append(PlanStep(phase: .applyConsumers, operation: .updateConsumer, resource: id, config: config))
+            steps.append(PlanStep(phase: .applyConsumers, operation: .updateConsumer, resource: id, config: declared))
         }
         if changes.contains(where: { $0.path == "pause_until" }) {
             var pause = JSONObject()
