@@ -1,5 +1,5 @@
 public import JetStreamSchema
-import NIOCore
+public import NIOCore
 
 /// Creates and updates that send a config exactly as given, as a JSON object: for the reconciler,
 /// whose configs are JSON from the file (what it declares, no model in between, so a field this module
@@ -60,5 +60,12 @@ extension JetStreamContext {
                 throw .invalidResponse(operation: operationName(api), detail: "\(error)")
             }
         }
+    }
+}
+
+extension JetStreamContext {
+    /// Reads a reply as a JSON object, for the `reading:` calls (``streamInfo(_:reading:)``, …).
+    public static func jsonObject(_ payload: ByteBuffer) throws(JetStreamError) -> JSONObject {
+        try object("reply")(payload)
     }
 }
