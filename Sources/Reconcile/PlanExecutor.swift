@@ -6,8 +6,27 @@ import Topology
 public struct StepResult: Sendable {
     public var step: PlanStep
     /// Nil when the call succeeded.
-    public var error: JetStreamError?
+    public var error: StepError?
     public var duration: Duration
+}
+
+/// Why a step of a plan failed.
+public enum StepError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The server refused the call or did not answer.
+    case server(JetStreamError)
+    /// The step cannot be sent as it is (a hand-edited saved plan: a consumer step naming no consumer,
+    /// a config that is not a stream or consumer config); nothing was sent.
+    case malformed(String)
+
+    public var description: String {
+        switch self {
+        case .server(let error): return "\(error)"
+        case .malformed(let detail): return "malformed plan step, nothing was sent: \(detail)"
+        }
+    }
+
+    /// The server's error, when the server refused the call.
+    public var jetStreamError: JetStreamError? { if case .server(let e) = self { return e }; return nil }
 }
 
 /// Errors that stop an apply before or while it runs.
@@ -130,8 +149,9 @@ public struct PlanExecutor: Sendable {
     /// `streamChanged`: the plan created or updated the resource's stream in an earlier phase.
     func perform(_ step: PlanStep, replaced: Bool = false, streamChanged: Bool = false) async -> StepResult {
         let start = ContinuousClock.now
-        var failure: JetStreamError?
+        var failure: StepError?
         do {
+            try Self.checkShape(step)
             switch step.operation {
             case .createStream:
                 let config = try Self.model(StreamConfig.self, step.config)
@@ -147,7 +167,9 @@ public struct PlanExecutor: Sendable {
             case .deleteStream:
                 try await deleteStream(step.resource.streamName)
             case .createConsumer, .updateConsumer:
-                guard case .consumer(let stream, _) = step.resource else { break }
+                guard case .consumer(let stream, _) = step.resource else {
+                    throw StepError.malformed("\(step.operation.rawValue) on \(step.resource.description), which is not a consumer")
+                }
                 let config = try Self.model(ConsumerConfig.self, step.config)
                 // A replicated consumer needs its stream's Raft group to be current: right after the stream was
                 // created (or a server restarted) the meta leader answers "insufficient resources" for a moment.
@@ -160,13 +182,17 @@ public struct PlanExecutor: Sendable {
                         pedantic: pedantic)
                 }
             case .deleteConsumer:
-                guard case .consumer(let stream, let name) = step.resource else { break }
+                guard case .consumer(let stream, let name) = step.resource else {
+                    throw StepError.malformed("\(step.operation.rawValue) on \(step.resource.description), which is not a consumer")
+                }
                 try await deleteConsumer(stream: stream, name: name)
             }
         } catch let error as JetStreamError {
+            failure = .server(error)
+        } catch let error as StepError {
             failure = error
         } catch {
-            failure = .invalidResponse(operation: step.operation.rawValue, detail: "\(error)")
+            failure = .malformed("\(step.operation.rawValue) \(step.resource.description): \(error)")
         }
         return StepResult(step: step, error: failure, duration: start.duration(to: .now))
     }
@@ -219,8 +245,33 @@ public struct PlanExecutor: Sendable {
     static let moveAndScale = JetStreamErrorCode(10123)
     static let storeCreationFailed = JetStreamErrorCode(10049)
 
-    static func model<T: Decodable>(_ type: T.Type, _ config: JSONObject?) throws -> T {
-        try JSONDecoder().decode(type, from: JSONEncoder().encode(config ?? JSONObject()))
+    static func model<T: Decodable>(_ type: T.Type, _ config: JSONObject?) throws(StepError) -> T {
+        do {
+            return try JSONDecoder().decode(type, from: JSONEncoder().encode(config ?? JSONObject()))
+        } catch {
+            throw .malformed("the config is not a \(type == StreamConfig.self ? "stream" : "consumer") config: \(error)")
+        }
+    }
+
+    /// A step's operation, resource and config must agree (they always do in a plan jetform made; a
+    /// hand-edited saved plan may break that, and must fail rather than count as done).
+    static func checkShape(_ step: PlanStep) throws(StepError) {
+        let what = "\(step.operation.rawValue.replacingOccurrences(of: "_", with: " ")) on \(step.resource.description)"
+        switch (step.operation, step.resource) {
+        case (.createStream, .stream(let name)), (.updateStream, .stream(let name)):
+            guard let config = step.config else { throw .malformed("\(what) has no config") }
+            guard config["name"]?.stringValue == name else {
+                throw .malformed("\(what): the config names stream '\(config["name"]?.stringValue ?? "")'")
+            }
+        case (.createConsumer, .consumer(_, let name)), (.updateConsumer, .consumer(_, let name)):
+            guard let config = step.config else { throw .malformed("\(what) has no config") }
+            let named = config["durable_name"]?.stringValue ?? config["name"]?.stringValue
+            guard named == name else { throw .malformed("\(what): the config names consumer '\(named ?? "")'") }
+        case (.deleteStream, .stream), (.deleteConsumer, .consumer):
+            break
+        default:
+            throw .malformed("\(what): a \(step.resource.kind.rawValue) cannot take that operation")
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Jetform: AsyncParsableCommand {
@@ -20,6 +21,25 @@ struct Jetform: AsyncParsableCommand {
             ProducerCommand.self,
         ]
     )
+
+    /// The one way out: a command returns (exit 0), throws `ExitCode` (its code), throws
+    /// `CommandFailure` (its message on standard error, its code), or throws anything else (the error on
+    /// standard error, exit 1).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let failure as CommandFailure {
+            if !failure.message.isEmpty { printError(failure.message) }
+            exit(withError: ExitCode(failure.code))
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 enum JetformVersion {

@@ -12,8 +12,7 @@ struct StatusCommand: AsyncParsableCommand {
         abstract: "Show cluster health through the topology's system context."
     )
 
-    @Option(name: .customLong("file"), help: "The topology file whose system context to use.")
-    var file: String = "topology.yaml"
+    @OptionGroup var topologyFile: TopologyFileArguments
 
     @Option(help: "How many servers the cluster should have (reported as a problem when fewer answer).")
     var expect: Int?
@@ -21,36 +20,27 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionFlags
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        var context: ContextSpec?
-        if FileManager.default.fileExists(atPath: file) {
-            let topology = try loadTopologyOrExit(file, environment: environment)
-            let name = connection.contextName ?? topology.systemContext ?? topology.context
-            guard let found = topology.context(named: name) else {
-                printError("\(file): no context named '\(name)' — declare it under `contexts:` or pass --context")
-                throw ExitCode.failure
-            }
-            context = found
-        }
-        let settings = connection.resolve(context, environment: environment)
+        let file = topologyFile.path
+        var topology: TopologySpec?
+        if FileManager.default.fileExists(atPath: file) { topology = try loadTopology(file) }
+        let resolved = try connection.resolve(topology: topology, file: file, defaultContext: topology.map { $0.systemContext ?? $0.context })
+        let settings = resolved.settings
         let client: NATSClient
         do {
             client = try await NATSClient.connect(try settings.clientOptions(name: "jetform status"))
         } catch {
-            printError("error: cannot connect (\(settings)): \(error)")
-            throw ExitCode.failure
+            throw CommandFailure("error: cannot connect (\(settings)): \(error)")
         }
-        defer { Task { await client.close() } }
         let health: ClusterHealth
         do {
             health = try await SystemClient(client: client).clusterHealth(expectedServers: expect)
+            await client.close()
         } catch {
-            printError("error: cluster health through the system account failed: \(error) — is '\(settings)' a system account user?")
-            throw ExitCode.failure
+            await client.close()
+            throw CommandFailure("error: cluster health through the system account failed: \(error) — is '\(settings)' a system account user?")
         }
         guard !health.servers.isEmpty else {
-            printError("error: no server answered the system account's health requests — '\(settings)' must be a user of the system account (the topology's `system_context`)")
-            throw ExitCode.failure
+            throw CommandFailure("error: no server answered the system account's health requests — '\(settings)' must be a user of the system account (the topology's `system_context`)")
         }
         print(Self.render(health))
         if !health.isHealthy { throw ExitCode.failure }
