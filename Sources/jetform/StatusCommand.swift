@@ -9,13 +9,24 @@ import Topology
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show cluster health through the topology's system context."
+        abstract: "Show cluster health through the topology's system context.",
+        discussion: """
+        Servers come from the system account's replies (JSZ, HEALTHZ); a server the JetStream meta group \
+        lists but that does not answer is reported down by name. A meta leader that does not answer is no \
+        leader.
+
+        Exit codes: 0 healthy; 1 anything wrong (a server down or missing, unhealthy, no meta leader, \
+        followers behind) or an error.
+        """
     )
 
     @OptionGroup var topologyFile: TopologyFileArguments
 
     @Option(help: "How many servers the cluster should have (reported as a problem when fewer answer).")
     var expect: Int?
+
+    @Flag(help: "Print the health summary as JSON (same exit codes).")
+    var json = false
 
     @OptionGroup var connection: ConnectionFlags
 
@@ -42,7 +53,16 @@ struct StatusCommand: AsyncParsableCommand {
         guard !health.servers.isEmpty else {
             throw CommandFailure("error: no server answered the system account's health requests — '\(settings)' must be a user of the system account (the topology's `system_context`)")
         }
-        print(Self.render(health))
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            var data = try encoder.encode(health)
+            data.append(contentsOf: Array("\n".utf8))
+            FileHandle.standardOutput.write(data)
+        } else {
+            print(Self.render(health))
+        }
         if !health.isHealthy { throw ExitCode.failure }
     }
 
@@ -54,6 +74,9 @@ struct StatusCommand: AsyncParsableCommand {
                 server.apiLevel.map(String.init) ?? "-", server.healthy ? "ok" : (server.healthDetail ?? "unhealthy"),
                 server.name == health.metaLeader ? "meta leader" : "",
             ])
+        }
+        for server in health.missing {
+            rows.append([server.name, "-", "-", "-", server.offline ? "down (offline)" : "down (no reply)", ""])
         }
         let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
         var lines = rows.map { row in
