@@ -225,7 +225,11 @@ public struct ApplyLock: Sendable {
                 // Someone deleted the lock stream: make it again.
                 try await ensureStream()
             } catch {
-                if case .timeout = error {} else if case .transport = error {} else { throw .unavailable(error) }
+                // Worth another try within the wait: no reply in time, or reconnecting.
+                switch error {
+                case .timeout, .disconnected, .noResponders: break
+                default: throw .unavailable(error)
+                }
             }
             if ContinuousClock.now >= deadline {
                 throw .held(by: lastSeen, topology: topology, waited: timeout)

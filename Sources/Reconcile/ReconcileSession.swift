@@ -18,6 +18,8 @@ public enum SessionError: Error, Sendable, CustomStringConvertible {
         case .settings(let error):
             return "connection settings: \(error)"
         case .cannotConnect(let target, let error):
+            // The client's own sentence already names every server and why it failed.
+            if let error = error as? NATSError, case .noServersAvailable = error { return "\(error)" }
             return "cannot connect (\(target)): \(error)"
         case .lostConnection(let target):
             return "lost the connection to \(target) before reading the server's version"

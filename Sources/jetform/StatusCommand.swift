@@ -39,8 +39,9 @@ struct StatusCommand: AsyncParsableCommand {
         let client: NATSClient
         do {
             client = try await NATSClient.connect(try settings.clientOptions(name: "jetform status"))
-        } catch {
-            throw CommandFailure("error: cannot connect (\(settings)): \(error)")
+        } catch let error as NATSError {
+            if case .noServersAvailable = error { throw CommandFailure.error("\(error)") }
+            throw CommandFailure.error("cannot connect (\(settings)): \(error)")
         }
         let health: ClusterHealth
         do {

@@ -262,7 +262,7 @@ struct ClientIntegrationTests {
         }
     }
 
-    @Test func unreachableServersAreListed() async throws {
+    @Test func unreachableServersAreListedAndARefusedConnectionReadsLikeASentence() async throws {
         let port = try await LocalServer.withServer { $0.clientPort }  // free now that the server stopped
         do {
             _ = try await connect("nats://127.0.0.1:\(port)")
@@ -272,8 +272,11 @@ struct ClientIntegrationTests {
                 Issue.record("expected noServersAvailable, got \(error)")
                 return
             }
-            #expect(reasons.count == 1)
-            #expect(reasons[0].hasPrefix("nats://127.0.0.1:\(port):"))
+            #expect(reasons == ["nats://127.0.0.1:\(port) (connection refused)"])
+            // A sentence, never NIO's `SingleConnectionFailure(target: [IPv4]…) (errno: 111)`.
+            #expect(error.description.hasPrefix("cannot connect to nats://127.0.0.1:\(port) (connection refused) — is nats-server running?"),
+                    "\(error)")
+            #expect(!error.description.contains("SingleConnectionFailure") && !error.description.contains("errno"), "\(error)")
         }
     }
 

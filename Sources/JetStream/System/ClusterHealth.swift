@@ -12,6 +12,25 @@ public struct ServerHealth: Hashable, Sendable, Codable {
     public var healthDetail: String?
 }
 
+/// Why there is no meta leader to rely on.
+public enum MetaLeaderProblem: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// No server names a leader: an election is in progress or quorum is lost.
+    case none
+    /// The servers name a leader that does not answer (it died; the others have not noticed yet).
+    case notAnswering([String])
+    /// The servers name different leaders.
+    case disagreement([String])
+
+    public var description: String {
+        switch self {
+        case .none: return "no JetStream meta leader (election in progress or quorum lost)"
+        case .notAnswering(let names):
+            return "no JetStream meta leader (the others still name \(names.joined(separator: ", ")), which does not answer; an election is due)"
+        case .disagreement(let names): return "servers disagree on the meta leader: \(names.joined(separator: ", "))"
+        }
+    }
+}
+
 /// A server the cluster knows (the JetStream meta group lists it) that did not answer.
 public struct MissingServer: Hashable, Sendable, Codable {
     public var name: String
@@ -52,6 +71,8 @@ public struct ClusterHealth: Hashable, Sendable, Codable {
     public var missing: [MissingServer]
     /// The meta leader, only when it answered itself (a dead leader the others still name is no leader).
     public var metaLeader: String?
+    /// What is wrong with the meta leadership, if anything.
+    public var metaLeaderProblem: MetaLeaderProblem?
     /// Meta followers (per the leader) that answered and are caught up.
     public var metaReplicasCurrent: [String]
     /// Meta followers that answered but are behind (a follower that does not answer is in ``missing``).
@@ -64,9 +85,10 @@ public struct ClusterHealth: Hashable, Sendable, Codable {
     public var isHealthy: Bool { problems.isEmpty }
 
     public init(servers: [ServerHealth], metaLeader: String?, metaReplicasCurrent: [String], metaReplicasLagging: [String], apiLevel: Int?,
-                problems: [String], missing: [MissingServer] = []) {
+                problems: [String], missing: [MissingServer] = [], metaLeaderProblem: MetaLeaderProblem? = nil) {
         self.servers = servers
         self.missing = missing
+        self.metaLeaderProblem = metaLeaderProblem
         self.metaLeader = metaLeader
         self.metaReplicasCurrent = metaReplicasCurrent
         self.metaReplicasLagging = metaReplicasLagging
@@ -124,16 +146,18 @@ public struct ClusterHealth: Hashable, Sendable, Codable {
         let claimed = Set(jsz.compactMap { $0.data?.metaCluster?.leader }.filter { !$0.isEmpty })
         let alive = claimed.filter { names.contains($0) }
         var leader: String?
+        var leaderProblem: MetaLeaderProblem?
         if claimed.isEmpty {
-            problems.append("no JetStream meta leader (election in progress or quorum lost)")
+            leaderProblem = MetaLeaderProblem.none
         } else if alive.isEmpty {
-            problems.append("no JetStream meta leader (the others still name \(claimed.sorted().joined(separator: ", ")), which does not answer; an election is due)")
+            leaderProblem = .notAnswering(claimed.sorted())
         } else if claimed.count > 1 {
-            problems.append("servers disagree on the meta leader: \(claimed.sorted().joined(separator: ", "))")
+            leaderProblem = .disagreement(claimed.sorted())
             leader = jsz.first { r in r.data?.metaCluster?.leader == r.server.name }?.server.name
         } else {
             leader = alive.first
         }
+        if let leaderProblem { problems.append(leaderProblem.description) }
         var current: [String] = []
         var lagging: [String] = []
         if let leader, let view = jsz.first(where: { $0.server.name == leader })?.data?.metaCluster {
@@ -146,7 +170,7 @@ public struct ClusterHealth: Hashable, Sendable, Codable {
         }
         self.init(
             servers: servers, metaLeader: leader, metaReplicasCurrent: current.sorted(), metaReplicasLagging: lagging.sorted(),
-            apiLevel: servers.compactMap(\.apiLevel).min(), problems: problems, missing: missing
+            apiLevel: servers.compactMap(\.apiLevel).min(), problems: problems, missing: missing, metaLeaderProblem: leaderProblem
         )
     }
 

@@ -36,7 +36,7 @@ extension NATSClient {
                 let handler = try context.makeHandler(serverHostname: address.host)
                 try channel.pipeline.syncOperations.addHandler(handler, position: .first)
             } catch {
-                let next = state.withLock { $0.machine.receivedError("TLS setup failed: \(error)") }
+                let next = state.withLock { $0.machine.handshakeFailed { .tls(server: $0, message: "TLS setup failed: \(error)") } }
                 perform(next, channel: channel)
             }
         case .sendConnect(let address, let info):
@@ -48,7 +48,7 @@ extension NATSClient {
                 buffer.writePing()
                 channel.writeAndFlush(buffer, promise: nil)
             } catch {
-                let next = state.withLock { $0.machine.receivedError("authorization failed: \(error)") }
+                let next = state.withLock { $0.machine.handshakeFailed { .authorization(server: $0, message: "cannot sign in: \(error)") } }
                 perform(next, channel: channel)
             }
         case .connectionReady(let info, let isReconnect):
@@ -122,11 +122,33 @@ extension NATSClient {
         }
     }
 
+    /// Why a connection attempt failed, in words (`connection refused`), never NIO's type dumps.
     static func describe(_ error: any Error) -> String {
-        if let error = error as? IOError { return error.description }
+        if let error = error as? NIOConnectionError {
+            if error.dnsAError != nil || error.dnsAAAAError != nil, error.connectionErrors.isEmpty {
+                return "cannot resolve the host name"
+            }
+            if let first = error.connectionErrors.first { return describe(first.error) }
+            return "cannot connect"
+        }
+        if let error = error as? IOError { return describe(errno: error.errnoCode) }
+        if let error = error as? ChannelError, case .connectTimeout(let after) = error {
+            return "no answer within \(Duration(after).formattedForHumans)"
+        }
         if let error = error as? NIOSSLError { return "TLS: \(error)" }
         if let error = error as? NATSProtocolError { return error.description }
         return "\(error)"
+    }
+
+    static func describe(errno code: CInt) -> String {
+        switch code {
+        case ECONNREFUSED: return "connection refused"
+        case ETIMEDOUT: return "timed out"
+        case EHOSTUNREACH: return "host unreachable"
+        case ENETUNREACH: return "network unreachable"
+        case ECONNRESET: return "connection reset"
+        default: return String(cString: strerror(code)).lowercased()
+        }
     }
 
     private func connectionReady(info: ServerInfo, isReconnect: Bool, channel: (any Channel)?) {
@@ -252,7 +274,7 @@ extension NATSClient {
             case .info(let info): return s.machine.receivedInfo(info)
             case .ping: return s.machine.receivedPing()
             case .pong: return s.machine.receivedPong()
-            case .error(let text): return s.machine.receivedError(text)
+            case .error(let text): return s.machine.receivedError(ServerError(text))
             case .ok, .message: return .none
             }
         }

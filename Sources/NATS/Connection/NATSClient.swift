@@ -393,13 +393,6 @@ final class RequestToken: Sendable {
     var key: Substring? { value.withLock { $0 } }
 }
 
-extension TimeAmount {
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-}
-
 
 /// Runs task jobs on a NIO event loop (see ``NATSClient/taskExecutor``).
 final class EventLoopTaskExecutor: TaskExecutor {
