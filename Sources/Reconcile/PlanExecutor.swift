@@ -157,12 +157,12 @@ public struct PlanExecutor: Sendable {
                 let config = try Self.model(StreamConfig.self, step.config)
                 // Right after the delete of a replace, the meta leader may still hold the old stream for a moment.
                 let settling: Set<JetStreamErrorCode> = replaced ? [.noSuitablePeers, .streamNameExists, Self.storeCreationFailed] : [.noSuitablePeers]
-                _ = try await retrying(settling) { () async throws(JetStreamError) in try await jetStream.createStream(config, pedantic: pedantic) }
+                _ = try await retrying(settling) { js async throws(JetStreamError) in try await js.createStream(config, pedantic: pedantic) }
             case .updateStream:
                 let config = try Self.model(StreamConfig.self, step.config)
                 // The second update of a move-then-scale (or scale-then-move) waits for the first to finish.
-                _ = try await retrying([.noSuitablePeers, Self.moveInProgress, Self.reconfigurationInProgress, Self.moveAndScale]) { () async throws(JetStreamError) in
-                    try await jetStream.updateStream(config, pedantic: pedantic)
+                _ = try await retrying([.noSuitablePeers, Self.moveInProgress, Self.reconfigurationInProgress, Self.moveAndScale]) { js async throws(JetStreamError) in
+                    try await js.updateStream(config, pedantic: pedantic)
                 }
             case .deleteStream:
                 try await deleteStream(step.resource.streamName)
@@ -176,8 +176,8 @@ public struct PlanExecutor: Sendable {
                 var settling: Set<JetStreamErrorCode> = [.insufficientResources]
                 if replaced { settling.insert(.consumerAlreadyExists) }
                 if streamChanged { settling.insert(.streamNotFound) }
-                _ = try await retrying(settling) { () async throws(JetStreamError) in
-                    try await jetStream.createConsumer(
+                _ = try await retrying(settling) { js async throws(JetStreamError) in
+                    try await js.createConsumer(
                         stream: stream, config: config, action: step.operation == .createConsumer ? .create : .update,
                         pedantic: pedantic)
                 }
@@ -200,7 +200,7 @@ public struct PlanExecutor: Sendable {
     /// Deletes a stream; already gone is what a delete wants (seen on 2.12.8 right after a list showed it).
     private func deleteStream(_ name: String) async throws(JetStreamError) {
         do {
-            try await jetStream.deleteStream(name)
+            try await retrying([]) { js async throws(JetStreamError) in try await js.deleteStream(name) }
         } catch {
             if error.errCode != .streamNotFound { throw error }
         }
@@ -209,7 +209,7 @@ public struct PlanExecutor: Sendable {
     /// Deletes a consumer; already gone (or its stream gone) counts as done.
     private func deleteConsumer(stream: String, name: String) async throws(JetStreamError) {
         do {
-            try await jetStream.deleteConsumer(stream: stream, name: name)
+            try await retrying([]) { js async throws(JetStreamError) in try await js.deleteConsumer(stream: stream, name: name) }
         } catch {
             if error.errCode != .consumerNotFound && error.errCode != .streamNotFound { throw error }
         }
@@ -227,18 +227,22 @@ public struct PlanExecutor: Sendable {
     ///   update that scales R3 down to R1 re-forms the stream's group).
     /// - "error creating store for stream" (10049) right after the delete of a replace (seen on 2.15.1).
     /// - "stream name in use" (10058) / "consumer exists" (10148) right after the delete of a replace.
-    private func retrying<T>(_ codes: Set<JetStreamErrorCode>, _ body: () async throws(JetStreamError) -> T) async throws(JetStreamError) -> T {
-        let deadline = ContinuousClock.now + .seconds(30)
-        var delay = Duration.milliseconds(100)
-        while true {
-            do {
-                return try await body()
-            } catch where error.errCode.map(codes.contains) == true && ContinuousClock.now < deadline {
-                try? await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(1))
-            }
-        }
+    ///
+    /// Transient errors (timeouts, no responders, 10008, reconnecting) are retried in the same loop: the
+    /// one retry layer, with jitter, the deadline and cancellation (the context's own retries are off here).
+    private func retrying<T: Sendable>(_ codes: Set<JetStreamErrorCode>,
+                                       _ body: (JetStreamContext) async throws(JetStreamError) -> T) async throws(JetStreamError) -> T {
+        var js = jetStream
+        js.retry = .none
+        let context = js
+        return try await Self.settling.run(retryable: { error in
+            error.isRetryable || error.errCode.map(codes.contains) == true
+        }) { () async throws(JetStreamError) -> T in try await body(context) }
     }
+
+    /// How long a step is retried while the cluster settles: longer than an election (~20 s) and the
+    /// settling errors above.
+    static let settling = RetryPolicy(budget: .seconds(30), initialDelay: .milliseconds(100), maxDelay: .seconds(1))
 
     static let moveInProgress = JetStreamErrorCode(10124)
     static let reconfigurationInProgress = JetStreamErrorCode(10226)

@@ -150,6 +150,67 @@ struct ClientIntegrationTests {
         }
     }
 
+    @Test func aTaskCancelledBeforeItRequestsSendsNothingAndDoesNotWait() async throws {
+        try await LocalServer.withServer { server in
+            let client = try await connect(server.clientURL)
+            let observer = try await connect(server.clientURL)
+            let sub = try await observer.subscribe(to: "cancel.probe")
+            try await observer.flush()
+            let seen = Task {
+                var count = 0
+                for await _ in sub { count += 1 }
+                return count
+            }
+            let task = Task { () -> (String, Duration) in
+                // Already cancelled when it reaches `request` and `flush`.
+                while !Task.isCancelled { await Task.yield() }
+                let start = ContinuousClock.now
+                var outcome: [String] = []
+                do { _ = try await client.request("x", to: "cancel.probe", timeout: .seconds(20)); outcome.append("replied") } catch is CancellationError {
+                    outcome.append("request cancelled")
+                } catch { outcome.append("request: \(error)") }
+                do { try await client.flush(timeout: .seconds(20)); outcome.append("flushed") } catch is CancellationError {
+                    outcome.append("flush cancelled")
+                } catch { outcome.append("flush: \(error)") }
+                return (outcome.joined(separator: ", "), start.duration(to: .now))
+            }
+            task.cancel()
+            let (outcome, took) = await task.value
+            #expect(outcome == "request cancelled, flush cancelled")
+            #expect(took < .seconds(2), "cancelled calls return at once, not after their 20 s timeouts (took \(took))")
+            // Nothing reached the server: a request sent after them is the first message the observer sees.
+            try await client.publish("after", to: "cancel.probe")
+            try await client.flush()
+            try await observer.flush()
+            try await Task.sleep(for: .milliseconds(200))
+            sub.unsubscribe()
+            #expect(await seen.value == 1, "the cancelled request was never published")
+            await client.close()
+            await observer.close()
+        }
+    }
+
+    @Test func aRequestCancelledWhileWaitingStopsWaiting() async throws {
+        try await LocalServer.withServer { server in
+            let client = try await connect(server.clientURL)
+            let responder = try await connect(server.clientURL)
+            let sub = try await responder.subscribe(to: "cancel.slow")  // never answers
+            try await responder.flush()
+            let task = Task { () -> Duration in
+                let start = ContinuousClock.now
+                _ = try? await client.request("x", to: "cancel.slow", timeout: .seconds(20))
+                return start.duration(to: .now)
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            task.cancel()
+            let took = await task.value
+            #expect(took < .seconds(5), "took \(took)")
+            sub.unsubscribe()
+            await client.close()
+            await responder.close()
+        }
+    }
+
     @Test func requestWithoutRespondersFailsFast() async throws {
         try await LocalServer.withServer { server in
             let client = try await connect(server.clientURL)

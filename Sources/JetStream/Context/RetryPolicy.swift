@@ -49,8 +49,18 @@ extension JetStreamError {
     }
 }
 
-/// Runs `body` until it succeeds, fails with an error `retryable` refuses (default: not transient), or the
-/// budget is spent.
+extension RetryPolicy {
+    /// Runs `body` until it succeeds, fails with an error `retryable` refuses (default: transient ones
+    /// only), the budget is spent, or the task is cancelled: the one retry loop, for callers that retry
+    /// more than the context does (give the context `.none` then, so attempts are not retried twice).
+    public func run<T: Sendable>(retryable: (JetStreamError) -> Bool = { $0.isRetryable },
+                                 _ body: () async throws(JetStreamError) -> T) async throws(JetStreamError) -> T {
+        try await withRetry(self, retryable: retryable, body)
+    }
+}
+
+/// Runs `body` until it succeeds, fails with an error `retryable` refuses (default: not transient), the
+/// budget is spent, or the task is cancelled.
 func withRetry<T: Sendable>(_ policy: RetryPolicy, retryable: (JetStreamError) -> Bool = { $0.isRetryable },
                             _ body: () async throws(JetStreamError) -> T) async throws(JetStreamError) -> T {
     let clock = ContinuousClock()
@@ -61,7 +71,7 @@ func withRetry<T: Sendable>(_ policy: RetryPolicy, retryable: (JetStreamError) -
             return try await body()
         } catch {
             attempt += 1
-            guard retryable(error) else { throw error }
+            guard retryable(error), !Task.isCancelled else { throw error }
             let delay = policy.delay(attempt: attempt)
             guard clock.now.advanced(by: delay) < deadline else { throw error }
             do { try await Task.sleep(for: delay) } catch { throw .cancelled(operation: "retry") }

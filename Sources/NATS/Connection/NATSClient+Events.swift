@@ -225,16 +225,16 @@ extension NATSClient {
         for sub in subs { sub.finish() }
         for waiter in flushes {
             waiter.timeout?.cancel()
-            waiter.continuation.resume(throwing: NATSError.connectionClosed)
+            waiter.continuation.resume(throwing: error)
         }
+        // The real cause (servers unreachable, credentials refused), `.connectionClosed` after `close()`.
         for waiter in requests {
-            waiter.continuation.resume(throwing: NATSError.connectionClosed)
+            waiter.continuation.resume(throwing: error)
         }
-        for waiter in drains { waiter.resume(throwing: NATSError.connectionClosed) }
+        for waiter in drains { waiter.resume(throwing: error) }
         eventsContinuation.yield(.closed)
         eventsContinuation.finish()
         for closer in closers { closer.resume() }
-        _ = error
     }
 
     // MARK: - Channel events (on the event loop)
