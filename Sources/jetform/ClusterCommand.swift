@@ -8,6 +8,7 @@ struct ClusterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster",
         abstract: "Run a local 3-node JetStream cluster (inst-1…3 on ports 4222–4224).",
+        discussion: "Exit codes: 0 done, 1 error (and for `cluster status`: a server is down).",
         subcommands: [Up.self, Down.self, Status.self, Kill.self, Start.self]
     )
 }

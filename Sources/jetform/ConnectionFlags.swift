@@ -7,7 +7,7 @@ import Topology
 /// natscli-style connection flags shared by every command that talks to a cluster.
 /// Precedence: these flags, then `NATS_*` environment variables, then the topology's context.
 struct ConnectionFlags: ParsableArguments {
-    @Option(name: .customLong("context"), help: "The topology context to use (default: the file's `context`, or `system_context` for health).")
+    @Option(name: .customLong("context"), help: "The context to use: one of the topology's, else a natscli saved context (env NATS_CONTEXT; default: the file's `context`, or `system_context` for status).")
     var contextName: String?
 
     @Option(name: [.customLong("server"), .customShort("s")], help: "NATS server URL(s), comma-separated (env NATS_URL).")

@@ -10,7 +10,8 @@ import Topology
 struct ProducerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "producer",
-        abstract: "Run one smoke producer: publish requests, collect their answers."
+        abstract: "Run one smoke producer: publish requests, collect their answers.",
+        discussion: "Exit codes: 0 every request answered, 1 some were not, or an error."
     )
 
     @OptionGroup var topologyFile: TopologyFileArguments

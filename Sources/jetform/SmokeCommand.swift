@@ -14,6 +14,9 @@ struct SmokeCommand: AsyncParsableCommand {
         discussion: """
         Scenarios (from the topology's 'smoke' section, all by default): durable request/response over \
         JetStream, pub/sub, a queue group, and request/reply (including a 'no responders' check).
+
+        Exit codes: 0 every scenario passed (nothing lost, unexpected or duplicated beyond what the \
+        scenario allows), 1 a scenario failed or an error.
         """
     )
 

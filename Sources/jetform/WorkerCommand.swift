@@ -9,7 +9,8 @@ import Topology
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
-        abstract: "Run one smoke worker: pull requests, answer them into the responses stream, ack."
+        abstract: "Run one smoke worker: pull requests, answer them into the responses stream, ack.",
+        discussion: "Runs until killed. Exit codes: 1 error (the file, the connection, or the worker stopped)."
     )
 
     @OptionGroup var topologyFile: TopologyFileArguments
