@@ -52,7 +52,7 @@ let package = Package(
         ),
         .target(
             name: "Reconcile",
-            dependencies: ["Topology", "JetStream", "NATS"],
+            dependencies: ["Topology", "JetStream", "NATS", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(
@@ -70,6 +70,7 @@ let package = Package(
             dependencies: [
                 "NATS", "JetStream", "Topology", "Reconcile", "Smoke", "LocalCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

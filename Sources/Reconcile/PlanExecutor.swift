@@ -1,5 +1,6 @@
 import Foundation
 public import JetStream
+public import Logging
 import Topology
 
 /// What happened to one API call of a plan.
@@ -62,11 +63,15 @@ public struct PlanExecutor: Sendable {
     /// Send creates and updates in pedantic mode (where the server supports it): a config the
     /// normaliser got wrong fails loudly instead of drifting.
     public var pedantic: Bool
+    /// Each step and each retry, at debug level.
+    public var logger: Logger
 
-    public init(jetStream: JetStreamContext, concurrency: Int = 16, pedantic: Bool = true) {
+    public init(jetStream: JetStreamContext, concurrency: Int = 16, pedantic: Bool = true,
+                logger: Logger = Logger(label: "jetform.apply")) {
         self.jetStream = jetStream
         self.concurrency = concurrency
         self.pedantic = pedantic
+        self.logger = logger
     }
 
     public func apply(_ plan: Plan, progress: @escaping @Sendable (StepResult) -> Void = { _ in }) async throws -> [StepResult] {
@@ -194,7 +199,12 @@ public struct PlanExecutor: Sendable {
         } catch {
             failure = .malformed("\(step.operation.rawValue) \(step.resource.description): \(error)")
         }
-        return StepResult(step: step, error: failure, duration: start.duration(to: .now))
+        let result = StepResult(step: step, error: failure, duration: start.duration(to: .now))
+        logger.debug("step \(failure == nil ? "done" : "failed")", metadata: [
+            "operation": "\(step.operation.rawValue)", "resource": "\(step.resource)", "duration": "\(result.duration)",
+            "error": failure.map { "\($0)" } ?? "",
+        ])
+        return result
     }
 
     /// Deletes a stream; already gone is what a delete wants (seen on 2.12.8 right after a list showed it).
@@ -235,8 +245,11 @@ public struct PlanExecutor: Sendable {
         var js = jetStream
         js.retry = .none
         let context = js
+        let logger = self.logger
         return try await Self.settling.run(retryable: { error in
-            error.isRetryable || error.errCode.map(codes.contains) == true
+            let retry = error.isRetryable || error.errCode.map(codes.contains) == true
+            if retry { logger.debug("retrying", metadata: ["error": "\(error)"]) }
+            return retry
         }) { () async throws(JetStreamError) -> T in try await body(context) }
     }
 

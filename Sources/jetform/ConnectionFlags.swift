@@ -34,6 +34,9 @@ struct ConnectionFlags: ParsableArguments {
     @Option(help: "CA certificates to trust (PEM).")
     var tlsca: String?
 
+    @Flag(help: "Log what the client and the apply do (connects, reconnects, each call, retries) on standard error; same as JETFORM_LOG=debug.")
+    var verbose = false
+
     /// The flags as settings (unset ones nil).
     var settings: NATSConnectionSettings {
         NATSConnectionSettings(url: server, user: user, password: password, creds: creds, nkey: nkey, cert: tlscert, key: tlskey, ca: tlsca)

@@ -81,6 +81,7 @@ extension NATSClient {
             let open = channel ?? state.withLock { $0.channel }
             open?.close(promise: nil)
         case .disconnected(let failure, let next):
+            options.logger.debug("disconnected", metadata: ["reason": "\(failure?.message ?? "closed")"])
             disconnected(failure: failure)
             switch next {
             case .connect(let address, let pause): perform(.connect(address, pause: pause))
@@ -95,6 +96,7 @@ extension NATSClient {
             finishClose(error: error)
             waiter?.resume(throwing: error)
         case .reportError(let text):
+            options.logger.debug("server error", metadata: ["error": "\(text)"])
             eventsContinuation.yield(.serverError(text))
         case .finishClose(let failure):
             finishClose(error: failure.map { NATSError.noServersAvailable([$0.message]) } ?? .connectionClosed)
@@ -102,6 +104,7 @@ extension NATSClient {
     }
 
     private func openChannel(to address: ServerAddress) {
+        options.logger.debug("connecting", metadata: ["server": "\(address)"])
         let tlsFirst = options.tls.handshakeFirst
         let tlsContext = self.tlsContext
         let bootstrap = ClientBootstrap(group: eventLoop)
@@ -153,6 +156,8 @@ extension NATSClient {
 
     private func connectionReady(info: ServerInfo, isReconnect: Bool, channel: (any Channel)?) {
         guard let channel else { return }
+        options.logger.debug(isReconnect ? "reconnected" : "connected",
+                             metadata: ["server": "\(info.serverName ?? info.serverID)", "version": "\(info.version)"])
         let interval = TimeAmount(options.pingInterval)
         let task = channel.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
             let action = self.state.withLock { $0.machine.pingTimerFired() }
