@@ -86,10 +86,17 @@ let package = Package(
             path: "bench/jetstream/swift",
             swiftSettings: strict
         ),
+        // What the test targets share: SplitMix64, the repository root, cluster clients and placement waits.
+        .target(
+            name: "TestSupport",
+            dependencies: ["NATS", "JetStream", "LocalCluster"],
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "NATSTests",
             dependencies: [
-                "NATS", "LocalCluster",
+                "NATS", "LocalCluster", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
@@ -99,23 +106,23 @@ let package = Package(
         ),
         .testTarget(
             name: "TopologyTests",
-            dependencies: ["Topology"],
+            dependencies: ["Topology", "TestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "JetStreamTests",
-            dependencies: ["JetStream", "NATS", "LocalCluster", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["JetStream", "NATS", "LocalCluster", "TestSupport", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ReconcileTests",
-            dependencies: ["Reconcile", "Topology", "JetStream", "NATS", "LocalCluster"],
+            dependencies: ["Reconcile", "Topology", "JetStream", "NATS", "LocalCluster", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "SmokeTests",
-            dependencies: ["Smoke", "Topology", "JetStream", "NATS", "LocalCluster"],
+            dependencies: ["Smoke", "Topology", "JetStream", "NATS", "LocalCluster", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster"], swiftSettings: strict),

@@ -1,12 +1,9 @@
 import Foundation
 import Testing
+@_exported import TestSupport
 @testable import Reconcile
 import Topology
 
-/// The repository root, found from this file's path (Tests/ReconcileTests/TestSupport.swift).
-func repositoryRoot(_ file: String = #filePath) -> URL {
-    URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-}
 
 /// The shipped `topology.yaml`.
 func shippedTopology() throws -> TopologySpec {
