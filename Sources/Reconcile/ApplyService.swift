@@ -31,8 +31,8 @@ public enum ApplyEvent: Sendable {
     case planned(Plan)
     /// Health-check findings that do not stop the run.
     case healthNotes([String])
-    /// Another run holds the lock; this one waits up to `timeout`.
-    case waitingForLock(holder: LockHolder?, timeout: Duration)
+    /// Another run holds the lock of `topology`; this one waits up to `timeout`.
+    case waitingForLock(topology: String, holder: LockHolder?, timeout: Duration)
     case lockHeld
     /// One API call finished (`done` of `total`).
     case step(StepResult, done: Int, total: Int)
@@ -67,6 +67,8 @@ public enum ApplyFailure: Error, Sendable, CustomStringConvertible {
     case stepsFailed([StepResult])
     /// After applying, planning again still found changes: the cluster does not match the file.
     case notConverged(Plan)
+    /// The run was stopped from outside (its task cancelled) while carrying out the plan.
+    case interrupted(any Error)
 
     public var description: String {
         switch self {
@@ -87,6 +89,8 @@ public enum ApplyFailure: Error, Sendable, CustomStringConvertible {
             return "\(ApplyError.stepsFailed(results))\nRun `jetform apply` again: it plans from what is there now and finishes the rest."
         case .notConverged:
             return "the cluster still differs from the topology after applying (see the plan above)"
+        case .interrupted(let error):
+            return "the apply was interrupted (\(error)); run `jetform apply` again: it plans from what is there now"
         }
     }
 }
@@ -189,7 +193,7 @@ public struct ApplyService: Sendable {
         } catch ApplyError.notApplicable {
             throw .blocked(plan)
         } catch {
-            throw .stepsFailed([])
+            throw .interrupted(error)
         }
     }
 
@@ -202,7 +206,7 @@ public struct ApplyService: Sendable {
         let trace = session.trace
         do {
             let outcome = try await lock.withLock(timeout: timeout, onWait: { holder in
-                events(.waitingForLock(holder: holder, timeout: timeout))
+                events(.waitingForLock(topology: topology, holder: holder, timeout: timeout))
             }, {
                 trace("holding the apply lock")
                 events(.lockHeld)

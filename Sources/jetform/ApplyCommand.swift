@@ -211,8 +211,8 @@ struct ApplyCommand: AsyncParsableCommand {
                 print(PlanRenderer.render(plan, color: useColor, fileName: fileName))
             case .healthNotes(let notes):
                 for note in notes { printError("note: \(note)") }
-            case .waitingForLock(let holder, let timeout):
-                printError("Waiting up to \(ValueFormatter.seconds(timeout)) for the apply lock, held by \(holder.map { "\($0)" } ?? "another run")…")
+            case .waitingForLock(let topology, let holder, let timeout):
+                printError("Waiting up to \(ValueFormatter.seconds(timeout)) for the apply lock of topology '\(topology)', held by \(holder.map { "\($0)" } ?? "another run")…")
             case .lockHeld, .lockReleased:
                 break
             case .step(let result, let done, let total):

@@ -40,7 +40,7 @@ struct ApplyServiceIntegrationTests {
                     switch event {
                     case .planned(let plan): events.append("planned \(plan.actions.count)")
                     case .healthNotes: break
-                    case .waitingForLock: events.append("waiting")
+                    case .waitingForLock(let topology, _, _): events.append("waiting for \(topology)")
                     case .lockHeld: events.append("held")
                     case .step(let result, let done, let total):
                         events.append(result.error == nil ? "step \(done)/\(total)" : "failed \(result.step.resource)")
