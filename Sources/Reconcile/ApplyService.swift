@@ -118,10 +118,11 @@ public struct ApplyService: Sendable {
         // A first plan, without the lock: nothing to do needs no lock, and the health check runs before
         // anything is changed (creating the lock stream included).
         let preliminary = try await plan(topology)
-        if preliminary.hasErrors || preliminary.isEmpty {
+        if preliminary.hasErrors || preliminary.isEmpty || !preliminary.isApplicable {
             events(.planned(preliminary))
             if preliminary.hasErrors { throw .planErrors(preliminary) }
-            return .noChanges(preliminary)
+            if preliminary.isEmpty { return .noChanges(preliminary) }
+            throw .blocked(preliminary)  // needs a flag: no health check, no lock, nothing changed
         }
         try await checkHealth(preliminary, events: events)
         return try await locked(topology.name, events: events) { () async throws(ApplyFailure) -> ApplyOutcome in

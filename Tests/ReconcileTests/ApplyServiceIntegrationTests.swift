@@ -58,6 +58,22 @@ struct ApplyServiceIntegrationTests {
                 let again = try await service.run(topology, confirm: { _ in Issue.record("asked with nothing to do"); return false })
                 guard case .noChanges(let empty) = again else { Issue.record("expected no changes, got \(again)"); return }
                 #expect(empty.isEmpty)
+
+                // A replace without allowReplace: refused before the health check and the lock, nothing asked.
+                let shipped = try String(contentsOf: repositoryRoot().appendingPathComponent("topology.yaml"), encoding: .utf8)
+                let at = try #require(shipped.range(of: "RESPONSES:")).lowerBound
+                let fileStorage = try TopologyLoader.load(
+                    yaml: String(shipped[..<at]) + shipped[at...].replacingOccurrences(of: "storage: memory", with: "storage: file"),
+                    file: "topology.yaml", environment: [:]).topology
+                do throws(ApplyFailure) {
+                    let outcome = try await service.run(fileStorage, confirm: { _ in Issue.record("asked to confirm a blocked plan"); return true })
+                    Issue.record("a blocked plan ended as \(outcome)")
+                } catch .blocked(let plan) {
+                    #expect(plan.actions.contains { $0.kind == .replace })
+                } catch {
+                    Issue.record("expected blocked, got \(error)")
+                }
+                #expect(try await session.plan(topology, options: PlanOptions()).isEmpty, "nothing was changed")
             }
         }
     }
