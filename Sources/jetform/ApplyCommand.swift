@@ -40,6 +40,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Only show the plan (same as `jetform plan`); takes no lock.")
     var dryRun = false
 
+    @Flag(help: "Print one JSON document on standard output (outcome, plan, each call, error) instead of text; needs --yes.")
+    var json = false
+
     @Option(help: "How many API calls run at once within a phase.")
     var parallelism = 16
 
@@ -65,6 +68,7 @@ struct ApplyCommand: AsyncParsableCommand {
     func validate() throws {
         guard lockTimeout >= 0 else { throw ValidationError("--lock-timeout must be 0 or more seconds") }
         guard lockExpiry >= 2 else { throw ValidationError("--lock-expiry must be at least 2 seconds (refreshes run every third of it)") }
+        guard !json || yes || dryRun else { throw ValidationError("--json needs --yes: nothing can be asked while writing JSON") }
     }
 
     var file: String { fileArguments.path }
@@ -91,19 +95,20 @@ struct ApplyCommand: AsyncParsableCommand {
         Trace.mark("loaded \(file): \(topology.streams.count) streams, \(topology.consumerCount) consumers")
         let options = self.options
         let dryRun = self.dryRun
+        let report = json ? ApplyJSONReport() : nil
         let outcome = try await connection.withSession(topology: topology, file: file, purpose: "apply") { session in
             if dryRun {
                 let plan = try await session.plan(topology, options: options.plan)
-                print(PlanRenderer.render(plan, color: useColor, fileName: file))
+                print(report == nil ? PlanRenderer.render(plan, color: useColor, fileName: file) : PlanJSON.encode(plan))
                 if plan.hasErrors { throw ExitCode.failure }
                 return ApplyOutcome.noChanges(plan)
             }
-            return try await Self.report(file: file) { () async throws(ApplyFailure) -> ApplyOutcome in
+            return try await Self.report(file: file, json: report) { () async throws(ApplyFailure) -> ApplyOutcome in
                 try await ApplyService(session: session, options: options)
-                    .run(topology, confirm: confirmation, events: Self.events(fileName: file))
+                    .run(topology, confirm: confirmation, events: Self.events(fileName: file, json: report))
             }
         }
-        if dryRun { return }
+        if dryRun || report != nil { return }
         if case .applied = outcome { print("The cluster matches \(file).") }
     }
 
@@ -136,22 +141,23 @@ struct ApplyCommand: AsyncParsableCommand {
         let path = topologyPath
         let options = self.options
         let dryRun = self.dryRun
+        let report = json ? ApplyJSONReport() : nil
         let outcome = try await connection.withSession(topology: topology, file: topologyPath ?? file,
                                                        contextName: topology.map { saved.context ?? $0.context },
                                                        purpose: "apply") { session in
             if dryRun {
-                print(PlanRenderer.render(plan, color: useColor, fileName: path ?? file))
+                print(report == nil ? PlanRenderer.render(plan, color: useColor, fileName: path ?? file) : PlanJSON.encode(plan))
                 let observed = try await session.observe(expecting: topology)
                 let reasons = saved.staleness(comparedTo: observed, capabilities: session.capabilities)
                 if !reasons.isEmpty { printError(Self.staleMessage(file, reasons)) }
                 return ApplyOutcome.noChanges(plan)
             }
-            return try await Self.report(file: file) { () async throws(ApplyFailure) -> ApplyOutcome in
+            return try await Self.report(file: file, json: report) { () async throws(ApplyFailure) -> ApplyOutcome in
                 try await ApplyService(session: session, options: options)
-                    .run(saved: saved, topology: topology, confirm: confirmation, events: Self.events(fileName: path ?? file))
+                    .run(saved: saved, topology: topology, confirm: confirmation, events: Self.events(fileName: path ?? file, json: report))
             }
         }
-        if dryRun { return }
+        if dryRun || report != nil { return }
         if case .applied(_, _, _, let remaining) = outcome {
             print("Applied the saved plan \(file).")
             if remaining != nil, let path {
@@ -179,7 +185,20 @@ struct ApplyCommand: AsyncParsableCommand {
 
     /// Runs an apply and turns its end into output and an exit: failures are `CommandFailure`s, a
     /// declined run prints so (exit 0 at the prompt, 1 off a terminal without --yes).
-    static func report(file: String, _ body: () async throws(ApplyFailure) -> ApplyOutcome) async throws -> ApplyOutcome {
+    static func report(file: String, json: ApplyJSONReport?, _ body: () async throws(ApplyFailure) -> ApplyOutcome) async throws -> ApplyOutcome {
+        if let json {
+            let outcome: ApplyOutcome
+            do throws(ApplyFailure) {
+                outcome = try await body()
+            } catch {
+                print(json.document(failure: error))
+                if case .planErrors = error { throw ExitCode.failure }
+                throw CommandFailure(error.isStale ? staleMessage(file, error.staleReasons) : "error: \(error)")
+            }
+            print(json.document(outcome))
+            if case .declined = outcome { throw ExitCode.failure }
+            return outcome
+        }
         let outcome: ApplyOutcome
         do {
             outcome = try await body()
@@ -204,8 +223,12 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     /// Progress on the terminal: the plan, health notes, lock waits, each call as it finishes.
-    static func events(fileName: String) -> ApplyService.Events {
+    static func events(fileName: String, json: ApplyJSONReport?) -> ApplyService.Events {
         { event in
+            if let json {
+                json.record(event)
+                return
+            }
             switch event {
             case .planned(let plan):
                 print(PlanRenderer.render(plan, color: useColor, fileName: fileName))
@@ -234,5 +257,61 @@ struct ApplyCommand: AsyncParsableCommand {
     static func ms(_ d: Duration) -> String {
         let ms = d.milliseconds
         return ms < 1000 ? String(format: "%.0fms", ms) : String(format: "%.1fs", ms / 1000)
+    }
+}
+
+extension ApplyFailure {
+    var isStale: Bool { if case .stale = self { return true }; return false }
+    var staleReasons: [String] { if case .stale(let reasons) = self { return reasons }; return [] }
+}
+
+/// `apply --json`: what the run told, gathered into one document printed at the end. Health notes and
+/// lock waits still go to standard error as they happen.
+final class ApplyJSONReport: Sendable {
+    private let state = Mutex<(plan: Plan?, steps: [StepResult])>((nil, []))
+
+    func record(_ event: ApplyEvent) {
+        switch event {
+        case .planned(let plan): state.withLock { $0.plan = plan }
+        case .step(let result, _, _): state.withLock { $0.steps.append(result) }
+        case .healthNotes(let notes): for note in notes { printError("note: \(note)") }
+        case .waitingForLock(let topology, let holder, let timeout):
+            printError("Waiting up to \(ValueFormatter.seconds(timeout)) for the apply lock of topology '\(topology)', held by \(holder.map { "\($0)" } ?? "another run")…")
+        case .lockHeld, .lockReleased: break
+        }
+    }
+
+    /// `{"outcome": "applied" | "no_changes" | "declined", "plan": …, "steps": […], "remaining": … | null}`
+    func document(_ outcome: ApplyOutcome) -> String {
+        switch outcome {
+        case .noChanges(let plan): return document("no_changes", plan: plan)
+        case .declined(let plan): return document("declined", plan: plan)
+        case .applied(let plan, _, let duration, let remaining):
+            return document("applied", plan: plan, extra: ["duration_ms": duration.milliseconds, "remaining": remaining.map(Self.object) ?? NSNull()])
+        }
+    }
+
+    /// `{"outcome": "failed", "error": "…", "plan": … | null, "steps": […]}`
+    func document(failure: ApplyFailure) -> String {
+        var plan = state.withLock { $0.plan }
+        if case .notConverged(let after) = failure { plan = after }
+        return document("failed", plan: plan, extra: ["error": "\(failure)"])
+    }
+
+    private func document(_ outcome: String, plan: Plan?, extra: [String: Any] = [:]) -> String {
+        let steps = state.withLock { $0.steps }.map { result -> [String: Any] in
+            ["operation": result.step.operation.rawValue, "resource": result.step.resource.description,
+             "duration_ms": result.duration.milliseconds, "error": result.error.map { "\($0)" } ?? NSNull()]
+        }
+        var root: [String: Any] = ["outcome": outcome, "plan": plan.map(Self.object) ?? NSNull(), "steps": steps]
+        root.merge(extra) { _, new in new }
+        guard let data = try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
+            return #"{"outcome": "\#(outcome)"}"#
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func object(_ plan: Plan) -> Any {
+        (try? JSONSerialization.jsonObject(with: Data(PlanJSON.encode(plan).utf8))) ?? NSNull()
     }
 }

@@ -76,20 +76,4 @@ struct StatusIntegrationTests {
             await client.close()
         }
     }
-
-    @Test func verboseLogsTheClientAndEachApplyCallOnStandardError() async throws {
-        try await LocalCluster.withCluster { cluster in
-            let cli = try JetformCLI(cluster: cluster)
-            defer { cli.remove() }
-            let quiet = try await cli.run(["plan", "topology.yaml"])
-            #expect(quiet.status == 0 && !quiet.stderr.contains("debug"), "nothing is logged by default: \(quiet)")
-            let applied = try await cli.run(["apply", "--yes", "--verbose", "topology.yaml"])
-            #expect(applied.status == 0, "\(applied)")
-            #expect(applied.stderr.contains("debug jetform.nats:") && applied.stderr.contains("connected"), "\(applied)")
-            #expect(applied.stderr.components(separatedBy: "step done").count - 1 == 4, "one line per call: \(applied)")
-            #expect(!applied.stdout.contains("debug"), "logs never mix into the output: \(applied)")
-            let viaEnvironment = try await cli.run(["plan", "topology.yaml"], environment: ["JETFORM_LOG": "debug"])
-            #expect(viaEnvironment.stderr.contains("debug jetform.nats:"), "\(viaEnvironment)")
-        }
-    }
 }
