@@ -20,8 +20,9 @@ struct StatusIntegrationTests {
 
     enum StatusTestError: Error { case noLeader }
 
-    @Test func aKilledServerIsDownByNameAndADeadLeaderIsNeverNamed() async throws {
-        try await LocalCluster.withCluster { cluster in
+    @Test(arguments: [nil, "2.10.25"] as [String?])
+    func aKilledServerIsDownByNameAndADeadLeaderIsNeverNamed(version: String?) async throws {
+        try await LocalCluster.withCluster(version: version) { cluster in
             let cli = try JetformCLI(cluster: cluster)
             defer { cli.remove() }
             let client = try await systemClient(cluster)
@@ -51,7 +52,7 @@ struct StatusIntegrationTests {
                 #expect(missing == [follower], "\(json)")
                 #expect((object["servers"] as? [[String: Any]])?.count == 2, "\(json)")
             }
-            print("status: \(follower) killed, reported down by name at once and \(killedAt.duration(to: .now)) after the kill")
+            print("status (nats-server \(version ?? "current")): \(follower) killed, reported down by name at once and \(killedAt.duration(to: .now)) after the kill")
 
             // Back up: healthy again.
             try await cluster.start(server: follower)

@@ -174,6 +174,17 @@ public struct ClusterHealth: Hashable, Sendable, Codable {
         )
     }
 
+    /// Every server that answered or that an answering server's meta group names.
+    public static func knownServers(_ jsz: [ServerReply<JSZ>]) -> Set<String> {
+        var known = Set(jsz.map(\.server.name))
+        for reply in jsz {
+            guard let meta = reply.data?.metaCluster else { continue }
+            if let leader = meta.leader, !leader.isEmpty { known.insert(leader) }
+            for peer in meta.replicas ?? [] where !peer.name.isEmpty { known.insert(peer.name) }
+        }
+        return known
+    }
+
     static func seconds(_ d: Duration) -> String {
         let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
         return s < 10 ? String(format: "%.1fs", s) : String(format: "%.0fs", s)
