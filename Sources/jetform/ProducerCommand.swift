@@ -44,8 +44,9 @@ struct ProducerCommand: AsyncParsableCommand {
         let setup = try DurableSetup.load(file: file, connection: connection, role: "producer")
         let run = runId ?? SmokePayload.newRunId()
         let s = setup.scenario
-        let producer = SmokeProducer(requestSubject: s.requestSubject, responsesStream: s.responsesStream,
+        var producer = SmokeProducer(requestSubject: s.requestSubject, responsesStream: s.responsesStream,
                                      responsesConsumer: s.responsesConsumer, runId: run)
+        producer.jetStreamDomain = setup.jetStreamDomain
         let client: NATSClient
         do { client = try await NATSClient.connect(setup.options) } catch { throw CommandFailure.error("cannot connect: \(error)") }
         let window = InFlightWindow(limit: inFlight, maxAge: .seconds(5))

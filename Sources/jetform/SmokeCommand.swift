@@ -86,7 +86,7 @@ struct SmokeCommand: AsyncParsableCommand {
         do { options = try settings.clientOptions(name: "jetform-smoke") } catch { throw CommandFailure.error("connection settings: \(error)") }
         // An election after a killed server takes seconds: wait longer for progress then.
         let idle = killServer ? max(idleTimeout, 20) : idleTimeout
-        let env = SmokeEnvironment(options: options, idleTimeout: .milliseconds(Int(idle * 1000)))
+        let env = SmokeEnvironment(options: options, idleTimeout: .milliseconds(Int(idle * 1000)), jetStreamDomain: settings.jetStreamDomain)
 
         if killWorker || killProducer || killServer {
             do {

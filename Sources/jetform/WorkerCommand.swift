@@ -35,9 +35,10 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let setup = try DurableSetup.load(file: file, connection: connection, role: "worker-\(id)")
-        let worker = SmokeWorker(requestsStream: setup.scenario.requestsStream, requestsConsumer: setup.scenario.requestsConsumer,
+        var worker = SmokeWorker(requestsStream: setup.scenario.requestsStream, requestsConsumer: setup.scenario.requestsConsumer,
                                  responsePrefix: setup.scenario.responsePrefix, runId: runId,
                                  delay: delay > 0 ? .milliseconds(delay) : nil, batch: batch)
+        worker.jetStreamDomain = setup.jetStreamDomain
         let client: NATSClient
         do { client = try await NATSClient.connect(setup.options) } catch { throw CommandFailure.error("cannot connect: \(error)") }
         let json = jsonEvents, name = id
@@ -65,6 +66,7 @@ struct WorkerCommand: AsyncParsableCommand {
 struct DurableSetup {
     var scenario: DurableScenario
     var options: NATSClientOptions
+    var jetStreamDomain: String?
 
     static func load(file: String, connection: ConnectionFlags, role: String) throws -> DurableSetup {
         let environment = ProcessInfo.processInfo.environment
@@ -77,7 +79,8 @@ struct DurableSetup {
         } catch { throw CommandFailure.error(error.description) }
         let settings = try connection.resolve(topology: topology, file: file, defaultContext: runner.spec.context ?? topology.context).settings
         do {
-            return DurableSetup(scenario: scenario, options: try settings.clientOptions(name: "jetform-\(role)"))
+            return DurableSetup(scenario: scenario, options: try settings.clientOptions(name: "jetform-\(role)"),
+                                jetStreamDomain: settings.jetStreamDomain)
         } catch { throw CommandFailure.error("connection settings: \(error)") }
     }
 }

@@ -138,3 +138,35 @@ struct ApplyServiceIntegrationTests {
         #expect(throws: Never.self) { try PlanExecutor.checkShape(good) }
     }
 }
+
+/// A context's `jetstream_domain` reaches the session: its JetStream calls go to `$JS.<domain>.API`.
+@Suite("JetStream domain of a context")
+struct JetStreamDomainIntegrationTests {
+    @Test func aContextsDomainIsTheAPIPrefixPlanAndApplyUse() async throws {
+        let store = FileManager.default.temporaryDirectory.appendingPathComponent("jetform-domain-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: store) }
+        let options = LocalServer.Options(jetStream: false, extraConfig: """
+            jetstream { store_dir: "\(store.path)", domain: hub }
+            """)
+        try await LocalServer.withServer(options: options) { server in
+            let yaml = """
+                name: users
+                contexts:
+                  user: { url: '\(server.clientURL)', user: user, password: user, jetstream_domain: hub }
+                streams:
+                  DOMAIN_S: { subjects: [domain.s], storage: memory }
+                """
+            let topology = try TopologyLoader.load(yaml: yaml, file: "topology.yaml", environment: [:]).topology
+            let resolved = try ConnectionResolver.resolve(defaultContext: topology.context, topology: topology, environment: [:])
+            #expect(resolved.settings.jetStreamDomain == "hub")
+            try await ReconcileSession.withSession(resolved.settings, name: "domain test") { session in
+                #expect(session.jetStream.apiPrefix == "$JS.hub.API")
+                let outcome = try await ApplyService(session: session, options: ApplyOptions(lockExpiry: .seconds(10)))
+                    .run(topology, confirm: { _ in true })
+                guard case .applied(_, let results, _, _) = outcome else { Issue.record("expected applied, got \(outcome)"); return }
+                #expect(results.count == 1)
+                #expect(try await session.plan(topology, options: PlanOptions()).isEmpty)
+            }
+        }
+    }
+}
