@@ -113,11 +113,13 @@ let package = Package(
         .testTarget(
             name: "JetStreamTests",
             dependencies: ["JetStream", "NATS", "LocalCluster", "TestSupport", .product(name: "NIOCore", package: "swift-nio")],
+            resources: [.copy("Replies")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ReconcileTests",
             dependencies: ["Reconcile", "Topology", "JetStream", "NATS", "LocalCluster", "TestSupport"],
+            resources: [.copy("Captured")],
             swiftSettings: strict
         ),
         .testTarget(
