@@ -211,6 +211,30 @@ struct ClientIntegrationTests {
         }
     }
 
+    @Test func waitersOfAConnectionThatDiesGetItsCauseNotConnectionClosed() async throws {
+        try await LocalServer.withServer { server in
+            let client = try await connect(server.clientURL) { $0.allowReconnect = false }
+            let responder = try await connect(server.clientURL)
+            let sub = try await responder.subscribe(to: "dies.slow")  // never answers
+            try await responder.flush()
+            let pending = Task { () -> (any Error)? in
+                do { _ = try await client.request("x", to: "dies.slow", timeout: .seconds(30)); return nil } catch { return error }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            await server.kill()
+            let error = await pending.value
+            let natsError = try #require(error as? NATSError, "\(String(describing: error))")
+            guard case .noServersAvailable(let reasons) = natsError else {
+                Issue.record("expected the cause of the loss, got \(natsError)")
+                return
+            }
+            #expect(reasons.count == 1 && reasons[0].hasPrefix(server.clientURL), "\(reasons)")
+            sub.unsubscribe()
+            await client.close()
+            await responder.close()
+        }
+    }
+
     @Test func requestWithoutRespondersFailsFast() async throws {
         try await LocalServer.withServer { server in
             let client = try await connect(server.clientURL)
