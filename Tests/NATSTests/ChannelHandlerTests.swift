@@ -40,7 +40,7 @@ struct ChannelHandlerTests {
 
     static let info = #"INFO {"server_id":"S","server_name":"inst-1","version":"2.15.1","proto":1,"headers":true,"max_payload":1048576} "# + "\r\n"
 
-    /// INFO, messages of every size class (empty, small, one past the 4 KiB slice, one of 20 KiB that
+    /// INFO, messages of every size class (empty, small, one past the 4 KiB slice, one of 9 KB that
     /// takes several slices), headers, and control operations between them.
     static var transcript: [UInt8] {
         var text = info + "PING\r\n"
@@ -50,7 +50,7 @@ struct ChannelHandlerTests {
         text += "+OK\r\n"
         let block = "NATS/1.0\r\nX: 1\r\n\r\n"
         text += "HMSG h 4 \(block.utf8.count) \(block.utf8.count + 2)\r\n\(block)hi\r\n"
-        text += "MSG huge 5 20000\r\n" + String(repeating: "y", count: 20000) + "\r\n"
+        text += "MSG huge 5 9000\r\n" + String(repeating: "y", count: 9000) + "\r\n"
         text += "-ERR 'Permissions Violation for Publish to \"z\"'\r\n"
         for n in 0..<20 { text += "MSG s.\(n) 6 \(String(n).utf8.count)\r\n\(n)\r\n" }
         text += "PONG\r\n"
