@@ -79,6 +79,9 @@ struct StatusCommand: AsyncParsableCommand {
         for server in health.missing {
             rows.append([server.name, "-", "-", "-", server.offline ? "down (offline)" : "down (no reply)", ""])
         }
+        for _ in 0..<health.unnamedMissing {
+            rows.append(["?", "-", "-", "-", "down (no reply; not named by the meta group yet)", ""])
+        }
         let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
         var lines = rows.map { row in
             zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")

@@ -136,7 +136,18 @@ enum NATSHeadersShim {
         #expect(health.missing == [MissingServer(name: "inst-3", offline: true, lastSeen: .seconds(8))])
         #expect(health.metaReplicasLagging.isEmpty, "a dead server is not lagging")
         #expect(health.metaLeader == "inst-1")
-        #expect(health.problems == ["inst-3 is down: it did not answer and the meta group lists it as offline, last seen 8.0s ago"])
+        #expect(health.problems == ["inst-3 is down: it did not answer and the meta group lists it as offline, last seen 8.0s ago",
+                                    "2 of 3 servers answered"])
+        #expect(!health.isHealthy)
+    }
+
+    @Test func aServerTheMetaGroupCountsButNobodyNamesIsMissingToo() throws {
+        // 2.10: a server killed before the leader had its statistics is in cluster_size, in no peer list.
+        let (jsz, healthz) = try replies(answering: ["inst-1", "inst-2"], leader: "inst-1", peers: [:])
+        let health = ClusterHealth(jsz: jsz, healthz: healthz, expectedServers: nil)
+        #expect(health.missing.isEmpty && health.unnamedMissing == 1)
+        #expect(health.problems == ["2 of 3 servers answered",
+                                    "1 server the meta group counts did not answer and is not named by it yet (down before the leader had its statistics)"])
         #expect(!health.isHealthy)
     }
 

@@ -39,20 +39,25 @@ struct StatusIntegrationTests {
             let killedAt = ContinuousClock.now
             for wait in [Duration.zero, .seconds(8) - killedAt.duration(to: .now)] {
                 if wait > .zero { try await Task.sleep(for: wait) }
+                let asked = ContinuousClock.now
                 let status = try await cli.run(["status", "-f", "topology.yaml"])
+                print("status (nats-server \(version ?? "current")): with \(follower) down, `jetform status` took \(asked.duration(to: .now))")
                 #expect(status.status == 1, "\(status)")
                 #expect(!status.stdout.contains("Healthy."), "\(status)")
-                #expect(status.stdout.contains("\(follower) is down"), "\(status)")
+                // By name from the meta group's peer list; 2.10 lists a peer only once the leader has its
+                // statistics, so there a server killed before that is counted (cluster_size) but not named.
+                let unnamedOn2_10 = version != nil && status.stdout.contains("not named by it yet")
+                #expect(status.stdout.contains("\(follower) is down") || unnamedOn2_10, "\(status)")
                 #expect(!status.stdout.contains("lagging"), "\(status)")
                 #expect(status.stdout.contains("JetStream meta leader: \(leader)"), "\(status)")
                 let json = try await cli.run(["status", "--json"])
                 #expect(json.status == 1, "\(json)")
                 let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
                 let missing = (object["missing"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
-                #expect(missing == [follower], "\(json)")
+                #expect(missing == [follower] || (version != nil && object["unnamed_missing"] as? Int == 1), "\(json)")
                 #expect((object["servers"] as? [[String: Any]])?.count == 2, "\(json)")
             }
-            print("status (nats-server \(version ?? "current")): \(follower) killed, reported down by name at once and \(killedAt.duration(to: .now)) after the kill")
+            print("status (nats-server \(version ?? "current")): \(follower) killed, reported down at once and \(killedAt.duration(to: .now)) after the kill")
 
             // Back up: healthy again.
             try await cluster.start(server: follower)

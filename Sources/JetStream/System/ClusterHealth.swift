@@ -69,6 +69,9 @@ public struct ClusterHealth: Hashable, Sendable, Codable {
     public var servers: [ServerHealth]
     /// Servers the JetStream meta group lists (it keeps offline peers) that did not answer: down or cut off.
     public var missing: [MissingServer]
+    /// Servers the meta group counts (`cluster_size`) that neither answered nor are named by anyone: 2.10
+    /// lists a peer only once it has its statistics, so a server killed early is counted but not named.
+    public var unnamedMissing: Int
     /// The meta leader, only when it answered itself (a dead leader the others still name is no leader).
     public var metaLeader: String?
     /// What is wrong with the meta leadership, if anything.
@@ -85,9 +88,10 @@ public struct ClusterHealth: Hashable, Sendable, Codable {
     public var isHealthy: Bool { problems.isEmpty }
 
     public init(servers: [ServerHealth], metaLeader: String?, metaReplicasCurrent: [String], metaReplicasLagging: [String], apiLevel: Int?,
-                problems: [String], missing: [MissingServer] = [], metaLeaderProblem: MetaLeaderProblem? = nil) {
+                problems: [String], missing: [MissingServer] = [], unnamedMissing: Int = 0, metaLeaderProblem: MetaLeaderProblem? = nil) {
         self.servers = servers
         self.missing = missing
+        self.unnamedMissing = unnamedMissing
         self.metaLeaderProblem = metaLeaderProblem
         self.metaLeader = metaLeader
         self.metaReplicasCurrent = metaReplicasCurrent
@@ -138,8 +142,13 @@ public struct ClusterHealth: Hashable, Sendable, Codable {
             let seen = server.lastSeen.map { ", last seen \(Self.seconds($0)) ago" } ?? ""
             problems.append("\(server.name) is down: it did not answer\(server.offline ? " and the meta group lists it as offline" : "")\(seen)")
         }
-        if let expectedServers, servers.count < expectedServers {
-            problems.append("\(servers.count) of \(expectedServers) servers answered")
+        // The meta group's size counts servers nobody names (yet): missing all the same.
+        let size = max(expectedServers ?? 0, jsz.compactMap { $0.data?.metaCluster?.clusterSize }.max() ?? 0)
+        let unnamed = max(0, size - servers.count - missing.count)
+        if servers.count < size { problems.append("\(servers.count) of \(size) servers answered") }
+        if unnamed > 0 {
+            problems.append("\(unnamed) server\(unnamed == 1 ? "" : "s") the meta group counts did not answer and \(unnamed == 1 ? "is" : "are") "
+                            + "not named by it yet (down before the leader had its statistics)")
         }
         // Leader per the servers; the leader's own view of its followers is the one that counts. A leader
         // that does not answer is dead (the others have not noticed yet): there is none until an election.
@@ -170,7 +179,8 @@ public struct ClusterHealth: Hashable, Sendable, Codable {
         }
         self.init(
             servers: servers, metaLeader: leader, metaReplicasCurrent: current.sorted(), metaReplicasLagging: lagging.sorted(),
-            apiLevel: servers.compactMap(\.apiLevel).min(), problems: problems, missing: missing, metaLeaderProblem: leaderProblem
+            apiLevel: servers.compactMap(\.apiLevel).min(), problems: problems, missing: missing, unnamedMissing: unnamed,
+            metaLeaderProblem: leaderProblem
         )
     }
 

@@ -94,14 +94,15 @@ public struct SystemClient: Sendable {
     /// for every known server up to `timeout`: a slow reply on a loaded machine is not a dead server.
     public func clusterHealth(expectedServers: Int? = nil, timeout: Duration = .seconds(3)) async throws(JetStreamError) -> ClusterHealth {
         var jsz = try await jsz(expected: expectedServers, timeout: timeout)
-        let known = ClusterHealth.knownServers(jsz)
-        if known.count > jsz.count {
-            let again = try await self.jsz(expected: known.count, timeout: timeout)
+        let size = jsz.compactMap { $0.data?.metaCluster?.clusterSize }.max() ?? 0
+        let known = max(ClusterHealth.knownServers(jsz).count, size)
+        if known > jsz.count {
+            let again = try await self.jsz(expected: known, timeout: timeout)
             var byName = Dictionary(jsz.map { ($0.server.name, $0) }, uniquingKeysWith: { a, _ in a })
             for reply in again { byName[reply.server.name] = reply }
             jsz = byName.values.sorted { $0.server.name < $1.server.name }
         }
-        let everyone = max(expectedServers ?? 0, ClusterHealth.knownServers(jsz).count)
+        let everyone = max(expectedServers ?? 0, ClusterHealth.knownServers(jsz).count, size)
         let health = try await healthz(expected: everyone > 0 ? everyone : nil, timeout: timeout)
         return ClusterHealth(jsz: jsz, healthz: health, expectedServers: expectedServers)
     }
