@@ -38,12 +38,22 @@ public struct SystemClient: Sendable {
             group.addTask {
                 let clock = ContinuousClock()
                 let deadline = clock.now.advanced(by: timeout)
-                while clock.now < deadline {
-                    try? await Task.sleep(for: .milliseconds(20))
-                    if Task.isCancelled { return nil }
-                    // Quiet period counts only once something arrived: servers answer within a few ms
-                    // of each other, so silence after the first replies means everyone answered.
-                    if watch.count > 0, watch.idle(clock.now) > quietPeriod { break }
+                // Wakes only when the quiet period could have run out (or at the deadline), not on a tick.
+                // Quiet period counts only once something arrived: servers answer within a few ms of each
+                // other, so silence after the first replies means everyone answered.
+                while true {
+                    let now = clock.now
+                    if now >= deadline { break }
+                    var wake = deadline
+                    if watch.count > 0 {
+                        let idle = watch.idle(now)
+                        if idle >= quietPeriod { break }
+                        wake = min(deadline, now.advanced(by: quietPeriod - idle))
+                    } else {
+                        // Nothing yet: look again a quiet period from now (the first reply may come any moment).
+                        wake = min(deadline, now.advanced(by: quietPeriod))
+                    }
+                    do { try await Task.sleep(until: wake, clock: clock) } catch { return nil }
                 }
                 subscription.unsubscribe()
                 return nil
