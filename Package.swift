@@ -55,7 +55,7 @@ let package = Package(
         ),
         .target(
             name: "Reconcile",
-            dependencies: ["JetStreamSchema", "Topology", "JetStream", "NATS"],
+            dependencies: ["JetStreamSchema", "Topology", "JetStream", "NATS", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .target(
@@ -73,6 +73,7 @@ let package = Package(
             dependencies: [
                 "JetStreamSchema", "NATS", "JetStream", "Topology", "Reconcile", "Smoke", "LocalCluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -88,10 +89,17 @@ let package = Package(
             path: "bench/jetstream/swift",
             swiftSettings: strict
         ),
+        // What the test targets share: SplitMix64, the repository root, cluster clients and placement waits.
+        .target(
+            name: "TestSupport",
+            dependencies: ["NATS", "JetStream", "LocalCluster"],
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "NATSTests",
             dependencies: [
-                "NATS", "LocalCluster",
+                "NATS", "LocalCluster", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
@@ -101,23 +109,25 @@ let package = Package(
         ),
         .testTarget(
             name: "TopologyTests",
-            dependencies: ["JetStreamSchema", "Topology"],
+            dependencies: ["JetStreamSchema", "Topology", "TestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "JetStreamTests",
-            dependencies: ["JetStreamSchema", "JetStream", "NATS", "LocalCluster", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["JetStreamSchema", "JetStream", "NATS", "LocalCluster", "TestSupport", .product(name: "NIOCore", package: "swift-nio")],
+            resources: [.copy("Replies")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ReconcileTests",
-            dependencies: ["JetStreamSchema", "Reconcile", "Topology", "JetStream", "NATS", "LocalCluster"],
+            dependencies: ["JetStreamSchema", "Reconcile", "Topology", "JetStream", "NATS", "LocalCluster", "TestSupport"],
+            resources: [.copy("Captured")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "SmokeTests",
-            dependencies: ["JetStreamSchema", "Smoke", "Topology", "JetStream", "NATS", "LocalCluster"],
+            dependencies: ["JetStreamSchema", "Smoke", "Topology", "JetStream", "NATS", "LocalCluster", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(name: "LocalClusterTests", dependencies: ["LocalCluster"], swiftSettings: strict),

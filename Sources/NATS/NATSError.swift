@@ -45,8 +45,8 @@ public enum NATSError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidHeader(let detail):
             return "invalid header: \(detail)"
         case .noServersAvailable(let failures):
-            return "could not connect to any server: " + failures.joined(separator: "; ")
-                + " — is nats-server running there? (`jetform cluster up` starts a local cluster)"
+            return "cannot connect to " + failures.joined(separator: ", ")
+                + " — is nats-server running? (`jetform cluster up` starts a local cluster; --server or NATS_URL name another)"
         case .authorizationViolation(let server, let message):
             return "\(server) refused the credentials (\(message)) — check the user/password, token, nkey or creds of the context"
         case .tlsMismatch(let server, let message):

@@ -1,3 +1,4 @@
+import JetStreamSchema
 import Foundation
 public import JetStream
 import NIOCore
@@ -12,7 +13,7 @@ public struct LockHolder: Sendable, Hashable, Codable, CustomStringConvertible {
     public var holder: String
     /// What the holder is doing (`apply`, `apply plan.json`).
     public var command: String
-    /// When it took the lock (holder's clock, for people only: expiry is the server's `max_age`).
+    /// When it took the lock (holder's clock, for people only: expiry never compares clocks).
     public var acquiredAt: String
     /// The lock's expiry, in seconds, as the holder set it.
     public var expirySeconds: Double
@@ -59,17 +60,21 @@ public enum ApplyLockError: Error, Sendable, CustomStringConvertible {
 /// Design:
 /// - One small stream, `JETFORM_LOCKS`, in the account jetform manages, listening on `jetform.lock.>`;
 ///   topology `users` locks subject `jetform.lock.users`. `max_msgs_per_subject: 1` keeps one message per
-///   lock and `max_age` is the lock's expiry: the *server* drops a lock message nobody refreshed, so a
-///   killed run blocks others for at most the expiry, and no client clocks are compared.
+///   lock. The stream has no `max_age`: each topology's lock has its own expiry, so one topology's short
+///   expiry never cuts another's live lock short.
+/// - Expiry, 2.11+: every lock message carries `Nats-TTL` = its holder's expiry (the stream allows
+///   per-message TTLs), so the *server* drops a record nobody refreshed and no client clocks are compared.
+/// - Expiry, 2.10 (no per-message TTL): the record names its own expiry; a waiting run that sees the same
+///   record (same sequence) for that long on its own monotonic clock takes the lock over by publishing with
+///   that sequence expected, so exactly one waiter wins. A killed holder then blocks for at most its expiry
+///   after the waiter first saw its record.
 /// - Acquire = publish the holder record with `Nats-Expected-Last-Subject-Sequence: 0` ("only if the
 ///   subject is empty"). The stream's leader serialises publishes, so exactly one run wins; the others get
 ///   10071 or 10164 (wrong last sequence), read the holder record, and retry until `timeout`.
 /// - While applying, a heartbeat re-publishes the record with `Nats-Expected-Last-Subject-Sequence:
-///   <our sequence>` every third of the expiry, which restarts the `max_age` clock. A heartbeat refused
-///   with 10071/10164 means the lock expired and someone else took it: the apply is cancelled ("lost").
+///   <our sequence>` every third of the expiry, which restarts the expiry. A heartbeat refused with
+///   10071/10164 means the lock expired and someone else took it: the apply is cancelled ("lost").
 /// - Release = delete our message by sequence (never a purge, which could delete another run's lock).
-/// - The expiry is the stream's `max_age`, shared by every topology's lock. A run sets it to its own expiry
-///   only once it holds its lock, so a waiting run never stretches or shortens the lock it waits for.
 /// - A stream of the account listening on `jetform.lock.>` (or `>`) keeps the lock stream from being
 ///   created (10065 subjects overlap); apply then stops and says so.
 /// - The stream is jetform's own: the planner never lists, plans or prunes it (`ApplyLock.isLockStream`).
@@ -90,7 +95,7 @@ public struct ApplyLock: Sendable {
 
     public let jetStream: JetStreamContext
     public let topology: String
-    /// How long a lock outlives its last heartbeat (the lock stream's `max_age`).
+    /// How long this lock outlives its last heartbeat (this topology's only).
     public var expiry: Duration
     /// Replicas of the lock stream when jetform creates it.
     public var replicas: Int
@@ -117,25 +122,30 @@ public struct ApplyLock: Sendable {
     public final class Lease: Sendable {
         public let holder: LockHolder
         let sequence: Mutex<UInt64>
-        /// The expiry in force (the lock stream's `max_age`); refreshes run every third of it.
-        let expiry: Mutex<Duration>
+        /// The lock's expiry; refreshes run every third of it.
+        let expiry: Duration
         init(holder: LockHolder, sequence: UInt64, expiry: Duration) {
             self.holder = holder
             self.sequence = Mutex(sequence)
-            self.expiry = Mutex(expiry)
+            self.expiry = expiry
         }
     }
 
-    /// Creates the lock stream if it is missing.
+    /// Whether the server stores per-message TTLs (`Nats-TTL`, 2.11+).
+    var perMessageTTL: Bool { (jetStream.serverVersion ?? ServerVersion(major: 2, minor: 10, patch: 0)) >= ServerVersion(major: 2, minor: 11, patch: 0) }
+
+    /// Creates the lock stream if it is missing, and brings one made by an older jetform (whose `max_age`
+    /// was the expiry of every lock) to no `max_age` and per-message TTLs. Both changes only make other
+    /// runs' locks last as long as they asked, never shorter.
     func ensureStream() async throws(ApplyLockError) {
+        let ttl = perMessageTTL
         var config = StreamConfig(name: Self.streamName, subjects: [Self.subjectPrefix + ">"])
-        config.description = "jetform apply locks (one message per topology; max_age is the lock expiry)"
+        config.description = "jetform apply locks (one message per topology, each with its own expiry)"
         config.storage = .file
         config.numReplicas = replicas
         config.maxMsgsPerSubject = 1
-        config.maxAge = NanoDuration(expiry)
-        config.duplicateWindow = NanoDuration(min(expiry, .seconds(120)))
         config.discard = .old
+        if ttl { config.allowMsgTTL = true }
         do {
             do {
                 _ = try await jetStream.createStream(config)
@@ -145,26 +155,19 @@ public struct ApplyLock: Sendable {
                 _ = try await jetStream.createStream(config)
             }
         } catch where error.errCode == .streamNameExists {
-            // Exists with another expiry (or other settings): left alone here. A waiting run must not change
-            // the expiry of the lock it waits for; `adjustExpiry` runs once we hold the lock.
+            do {
+                let live = try await jetStream.streamInfo(Self.streamName).config
+                let maxAge = live.maxAge ?? .zero
+                guard maxAge != .zero || (ttl && live.allowMsgTTL != true) else { return }
+                var updated = live
+                updated.maxAge = .zero
+                if ttl { updated.allowMsgTTL = true }
+                _ = try await jetStream.updateStream(updated)
+            } catch {
+                throw .unavailable(error)
+            }
         } catch {
             throw .unavailable(error)
-        }
-    }
-
-    /// Brings the lock stream's `max_age` to `expiry` (we hold our topology's lock; other topologies'
-    /// locks in the stream get the new expiry too). Returns the expiry now in force.
-    func adjustExpiry() async -> Duration {
-        do {
-            let live = try await jetStream.streamInfo(Self.streamName).config
-            guard live.maxAge != NanoDuration(expiry) else { return expiry }
-            var updated = live
-            updated.maxAge = NanoDuration(expiry)
-            updated.duplicateWindow = NanoDuration(min(expiry, .seconds(120)))
-            _ = try await jetStream.updateStream(updated)
-            return expiry
-        } catch {
-            return .seconds(1)  // unknown: refresh often
         }
     }
 
@@ -190,26 +193,44 @@ public struct ApplyLock: Sendable {
             command: command, acquiredAt: Timestamp(Date()).rawValue,
             expirySeconds: Double(expiry.components.seconds) + Double(expiry.components.attoseconds) / 1e18)
         let deadline = ContinuousClock.now + timeout
+        let ttl = perMessageTTL
         var told = false
         var pause: Duration = .milliseconds(100)
         var lastSeen: LockHolder?
+        // Without per-message TTLs: the holder's record (by sequence) and when this run first saw it.
+        var unchanged: (sequence: UInt64, since: ContinuousClock.Instant)?
+        var expecting: UInt64 = 0
         while true {
             do {
-                let seq = try await publish(holder, expecting: 0)
-                return Lease(holder: holder, sequence: seq, expiry: await adjustExpiry())
+                let seq = try await publish(holder, expecting: expecting)
+                return Lease(holder: holder, sequence: seq, expiry: expiry)
             } catch where error.isWrongLastSequence {
                 // Taken. Maybe by us: a publish that timed out may still have been stored.
                 let current = try await currentHolder()
                 if let (record, seq) = current, record?.id == holder.id {
-                    return Lease(holder: holder, sequence: seq, expiry: await adjustExpiry())
+                    return Lease(holder: holder, sequence: seq, expiry: expiry)
                 }
                 lastSeen = current?.0 ?? lastSeen
+                expecting = 0
+                if !ttl, let (record, seq) = current {
+                    // The record's own expiry, measured on this run's clock from when it first saw it.
+                    if unchanged?.sequence != seq { unchanged = (seq, .now) }
+                    let holderExpiry = record.map { Duration.milliseconds(Int64(($0.expirySeconds * 1000).rounded())) } ?? expiry
+                    if let since = unchanged?.since, since.duration(to: .now) >= holderExpiry {
+                        expecting = seq  // expired: take it over, unless someone refreshes or takes it first
+                        continue
+                    }
+                }
                 if !told { onWait(lastSeen); told = true }
             } catch where error.errCode == .streamNotFound {
                 // Someone deleted the lock stream: make it again.
                 try await ensureStream()
             } catch {
-                if case .timeout = error {} else if case .transport = error {} else { throw .unavailable(error) }
+                // Worth another try within the wait: no reply in time, or reconnecting.
+                switch error {
+                case .timeout, .disconnected, .noResponders: break
+                default: throw .unavailable(error)
+                }
             }
             if ContinuousClock.now >= deadline {
                 throw .held(by: lastSeen, topology: topology, waited: timeout)
@@ -273,7 +294,7 @@ public struct ApplyLock: Sendable {
     /// no refresh succeeded for a whole expiry (the server has dropped it by then).
     func heartbeat(_ lease: Lease) async throws {
         var lastSuccess = ContinuousClock.now
-        let expiry = lease.expiry.withLock { $0 }
+        let expiry = lease.expiry
         while !Task.isCancelled {
             do { try await Task.sleep(for: expiry / 3) } catch { return }
             do {
@@ -291,8 +312,10 @@ public struct ApplyLock: Sendable {
 
     private func publish(_ holder: LockHolder, expecting seq: UInt64) async throws(JetStreamError) -> UInt64 {
         let data = (try? JSONEncoder().encode(holder)) ?? Data()
+        // Whole seconds, at least one: what `Nats-TTL` takes.
+        let ttl: Duration? = perMessageTTL ? .seconds(max(1, Int64((Double(expiry.components.seconds) + Double(expiry.components.attoseconds) / 1e18).rounded(.up)))) : nil
         let ack = try await jetStream.publish(subject: subject, payload: ByteBuffer(bytes: data),
-                                              options: PublishOptions(expectedStream: Self.streamName, expectedLastSubjectSequence: seq))
+                                              options: PublishOptions(expectedStream: Self.streamName, expectedLastSubjectSequence: seq, ttl: ttl))
         return ack.seq
     }
 }

@@ -1,14 +1,34 @@
 import JetStreamSchema
 import Foundation
 public import JetStream
+public import Logging
 import Topology
 
 /// What happened to one API call of a plan.
 public struct StepResult: Sendable {
     public var step: PlanStep
     /// Nil when the call succeeded.
-    public var error: JetStreamError?
+    public var error: StepError?
     public var duration: Duration
+}
+
+/// Why a step of a plan failed.
+public enum StepError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The server refused the call or did not answer.
+    case server(JetStreamError)
+    /// The step cannot be sent as it is (a hand-edited saved plan: a consumer step naming no consumer,
+    /// a config that is not a stream or consumer config); nothing was sent.
+    case malformed(String)
+
+    public var description: String {
+        switch self {
+        case .server(let error): return "\(error)"
+        case .malformed(let detail): return "malformed plan step, nothing was sent: \(detail)"
+        }
+    }
+
+    /// The server's error, when the server refused the call.
+    public var jetStreamError: JetStreamError? { if case .server(let e) = self { return e }; return nil }
 }
 
 /// Errors that stop an apply before or while it runs.
@@ -44,11 +64,15 @@ public struct PlanExecutor: Sendable {
     /// Send creates and updates in pedantic mode (where the server supports it): a config the
     /// normaliser got wrong fails loudly instead of drifting.
     public var pedantic: Bool
+    /// Each step and each retry, at debug level.
+    public var logger: Logger
 
-    public init(jetStream: JetStreamContext, concurrency: Int = 16, pedantic: Bool = true) {
+    public init(jetStream: JetStreamContext, concurrency: Int = 16, pedantic: Bool = true,
+                logger: Logger = Logger(label: "jetform.apply")) {
         self.jetStream = jetStream
         self.concurrency = concurrency
         self.pedantic = pedantic
+        self.logger = logger
     }
 
     public func apply(_ plan: Plan, progress: @escaping @Sendable (StepResult) -> Void = { _ in }) async throws -> [StepResult] {
@@ -131,52 +155,71 @@ public struct PlanExecutor: Sendable {
     /// `streamChanged`: the plan created or updated the resource's stream in an earlier phase.
     func perform(_ step: PlanStep, replaced: Bool = false, streamChanged: Bool = false) async -> StepResult {
         let start = ContinuousClock.now
-        var failure: JetStreamError?
-        do throws(JetStreamError) {
+        var failure: StepError?
+        do throws(StepError) {
+            try Self.checkShape(step)
             switch step.operation {
             case .createStream:
                 let config = step.config ?? JSONObject()
                 // Right after the delete of a replace, the meta leader may still hold the old stream for a moment.
                 let settling: Set<JetStreamErrorCode> = replaced ? [.noSuitablePeers, .streamNameExists, Self.storeCreationFailed] : [.noSuitablePeers]
-                _ = try await retrying(settling) { () async throws(JetStreamError) in try await jetStream.createStream(json: config, pedantic: pedantic) }
+                _ = try await server { () async throws(JetStreamError) in try await retrying(settling) { js async throws(JetStreamError) in try await js.createStream(json: config, pedantic: pedantic) } }
             case .updateStream:
                 let config = step.config ?? JSONObject()
                 // The second update of a move-then-scale (or scale-then-move) waits for the first to finish.
-                _ = try await retrying([.noSuitablePeers, Self.moveInProgress, Self.reconfigurationInProgress, Self.moveAndScale]) { () async throws(JetStreamError) in
-                    try await jetStream.updateStream(json: config, pedantic: pedantic)
+                _ = try await server { () async throws(JetStreamError) in
+                    try await retrying([.noSuitablePeers, Self.moveInProgress, Self.reconfigurationInProgress, Self.moveAndScale]) { js async throws(JetStreamError) in
+                        try await js.updateStream(json: config, pedantic: pedantic)
+                    }
                 }
             case .deleteStream:
-                try await deleteStream(step.resource.streamName)
+                try await server { () async throws(JetStreamError) in try await deleteStream(step.resource.streamName) }
             case .createConsumer, .updateConsumer:
-                guard case .consumer(let stream, _) = step.resource else { break }
+                guard case .consumer(let stream, _) = step.resource else {
+                    throw StepError.malformed("\(step.operation.rawValue) on \(step.resource.description), which is not a consumer")
+                }
                 let config = step.config ?? JSONObject()
                 // A replicated consumer needs its stream's Raft group to be current: right after the stream was
                 // created (or a server restarted) the meta leader answers "insufficient resources" for a moment.
                 var settling: Set<JetStreamErrorCode> = [.insufficientResources]
                 if replaced { settling.insert(.consumerAlreadyExists) }
                 if streamChanged { settling.insert(.streamNotFound) }
-                _ = try await retrying(settling) { () async throws(JetStreamError) in
-                    try await jetStream.createConsumer(
-                        stream: stream, json: config, action: step.operation == .createConsumer ? .create : .update,
-                        pedantic: pedantic)
+                _ = try await server { () async throws(JetStreamError) in
+                    try await retrying(settling) { js async throws(JetStreamError) in
+                        try await js.createConsumer(
+                            stream: stream, json: config, action: step.operation == .createConsumer ? .create : .update,
+                            pedantic: pedantic)
+                    }
                 }
             case .deleteConsumer:
-                guard case .consumer(let stream, let name) = step.resource else { break }
-                try await deleteConsumer(stream: stream, name: name)
+                guard case .consumer(let stream, let name) = step.resource else {
+                    throw StepError.malformed("\(step.operation.rawValue) on \(step.resource.description), which is not a consumer")
+                }
+                try await server { () async throws(JetStreamError) in try await deleteConsumer(stream: stream, name: name) }
             case .pauseConsumer:
-                guard case .consumer(let stream, let name) = step.resource else { break }
-                _ = try await jetStream.pauseConsumer(stream: stream, name: name, until: step.config?["pause_until"]?.stringValue)
+                guard case .consumer(let stream, let name) = step.resource else {
+                    throw StepError.malformed("\(step.operation.rawValue) on \(step.resource.description), which is not a consumer")
+                }
+                let until = step.config?["pause_until"]?.stringValue
+                _ = try await server { () async throws(JetStreamError) in
+                    try await retrying([]) { js async throws(JetStreamError) in try await js.pauseConsumer(stream: stream, name: name, until: until) }
+                }
             }
         } catch {
             failure = error
         }
-        return StepResult(step: step, error: failure, duration: start.duration(to: .now))
+        let result = StepResult(step: step, error: failure, duration: start.duration(to: .now))
+        logger.debug("step \(failure == nil ? "done" : "failed")", metadata: [
+            "operation": "\(step.operation.rawValue)", "resource": "\(step.resource)", "duration": "\(result.duration)",
+            "error": failure.map { "\($0)" } ?? "",
+        ])
+        return result
     }
 
     /// Deletes a stream; already gone is what a delete wants (seen on 2.12.8 right after a list showed it).
     private func deleteStream(_ name: String) async throws(JetStreamError) {
         do {
-            try await jetStream.deleteStream(name)
+            try await retrying([]) { js async throws(JetStreamError) in try await js.deleteStream(name) }
         } catch {
             if error.errCode != .streamNotFound { throw error }
         }
@@ -185,7 +228,7 @@ public struct PlanExecutor: Sendable {
     /// Deletes a consumer; already gone (or its stream gone) counts as done.
     private func deleteConsumer(stream: String, name: String) async throws(JetStreamError) {
         do {
-            try await jetStream.deleteConsumer(stream: stream, name: name)
+            try await retrying([]) { js async throws(JetStreamError) in try await js.deleteConsumer(stream: stream, name: name) }
         } catch {
             if error.errCode != .consumerNotFound && error.errCode != .streamNotFound { throw error }
         }
@@ -203,23 +246,56 @@ public struct PlanExecutor: Sendable {
     ///   update that scales R3 down to R1 re-forms the stream's group).
     /// - "error creating store for stream" (10049) right after the delete of a replace (seen on 2.15.1).
     /// - "stream name in use" (10058) / "consumer exists" (10148) right after the delete of a replace.
-    private func retrying<T>(_ codes: Set<JetStreamErrorCode>, _ body: () async throws(JetStreamError) -> T) async throws(JetStreamError) -> T {
-        let deadline = ContinuousClock.now + .seconds(30)
-        var delay = Duration.milliseconds(100)
-        while true {
-            do {
-                return try await body()
-            } catch where error.errCode.map(codes.contains) == true && ContinuousClock.now < deadline {
-                try? await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(1))
-            }
-        }
+    ///
+    /// Transient errors (timeouts, no responders, 10008, reconnecting) are retried in the same loop: the
+    /// one retry layer, with jitter, the deadline and cancellation (the context's own retries are off here).
+    private func retrying<T: Sendable>(_ codes: Set<JetStreamErrorCode>,
+                                       _ body: (JetStreamContext) async throws(JetStreamError) -> T) async throws(JetStreamError) -> T {
+        var js = jetStream
+        js.retry = .none
+        let context = js
+        let logger = self.logger
+        return try await Self.settling.run(retryable: { error in
+            let retry = error.isRetryable || error.errCode.map(codes.contains) == true
+            if retry { logger.debug("retrying", metadata: ["error": "\(error)"]) }
+            return retry
+        }) { () async throws(JetStreamError) -> T in try await body(context) }
     }
+
+    /// How long a step is retried while the cluster settles: longer than an election (~20 s) and the
+    /// settling errors above.
+    static let settling = RetryPolicy(budget: .seconds(30), initialDelay: .milliseconds(100), maxDelay: .seconds(1))
 
     static let moveInProgress = JetStreamErrorCode(10124)
     static let reconfigurationInProgress = JetStreamErrorCode(10226)
     static let moveAndScale = JetStreamErrorCode(10123)
     static let storeCreationFailed = JetStreamErrorCode(10049)
+
+    /// A server call inside a step: its failure is the step's.
+    private func server<T>(_ call: () async throws(JetStreamError) -> T) async throws(StepError) -> T {
+        do { return try await call() } catch { throw .server(error) }
+    }
+
+    /// A step's operation, resource and config must agree (they always do in a plan jetform made; a
+    /// hand-edited saved plan may break that, and must fail rather than count as done).
+    static func checkShape(_ step: PlanStep) throws(StepError) {
+        let what = "\(step.operation.rawValue.replacingOccurrences(of: "_", with: " ")) on \(step.resource.description)"
+        switch (step.operation, step.resource) {
+        case (.createStream, .stream(let name)), (.updateStream, .stream(let name)):
+            guard let config = step.config else { throw .malformed("\(what) has no config") }
+            guard config["name"]?.stringValue == name else {
+                throw .malformed("\(what): the config names stream '\(config["name"]?.stringValue ?? "")'")
+            }
+        case (.createConsumer, .consumer(_, let name)), (.updateConsumer, .consumer(_, let name)):
+            guard let config = step.config else { throw .malformed("\(what) has no config") }
+            let named = config["durable_name"]?.stringValue ?? config["name"]?.stringValue
+            guard named == name else { throw .malformed("\(what): the config names consumer '\(named ?? "")'") }
+        case (.deleteStream, .stream), (.deleteConsumer, .consumer), (.pauseConsumer, .consumer):
+            break
+        default:
+            throw .malformed("\(what): a \(step.resource.kind.rawValue) cannot take that operation")
+        }
+    }
 }
 
 /// Which steps wait for which: a step waits for every step of an earlier phase on the same stream (a

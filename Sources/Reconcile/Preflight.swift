@@ -39,8 +39,7 @@ public enum Preflight {
             return report
         }
         if health.metaLeader == nil {
-            report.problems.append(health.problems.first { $0.contains("meta leader") }
-                                   ?? "no JetStream meta leader (election in progress or quorum lost)")
+            report.problems.append((health.metaLeaderProblem ?? MetaLeaderProblem.none).description)
         }
         let lagging = Set(health.metaReplicasLagging)
         let available = health.servers.filter { $0.jetStreamEnabled && $0.healthy && !lagging.contains($0.name) }

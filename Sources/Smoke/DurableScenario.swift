@@ -94,15 +94,17 @@ public struct DurableScenario: Sendable {
         do {
             let admin = try await env.connect("durable-admin")
             clients.append(admin)
-            let js = JetStreamContext(client: admin)
+            let js = JetStreamContext(client: admin, domain: env.jetStreamDomain)
             let setup = try await inspect(js)
             let recorder = SmokeRecorder(count: count, fanOut: 1, workers: workers)
             observe?(recorder)
             let sequences = Mutex([UInt64](repeating: 0, count: count))
             let window = InFlightWindow(limit: inFlight, maxAge: setup.maxAge)
             let runId = env.runId
-            let producer = SmokeProducer(requestSubject: requestSubject, responsesStream: responsesStream,
-                                         responsesConsumer: responsesConsumer, runId: runId)
+            var configured = SmokeProducer(requestSubject: requestSubject, responsesStream: responsesStream,
+                                           responsesConsumer: responsesConsumer, runId: runId)
+            configured.jetStreamDomain = env.jetStreamDomain
+            let producer = configured
             let onProducerEvent: @Sendable (ProducerEvent) -> Void = { event in
                 switch event {
                 case .sent(let id): recorder.sent(id)
@@ -138,8 +140,10 @@ public struct DurableScenario: Sendable {
                         // Hold no more than half the ack wait's worth of work.
                         batch = max(1, min(batch, Int(Wait.seconds(setup.ackWait) / 2 / Wait.seconds(delay)) * 2 / 3))
                     }
-                    let worker = SmokeWorker(requestsStream: requestsStream, requestsConsumer: requestsConsumer,
-                                             responsePrefix: responsePrefix, runId: runId, delay: delay, batch: batch)
+                    var configured = SmokeWorker(requestsStream: requestsStream, requestsConsumer: requestsConsumer,
+                                                 responsePrefix: responsePrefix, runId: runId, delay: delay, batch: batch)
+                    configured.jetStreamDomain = env.jetStreamDomain
+                    let worker = configured
                     background.append(Task { try? await worker.run(client: client) { workerEvents(i, $0) } })
                 }
             }

@@ -8,9 +8,13 @@ public struct SmokeEnvironment: Sendable {
     public var runId: String
     /// A scenario stops waiting for answers when none arrived for this long.
     public var idleTimeout: Duration
+    /// The JetStream domain of the context (`$JS.<domain>.API`), if any.
+    public var jetStreamDomain: String?
 
-    public init(options: NATSClientOptions, runId: String = SmokePayload.newRunId(), idleTimeout: Duration = .seconds(3)) {
+    public init(options: NATSClientOptions, runId: String = SmokePayload.newRunId(), idleTimeout: Duration = .seconds(3),
+                jetStreamDomain: String? = nil) {
         self.options = options
+        self.jetStreamDomain = jetStreamDomain
         self.runId = runId
         self.idleTimeout = idleTimeout
     }

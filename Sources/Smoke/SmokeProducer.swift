@@ -25,6 +25,8 @@ public struct SmokeProducer: Sendable {
     public var responsesStream: String
     public var responsesConsumer: String
     public var runId: String
+    /// The JetStream domain of the context (`$JS.<domain>.API`), if any.
+    public var jetStreamDomain: String?
 
     public init(requestSubject: String, responsesStream: String, responsesConsumer: String, runId: String) {
         self.requestSubject = requestSubject
@@ -47,7 +49,7 @@ public struct SmokeProducer: Sendable {
     /// the window allows.
     public func publish(ids: some Sequence<Int> & Sendable, client: NATSClient, window: InFlightWindow, rate: Double? = nil,
                         retryBudget: Duration = .seconds(30), onEvent: @escaping @Sendable (ProducerEvent) -> Void) async throws {
-        let js = JetStreamContext(client: client)
+        let js = JetStreamContext(client: client, domain: jetStreamDomain)
         let publisher = try await AsyncPublisher(context: js, maxInFlight: window.limit, ackTimeout: .seconds(4))
         let (pending, sink) = AsyncStream.makeStream(of: Attempt.self)
         // Publishes not yet settled (acked or finally failed); the stream ends when the loop is done and none are left.
@@ -127,7 +129,7 @@ public struct SmokeProducer: Sendable {
     /// Collects answers until the task is cancelled: each answer is reported, its window place
     /// freed, and then acknowledged.
     public func collect(client: NATSClient, window: InFlightWindow?, onEvent: @escaping @Sendable (ProducerEvent) -> Void) async throws {
-        let js = JetStreamContext(client: client)
+        let js = JetStreamContext(client: client, domain: jetStreamDomain)
         let consumer = PullConsumer(context: js, stream: responsesStream, name: responsesConsumer)
         let messages = try await consumer.messages(batch: 256, expires: .seconds(5), idleHeartbeat: .seconds(1))
         defer { messages.stop() }

@@ -1,4 +1,3 @@
-public import NATS
 public import Topology
 
 /// Runs the scenarios of a topology's `smoke` section and gathers the report: the service behind
@@ -42,15 +41,6 @@ public struct SmokeRunner: Sendable {
         self.spec = spec
         self.overrides = overrides
         self.fault = fault
-    }
-
-    /// The connection settings of the smoke context (`smoke.context`, else the topology's `context`).
-    public static func settings(for context: ContextSpec) -> NATSConnectionSettings {
-        NATSConnectionSettings(
-            url: context.url, user: context.user, password: context.password?.value, token: context.token?.value,
-            creds: context.creds, nkey: context.nkey?.value, cert: context.cert, key: context.key, ca: context.ca,
-            tlsFirst: context.tlsFirst, inboxPrefix: context.inboxPrefix
-        )
     }
 
     /// The context the smoke test connects with.

@@ -27,6 +27,8 @@ public struct SmokeWorker: Sendable {
     public var delay: Duration?
     /// Requests pulled at a time; small keeps a slow worker from hoarding.
     public var batch: Int
+    /// The JetStream domain of the context (`$JS.<domain>.API`), if any.
+    public var jetStreamDomain: String?
 
     public init(requestsStream: String, requestsConsumer: String, responsePrefix: String, runId: String?, delay: Duration? = nil, batch: Int = 16) {
         self.requestsStream = requestsStream
@@ -40,7 +42,7 @@ public struct SmokeWorker: Sendable {
     /// Works until the task is cancelled or the consumer goes away. `onEvent` is called for every
     /// request (from two tasks: handling and completion).
     public func run(client: NATSClient, onEvent: @escaping @Sendable (WorkerEvent) -> Void) async throws {
-        let js = JetStreamContext(client: client)
+        let js = JetStreamContext(client: client, domain: jetStreamDomain)
         let consumer = PullConsumer(context: js, stream: requestsStream, name: requestsConsumer)
         let messages = try await consumer.messages(batch: batch, expires: .seconds(5), idleHeartbeat: .seconds(1))
         let publisher = try await AsyncPublisher(context: js, maxInFlight: max(64, batch * 2), ackTimeout: .seconds(5))

@@ -24,18 +24,24 @@ struct ApplyCommand: AsyncParsableCommand {
 
         Before the first change, apply checks cluster health through the topology's system_context (meta \
         leader, JetStream enabled, enough servers for the replicas the plan needs, fields every server knows) \
-        and stops if it fails. Without a system_context it checks what the application account can see.
+        and stops if it fails. Without a system_context it checks what the application account can see. \
+        After applying, apply plans again and fails if anything is left.
+
+        Exit codes: 0 applied, no changes, or declined at the prompt; 1 error (nothing changed unless \
+        the message says some steps ran).
         """
     )
 
-    @Argument(help: "The topology file, or a plan saved with `jetform plan -out FILE`.")
-    var file: String = "topology.yaml"
+    @OptionGroup var fileArguments: TopologyFileArguments
 
     @Flag(help: "Apply without asking (needed when not on a terminal).")
     var yes = false
 
     @Flag(name: .customLong("dry-run"), help: "Only show the plan (same as `jetform plan`); takes no lock.")
     var dryRun = false
+
+    @Flag(help: "Print one JSON document on standard output (outcome, plan, each call, error) instead of text; needs --yes.")
+    var json = false
 
     @Option(help: "How many API calls run at once within a phase.")
     var parallelism = 16
@@ -62,7 +68,10 @@ struct ApplyCommand: AsyncParsableCommand {
     func validate() throws {
         guard lockTimeout >= 0 else { throw ValidationError("--lock-timeout must be 0 or more seconds") }
         guard lockExpiry >= 2 else { throw ValidationError("--lock-expiry must be at least 2 seconds (refreshes run every third of it)") }
+        guard !json || yes || dryRun else { throw ValidationError("--json needs --yes: nothing can be asked while writing JSON") }
     }
+
+    var file: String { fileArguments.path }
 
     func run() async throws {
         if let text = try? String(contentsOfFile: file, encoding: .utf8), SavedPlan.looksLikePlan(text) {
@@ -72,44 +81,35 @@ struct ApplyCommand: AsyncParsableCommand {
         }
     }
 
+    var options: ApplyOptions {
+        ApplyOptions(plan: planFlags.options, parallelism: parallelism, lockExpiry: Self.duration(lockExpiry),
+                     lockTimeout: Self.duration(lockTimeout), command: "apply \(file)")
+    }
+
     // MARK: topology file
 
     private func applyTopology() async throws {
-        let session = try await ReconcileSession.open(file: file, connection: connection, purpose: "apply")
-        defer { Task { await session.close() } }
-        let options = planFlags.options
-        if dryRun {
-            let plan = try await session.plan(options)
-            print(PlanRenderer.render(plan, color: useColor, fileName: file))
-            if plan.hasErrors { throw ExitCode.failure }
-            return
-        }
-        let run = runner(session)
         let file = self.file
-        // A first plan, without the lock: nothing to do needs no lock, and the health check runs before
-        // anything is changed (creating the lock stream included).
-        let preliminary = try await session.plan(options)
-        if preliminary.hasErrors || preliminary.isEmpty {
-            print(PlanRenderer.render(preliminary, color: useColor, fileName: file))
-            if preliminary.hasErrors { throw ExitCode.failure }
-            return
-        }
-        try await run.checkHealth(preliminary)
-        try await locked(session, command: "apply \(file)") {
-            // Planned again while holding the lock, so what is shown is what runs.
-            let plan = try await session.plan(options)
-            print(PlanRenderer.render(plan, color: useColor, fileName: file))
-            if plan.hasErrors { throw ExitCode.failure }
-            if plan.isEmpty { return }
-            try await run.execute(plan, checkHealth: plan.actions != preliminary.actions)
-            let after = try await session.plan(options)
-            guard after.isEmpty else {
-                print(PlanRenderer.render(after, color: useColor, fileName: file))
-                printError("error: the cluster still differs from \(file) after applying (see the plan above)")
-                throw ExitCode.failure
+        Trace.mark("start")
+        let topology = try loadTopology(file)
+        Trace.mark("loaded \(file): \(topology.streams.count) streams, \(topology.consumerCount) consumers")
+        let options = self.options
+        let dryRun = self.dryRun
+        let report = json ? ApplyJSONReport() : nil
+        let outcome = try await connection.withSession(topology: topology, file: file, purpose: "apply") { session in
+            if dryRun {
+                let plan = try await session.plan(topology, options: options.plan)
+                print(report == nil ? PlanRenderer.render(plan, color: useColor, fileName: file) : PlanJSON.encode(plan))
+                if plan.hasErrors { throw ExitCode.failure }
+                return ApplyOutcome.noChanges(plan)
             }
-            print("The cluster matches \(file).")
+            return try await Self.report(file: file, json: report) { () async throws(ApplyFailure) -> ApplyOutcome in
+                try await ApplyService(session: session, options: options)
+                    .run(topology, confirm: confirmation, events: Self.events(fileName: file, json: report))
+            }
         }
+        if dryRun || report != nil { return }
+        if case .applied = outcome { print("The cluster matches \(file).") }
     }
 
     // MARK: saved plan
@@ -117,8 +117,7 @@ struct ApplyCommand: AsyncParsableCommand {
     private func applySaved(_ text: String) async throws {
         let saved: SavedPlan
         do { saved = try SavedPlan.decode(text, file: file) } catch {
-            printError("error: \(error)")
-            throw ExitCode.failure
+            throw CommandFailure("error: \(error)")
         }
         let plan = saved.plan
         // The topology file only supplies contexts to connect with; the plan itself is never recomputed.
@@ -126,52 +125,124 @@ struct ApplyCommand: AsyncParsableCommand {
         var topologyPath = topologyFile ?? saved.topologyFile
         if let path = topologyPath {
             if FileManager.default.fileExists(atPath: path) {
-                let loaded = try loadTopologyOrExit(path, environment: ProcessInfo.processInfo.environment)
+                let loaded = try loadTopology(path)
                 guard loaded.name == plan.topology else {
-                    printError("error: \(path) is topology '\(loaded.name)' but the plan \(file) is for '\(plan.topology)'; nothing was changed")
-                    throw ExitCode.failure
+                    throw CommandFailure("error: \(path) is topology '\(loaded.name)' but the plan \(file) is for '\(plan.topology)'; nothing was changed")
                 }
                 topology = loaded
             } else if topologyFile != nil {
-                printError("error: --topology \(path) does not exist")
-                throw ExitCode.failure
+                throw CommandFailure("error: --topology \(path) does not exist")
             } else {
                 printError("note: \(path) (where the plan came from) is not here; connecting with the flags and environment only")
                 topologyPath = nil
             }
         }
-        let contextName = topology.map { connection.contextName ?? saved.context ?? $0.context }
-        let session = try await ReconcileSession.connect(file: topologyPath ?? file, topology: topology, contextName: contextName,
-                                                         connection: connection, purpose: "apply")
-        defer { Task { await session.close() } }
         let file = self.file
         let path = topologyPath
-        if dryRun {
-            print(PlanRenderer.render(plan, color: useColor, fileName: path ?? file))
-            let reasons = saved.staleness(comparedTo: try await session.observe(), capabilities: session.capabilities)
-            if !reasons.isEmpty { printError(Self.staleMessage(file, reasons)) }
-            return
+        let options = self.options
+        let dryRun = self.dryRun
+        let report = json ? ApplyJSONReport() : nil
+        let outcome = try await connection.withSession(topology: topology, file: topologyPath ?? file,
+                                                       contextName: topology.map { saved.context ?? $0.context },
+                                                       purpose: "apply") { session in
+            if dryRun {
+                print(report == nil ? PlanRenderer.render(plan, color: useColor, fileName: path ?? file) : PlanJSON.encode(plan))
+                let observed = try await session.observe(expecting: topology)
+                let reasons = saved.staleness(comparedTo: observed, capabilities: session.capabilities)
+                if !reasons.isEmpty { printError(Self.staleMessage(file, reasons)) }
+                return ApplyOutcome.noChanges(plan)
+            }
+            return try await Self.report(file: file, json: report) { () async throws(ApplyFailure) -> ApplyOutcome in
+                try await ApplyService(session: session, options: options)
+                    .run(saved: saved, topology: topology, confirm: confirmation, events: Self.events(fileName: path ?? file, json: report))
+            }
         }
-        let run = runner(session)
-        if !plan.isEmpty && !plan.hasErrors { try await run.checkHealth(plan) }
-        try await locked(session, topology: plan.topology, command: "apply \(file)") {
-            let observed = try await session.observe()
-            let reasons = saved.staleness(comparedTo: observed, capabilities: session.capabilities)
-            guard reasons.isEmpty else {
-                printError(Self.staleMessage(file, reasons))
-                throw ExitCode.failure
-            }
-            print(PlanRenderer.render(plan, color: useColor, fileName: path ?? file))
-            if plan.hasErrors { throw ExitCode.failure }
-            if plan.isEmpty { return }
-            try await run.execute(plan, checkHealth: false)
+        if dryRun || report != nil { return }
+        if case .applied(_, _, _, let remaining) = outcome {
             print("Applied the saved plan \(file).")
-            if session.topology != nil, let path {
-                let after = try await session.plan(plan.options)
-                if !after.isEmpty {
-                    printError("note: the cluster still differs from \(path) (the file may have changed since the plan); run `jetform plan \(path)`")
-                }
+            if remaining != nil, let path {
+                printError("note: the cluster still differs from \(path) (the file may have changed since the plan); run `jetform plan \(path)`")
             }
+        }
+    }
+
+    // MARK: shared
+
+    /// Asks on the terminal unless --yes; off a terminal without --yes nothing is changed.
+    private var confirmation: ApplyService.Confirm {
+        let yes = self.yes
+        return { _ in
+            if yes { return true }
+            guard isatty(STDIN_FILENO) != 0 else {
+                printError("error: not on a terminal and --yes not given; nothing was changed")
+                return false
+            }
+            print("\nDo you want to apply these changes? Only 'yes' is accepted: ", terminator: "")
+            fflush(nil)
+            return readLine()?.trimmingCharacters(in: .whitespaces) == "yes"
+        }
+    }
+
+    /// Runs an apply and turns its end into output and an exit: failures are `CommandFailure`s, a
+    /// declined run prints so (exit 0 at the prompt, 1 off a terminal without --yes).
+    static func report(file: String, json: ApplyJSONReport?, _ body: () async throws(ApplyFailure) -> ApplyOutcome) async throws -> ApplyOutcome {
+        if let json {
+            let outcome: ApplyOutcome
+            do throws(ApplyFailure) {
+                outcome = try await body()
+            } catch {
+                print(json.document(failure: error))
+                if case .planErrors = error { throw ExitCode.failure }
+                throw CommandFailure(error.isStale ? staleMessage(file, error.staleReasons) : "error: \(error)")
+            }
+            print(json.document(outcome))
+            if case .declined = outcome { throw ExitCode.failure }
+            return outcome
+        }
+        let outcome: ApplyOutcome
+        do {
+            outcome = try await body()
+        } catch .notConverged(let after) {
+            print(PlanRenderer.render(after, color: useColor))
+            throw CommandFailure("error: \(ApplyFailure.notConverged(after))")
+        } catch .planErrors {
+            throw ExitCode.failure
+        } catch .stale(let reasons) {
+            throw CommandFailure(staleMessage(file, reasons))
+        } catch {
+            throw CommandFailure("error: \(error)")
+        }
+        if case .applied(_, let results, let duration, _) = outcome {
+            print("Apply complete: \(results.count) call(s) in \(ms(duration)).")
+        }
+        if case .declined = outcome {
+            if isatty(STDIN_FILENO) == 0 { throw ExitCode.failure }
+            print("Apply cancelled; nothing was changed.")
+        }
+        return outcome
+    }
+
+    /// Progress on the terminal: the plan, health notes, lock waits, each call as it finishes.
+    static func events(fileName: String, json: ApplyJSONReport?) -> ApplyService.Events {
+        { event in
+            if let json {
+                json.record(event)
+                return
+            }
+            switch event {
+            case .planned(let plan):
+                print(PlanRenderer.render(plan, color: useColor, fileName: fileName))
+            case .healthNotes(let notes):
+                for note in notes { printError("note: \(note)") }
+            case .waitingForLock(let topology, let holder, let timeout):
+                printError("Waiting up to \(ValueFormatter.seconds(timeout)) for the apply lock of topology '\(topology)', held by \(holder.map { "\($0)" } ?? "another run")…")
+            case .lockHeld, .lockReleased:
+                break
+            case .step(let result, let done, let total):
+                let outcome = result.error.map { "failed: \($0)" } ?? "done in \(ms(result.duration))"
+                print("[\(done)/\(total)] \(result.step.operation.rawValue.replacingOccurrences(of: "_", with: " ")) \(result.step.resource.name): \(outcome)")
+            }
+            fflush(nil)  // progress shows live through a pipe (`| tee`), not only at exit
         }
     }
 
@@ -179,33 +250,6 @@ struct ApplyCommand: AsyncParsableCommand {
         "error: the saved plan \(file) is stale — the cluster changed since it was made:\n"
             + reasons.map { "  - \($0)" }.joined(separator: "\n")
             + "\nNothing was changed. Run `jetform plan -out \(file)` again, review it, and apply the new plan."
-    }
-
-    // MARK: shared
-
-    /// Runs `body` holding the topology's apply lock; a lock held too long or lost stops with exit 1.
-    private func locked(_ session: ReconcileSession, topology: String? = nil, command: String,
-                        _ body: @escaping @Sendable () async throws -> Void) async throws {
-        guard let name = topology ?? session.topology?.name else { return }
-        let lock = ApplyLock(jetStream: session.jetStream, topology: name, expiry: Self.duration(lockExpiry),
-                             replicas: session.capabilities.clusterSize, command: command)
-        let timeout = Self.duration(lockTimeout)
-        do {
-            try await lock.withLock(timeout: timeout, onWait: { holder in
-                printError("Waiting up to \(ValueFormatter.seconds(timeout)) for the apply lock of topology '\(name)', held by \(holder.map { "\($0)" } ?? "another run")…")
-            }, {
-                Trace.mark("holding the apply lock")
-                try await body()
-            })
-            Trace.mark("released the apply lock")
-        } catch let error as ApplyLockError {
-            printError("error: \(error)")
-            throw ExitCode.failure
-        }
-    }
-
-    private func runner(_ session: ReconcileSession) -> ApplyRun {
-        ApplyRun(session: session, yes: yes, parallelism: max(1, parallelism))
     }
 
     static func duration(_ seconds: Double) -> Duration { .milliseconds(Int64((seconds * 1000).rounded())) }
@@ -216,58 +260,58 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 }
 
-/// Confirm, check health, carry out: the part shared by topology files and saved plans.
-struct ApplyRun: Sendable {
-    let session: ReconcileSession
-    let yes: Bool
-    let parallelism: Int
+extension ApplyFailure {
+    var isStale: Bool { if case .stale = self { return true }; return false }
+    var staleReasons: [String] { if case .stale(let reasons) = self { return reasons }; return [] }
+}
 
-    /// The health preflight; stops with exit 1 (nothing changed) when it fails.
-    func checkHealth(_ plan: Plan) async throws {
-        let health = await session.preflight(plan)
-        for note in health.notes { printError("note: \(note)") }
-        guard health.passed else {
-            printError("error: the cluster is not ready for this plan; nothing was changed:\n"
-                       + health.problems.map { "  - \($0)" }.joined(separator: "\n"))
-            throw ExitCode.failure
+/// `apply --json`: what the run told, gathered into one document printed at the end. Health notes and
+/// lock waits still go to standard error as they happen.
+final class ApplyJSONReport: Sendable {
+    private let state = Mutex<(plan: Plan?, steps: [StepResult])>((nil, []))
+
+    func record(_ event: ApplyEvent) {
+        switch event {
+        case .planned(let plan): state.withLock { $0.plan = plan }
+        case .step(let result, _, _): state.withLock { $0.steps.append(result) }
+        case .healthNotes(let notes): for note in notes { printError("note: \(note)") }
+        case .waitingForLock(let topology, let holder, let timeout):
+            printError("Waiting up to \(ValueFormatter.seconds(timeout)) for the apply lock of topology '\(topology)', held by \(holder.map { "\($0)" } ?? "another run")…")
+        case .lockHeld, .lockReleased: break
         }
     }
 
-    /// Confirms (unless --yes), checks health again if asked, and carries out the plan.
-    func execute(_ plan: Plan, checkHealth again: Bool) async throws {
-        guard plan.isApplicable else {
-            printError("error: the plan has blocked actions (see above); nothing was changed")
-            throw ExitCode.failure
+    /// `{"outcome": "applied" | "no_changes" | "declined", "plan": …, "steps": […], "remaining": … | null}`
+    func document(_ outcome: ApplyOutcome) -> String {
+        switch outcome {
+        case .noChanges(let plan): return document("no_changes", plan: plan)
+        case .declined(let plan): return document("declined", plan: plan)
+        case .applied(let plan, _, let duration, let remaining):
+            return document("applied", plan: plan, extra: ["duration_ms": duration.milliseconds, "remaining": remaining.map(Self.object) ?? NSNull()])
         }
-        if !yes {
-            guard isatty(STDIN_FILENO) != 0 else {
-                printError("error: not on a terminal and --yes not given; nothing was changed")
-                throw ExitCode.failure
-            }
-            print("\nDo you want to apply these changes? Only 'yes' is accepted: ", terminator: "")
-            guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
-                print("Apply cancelled; nothing was changed.")
-                throw ExitCode.success
-            }
+    }
+
+    /// `{"outcome": "failed", "error": "…", "plan": … | null, "steps": […]}`
+    func document(failure: ApplyFailure) -> String {
+        var plan = state.withLock { $0.plan }
+        if case .notConverged(let after) = failure { plan = after }
+        return document("failed", plan: plan, extra: ["error": "\(failure)"])
+    }
+
+    private func document(_ outcome: String, plan: Plan?, extra: [String: Any] = [:]) -> String {
+        let steps = state.withLock { $0.steps }.map { result -> [String: Any] in
+            ["operation": result.step.operation.rawValue, "resource": result.step.resource.description,
+             "duration_ms": result.duration.milliseconds, "error": result.error.map { "\($0)" } ?? NSNull()]
         }
-        if again { try await checkHealth(plan) }
-        let total = plan.phases.reduce(0) { $0 + $1.steps.count }
-        fflush(nil)
-        let done = Atomic<Int>(0)
-        let start = ContinuousClock.now
-        do {
-            _ = try await PlanExecutor(jetStream: session.jetStream, concurrency: parallelism).apply(plan) { result in
-                let n = done.add(1, ordering: .relaxed).newValue
-                let outcome = result.error.map { "failed: \($0)" } ?? "done in \(ApplyCommand.ms(result.duration))"
-                print("[\(n)/\(total)] \(result.step.operation.rawValue.replacingOccurrences(of: "_", with: " ")) \(result.step.resource.name): \(outcome)")
-                fflush(nil)  // progress shows live through a pipe (`| tee`), not only at exit
-            }
-        } catch {
-            printError("error: \(error)")
-            printError("Run `jetform apply` again: it plans from what is there now and finishes the rest.")
-            throw ExitCode.failure
+        var root: [String: Any] = ["outcome": outcome, "plan": plan.map(Self.object) ?? NSNull(), "steps": steps]
+        root.merge(extra) { _, new in new }
+        guard let data = try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
+            return #"{"outcome": "\#(outcome)"}"#
         }
-        Trace.mark("applied")
-        print("Apply complete: \(total) call(s) in \(ApplyCommand.ms(start.duration(to: .now))).")
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private static func object(_ plan: Plan) -> Any {
+        (try? JSONSerialization.jsonObject(with: Data(PlanJSON.encode(plan).utf8))) ?? NSNull()
     }
 }

@@ -8,6 +8,7 @@ struct ClusterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster",
         abstract: "Run a local 3-node JetStream cluster (inst-1…3 on ports 4222–4224).",
+        discussion: "Exit codes: 0 done, 1 error (and for `cluster status`: a server is down).",
         subcommands: [Up.self, Down.self, Status.self, Kill.self, Start.self]
     )
 }
@@ -41,7 +42,8 @@ struct ClusterLocation: ParsableArguments {
 extension ClusterCommand {
     struct Up: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Start the servers in the background and wait for a JetStream meta leader.")
+            abstract: "Start the servers in the background and wait for a JetStream meta leader.",
+            discussion: "Exit codes: 0 the cluster is up, 1 error (nats-server missing, a port taken, no meta leader in time).")
 
         @OptionGroup var location: ClusterLocation
 
@@ -78,7 +80,8 @@ extension ClusterCommand {
 
     struct Down: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Stop the servers started by `cluster up` (SIGTERM, then SIGKILL).")
+            abstract: "Stop the servers started by `cluster up` (SIGTERM, then SIGKILL).",
+            discussion: "Exit codes: 0 stopped (or nothing was running), 1 error.")
 
         @OptionGroup var location: ClusterLocation
 
@@ -109,7 +112,8 @@ extension ClusterCommand {
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show each server, its version and the JetStream meta leader; exit 1 if one is down.")
+            abstract: "Show each server, its version and the JetStream meta leader; exit 1 if one is down.",
+            discussion: "Exit codes: 0 every server is up, 1 a server is down or an error.")
 
         @OptionGroup var location: ClusterLocation
 
@@ -123,7 +127,8 @@ extension ClusterCommand {
 
     struct Kill: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Kill one server abruptly (SIGKILL), as a crash would.")
+            abstract: "Kill one server abruptly (SIGKILL), as a crash would.",
+            discussion: "Exit codes: 0 killed, 1 error (no such server).")
 
         @OptionGroup var location: ClusterLocation
 
@@ -138,7 +143,8 @@ extension ClusterCommand {
 
     struct Start: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Start one server again (after `kill`), with its JetStream store.")
+            abstract: "Start one server again (after `kill`), with its JetStream store.",
+            discussion: "Exit codes: 0 started, 1 error.")
 
         @OptionGroup var location: ClusterLocation
 

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
 import NATS
+import Reconcile
 import Topology
 
 /// natscli-style connection flags shared by every command that talks to a cluster.
 /// Precedence: these flags, then `NATS_*` environment variables, then the topology's context.
 struct ConnectionFlags: ParsableArguments {
-    @Option(name: .customLong("context"), help: "The topology context to use (default: the file's `context`, or `system_context` for health).")
+    @Option(name: .customLong("context"), help: "The context to use: one of the topology's, else a natscli saved context (env NATS_CONTEXT; default: the file's `context`, or `system_context` for status).")
     var contextName: String?
 
     @Option(name: [.customLong("server"), .customShort("s")], help: "NATS server URL(s), comma-separated (env NATS_URL).")
@@ -33,34 +34,71 @@ struct ConnectionFlags: ParsableArguments {
     @Option(help: "CA certificates to trust (PEM).")
     var tlsca: String?
 
+    @Flag(help: "Log what the client and the apply do (connects, reconnects, each call, retries) on standard error; same as JETFORM_LOG=debug.")
+    var verbose = false
+
+    /// The flags as settings (unset ones nil).
     var settings: NATSConnectionSettings {
         NATSConnectionSettings(url: server, user: user, password: password, creds: creds, nkey: nkey, cert: tlscert, key: tlskey, ca: tlsca)
     }
 
-    /// The settings for `context` of the topology (nil: none), under the environment and these flags.
-    func resolve(_ context: ContextSpec?, environment: [String: String]) -> NATSConnectionSettings {
-        var base = NATSConnectionSettings()
-        if let context {
-            base = NATSConnectionSettings(
-                url: context.url, user: context.user, password: context.password?.value, token: context.token?.value,
-                creds: context.creds, nkey: context.nkey?.value, cert: context.cert, key: context.key, ca: context.ca,
-                tlsFirst: context.tlsFirst, inboxPrefix: context.inboxPrefix
-            )
+    /// The settings for a command: these flags over the environment over the context (`--context`,
+    /// `NATS_CONTEXT`, else `defaultContext`), found in `topology` or among natscli's saved contexts.
+    func resolve(topology: TopologySpec?, file: String?, defaultContext: String?,
+                 role: ConnectionResolver.Role = .application) throws(CommandFailure) -> ConnectionResolver.Resolved {
+        do {
+            return try ConnectionResolver.resolve(
+                flags: role == .application ? settings : NATSConnectionSettings(url: server),
+                contextName: role == .application ? contextName : nil, defaultContext: defaultContext,
+                topology: topology, file: file, environment: ProcessInfo.processInfo.environment, role: role)
+        } catch {
+            throw CommandFailure("error: \(error)")
         }
-        return settings.overriding(NATSConnectionSettings.fromEnvironment(environment).overriding(base))
     }
 }
 
-/// Loads a topology for a command that talks to a cluster: prints warnings, and on errors prints them
-/// and exits 1 before anything is contacted.
-func loadTopologyOrExit(_ path: String, environment: [String: String]) throws -> TopologySpec {
+/// The topology a command reads: `jetform CMD [FILE]` or `jetform CMD -f FILE` (default topology.yaml).
+struct TopologyFileArguments: ParsableArguments {
+    @Argument(help: ArgumentHelp("The topology file (default: topology.yaml).", valueName: "file"))
+    var positional: String?
+
+    @Option(name: [.customShort("f"), .customLong("file")], help: ArgumentHelp("The topology file (same as FILE).", valueName: "file"))
+    var option: String?
+
+    var path: String { option ?? positional ?? "topology.yaml" }
+
+    func validate() throws {
+        if let option, let positional, option != positional {
+            throw ValidationError("give the topology file once: FILE (\(positional)) or --file (\(option))")
+        }
+    }
+}
+
+/// An error a command ends with: the message (already worded for a person) goes to standard error and
+/// the process exits with `code`. Every command fails through this one path (`Jetform.main`).
+struct CommandFailure: Error, CustomStringConvertible {
+    var message: String
+    var code: Int32
+
+    init(_ message: String, code: Int32 = 1) {
+        self.message = message
+        self.code = code
+    }
+
+    var description: String { message }
+
+    /// `error: MESSAGE`, exit 1.
+    static func error(_ message: String) -> CommandFailure { CommandFailure("error: \(message)") }
+}
+
+/// Loads a topology for a command: prints warnings; errors end the command (exit 1) before anything is contacted.
+func loadTopology(_ path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(CommandFailure) -> TopologySpec {
     do {
         let loaded = try TopologyLoader.load(path: path, environment: environment)
         for warning in loaded.warnings { printError(warning.rendered) }
         return loaded.topology
     } catch {
-        for diagnostic in error.diagnostics { printError(diagnostic.rendered) }
-        throw ExitCode.failure
+        throw CommandFailure(error.diagnostics.map(\.rendered).joined(separator: "\n"))
     }
 }
 

@@ -15,11 +15,11 @@ struct ContextCommand: AsyncParsableCommand {
 struct ContextExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write the topology's contexts as natscli context files (mode 0600)."
+        abstract: "Write the topology's contexts as natscli context files (mode 0600).",
+        discussion: "Exit codes: 0 written, 1 error (the file does not load, or a context file cannot be written)."
     )
 
-    @Option(help: "The topology file.")
-    var file: String = "topology.yaml"
+    @OptionGroup var topologyFile: TopologyFileArguments
 
     @Option(help: "Configuration folder (default: $XDG_CONFIG_HOME, else ~/.config); files go to DIR/nats/context/.")
     var dir: String?
@@ -29,23 +29,14 @@ struct ContextExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let loaded: LoadedTopology
-        do {
-            loaded = try TopologyLoader.load(path: file, environment: environment)
-        } catch {
-            for diagnostic in error.diagnostics {
-                FileHandle.standardError.write(Data((diagnostic.rendered + "\n").utf8))
-            }
-            throw ExitCode.failure
-        }
+        let topology = try loadTopology(topologyFile.path, environment: environment)
         let directory = dir ?? NatsContextExport.defaultConfigDirectory(environment: environment)
         do {
-            let written = try NatsContextExport.export(loaded.topology.contexts, to: directory, select: select)
+            let written = try NatsContextExport.export(topology.contexts, to: directory, select: select)
             for file in written { print("wrote context '\(file.context)' to \(file.path)") }
             if let select { print("selected context '\(select)'") }
         } catch {
-            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
-            throw ExitCode.failure
+            throw CommandFailure.error(error.description)
         }
     }
 }

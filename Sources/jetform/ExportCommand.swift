@@ -17,7 +17,12 @@ struct ExportCommand: AsyncParsableCommand {
 
         Adoption is explicit: streams and consumers without jetform's marker stay unmarked, and `jetform plan` \
         on the exported file shows each as an update that only adds `jetform.managed-by: <name>`; `jetform \
-        apply` then adopts them. With --adopt the marker is added right away, so plan reports no changes.
+        apply` then adopts them. With --adopt the marker is added right away (like apply: health check, \
+        apply lock, and a plan afterwards that must be empty), so plan reports no changes.
+
+        FILE (or --file) is a topology whose contexts to connect with and to name in the export, used when it exists.
+
+        Exit codes: 0 exported (and adopted), 1 error.
         """
     )
 
@@ -30,8 +35,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "The topology's name, which marks what it owns (default: the --file's name, else 'exported').")
     var name: String?
 
-    @Option(name: .customLong("file"), help: ArgumentHelp("A topology file whose contexts to connect with and to name in the export (used when it exists).", valueName: "file"))
-    var file: String = "topology.yaml"
+    @OptionGroup var topologyFile: TopologyFileArguments
 
     @Flag(help: "Also adopt what is exported: add the `jetform.managed-by` marker to each unmarked stream and consumer (a metadata-only update).")
     var adopt = false
@@ -42,60 +46,53 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionFlags
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let file = topologyFile.path
         var topology: TopologySpec?
-        if FileManager.default.fileExists(atPath: file) {
-            topology = try loadTopologyOrExit(file, environment: environment)
-        }
+        if FileManager.default.fileExists(atPath: file) { topology = try loadTopology(file) }
         let topologyName = name ?? topology?.name ?? "exported"
-        let contextName = connection.contextName ?? topology?.context
-        let session = try await ReconcileSession.connect(file: file, topology: topology, contextName: contextName,
-                                                         connection: connection, purpose: "export")
-        defer { Task { await session.close() } }
-
-        let context = topology.flatMap { t in contextName.flatMap { t.context(named: $0) } }
-        let settings = connection.resolve(context, environment: environment)
-        var contexts = [Self.exportContext(name: context?.name ?? contextName ?? "user", settings: settings,
+        let resolved = try connection.resolve(topology: topology, file: file, defaultContext: topology?.context)
+        var contexts = [Self.exportContext(name: resolved.contextName ?? "user", settings: resolved.settings,
                                            passwordVariable: "NATS_PASSWORD")]
         var systemName: String?
         if let topology, let sys = topology.systemContext, sys != contexts[0].name, let spec = topology.context(named: sys) {
-            contexts.append(Self.exportContext(name: sys, settings: NATSConnectionSettings(
-                url: spec.url, user: spec.user, password: spec.password?.value, token: spec.token?.value, creds: spec.creds,
-                nkey: spec.nkey?.value), passwordVariable: "NATS_SYS_PASSWORD"))
+            contexts.append(Self.exportContext(name: sys, settings: ConnectionResolver.settings(of: spec), passwordVariable: "NATS_SYS_PASSWORD"))
             systemName = sys
         }
-
-        let observed = try await session.observe()
-        let result: ExportResult
-        do {
-            result = try Exporter.export(
-                observed: observed, capabilities: session.capabilities, name: topologyName, streams: streams.isEmpty ? nil : streams,
-                contexts: contexts, context: contexts[0].name, systemContext: systemName,
-                header: "Exported from the live cluster by `jetform export` (nats-server \(session.capabilities.version)).\n"
-                    + "Secrets are ${VAR} placeholders: set them in the environment.")
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode.failure
-        }
-        for note in result.notes { printError("note: \(note)") }
-        for (resource, owner) in result.ownedElsewhere {
-            printError("warning: \(resource) is managed by topology '\(owner)'; planning this file as '\(topologyName)' reports it as an error")
-        }
-
-        if adopt && !result.unmarked.isEmpty {
-            try await adoptAll(result, name: topologyName, session: session)
-        } else if !result.unmarked.isEmpty {
-            printError("note: \(result.unmarked.count) resource(s) carry no jetform marker: `jetform plan` on the exported file shows each as an "
-                       + "update that only adds \(TopologySpec.managedByMetadataKey): \(topologyName); `jetform apply` adopts them "
-                       + "(or export again with --adopt)")
+        let streams = self.streams.isEmpty ? nil : self.streams
+        let adopt = self.adopt
+        let output = self.output
+        let options = ApplyOptions(lockTimeout: ApplyCommand.duration(lockTimeout), command: "export --adopt")
+        let result = try await connection.withSession(topology: topology, file: file, purpose: "export") { session in
+            let observed = try await session.observe(expecting: nil)
+            let result: ExportResult
+            do {
+                result = try Exporter.export(
+                    observed: observed, capabilities: session.capabilities, name: topologyName, streams: streams,
+                    contexts: contexts, context: contexts[0].name, systemContext: systemName,
+                    header: "Exported from the live cluster by `jetform export` (nats-server \(session.capabilities.version)).\n"
+                        + "Secrets are ${VAR} placeholders: set them in the environment.")
+            } catch {
+                throw CommandFailure("error: \(error)")
+            }
+            for note in result.notes { printError("note: \(note)") }
+            for (resource, owner) in result.ownedElsewhere {
+                printError("warning: \(resource) is managed by topology '\(owner)'; planning this file as '\(topologyName)' reports it as an error")
+            }
+            if adopt && !result.unmarked.isEmpty {
+                try await Self.adoptAll(result, name: topologyName, output: output, session: session, options: options)
+            } else if !result.unmarked.isEmpty {
+                printError("note: \(result.unmarked.count) resource(s) carry no jetform marker: `jetform plan` on the exported file shows each as an "
+                           + "update that only adds \(TopologySpec.managedByMetadataKey): \(topologyName); `jetform apply` adopts them "
+                           + "(or export again with --adopt)")
+            }
+            return result
         }
 
         if let output {
             do {
                 try result.yaml.write(toFile: output, atomically: true, encoding: .utf8)
             } catch {
-                printError("error: cannot write \(output): \(error)")
-                throw ExitCode.failure
+                throw CommandFailure("error: cannot write \(output): \(error)")
             }
             printError("Wrote \(result.resources.count) stream(s) and consumer(s) to \(output).")
         } else {
@@ -103,9 +100,10 @@ struct ExportCommand: AsyncParsableCommand {
         }
     }
 
-    /// Adds the marker to every unmarked exported resource: plans the exported file, checks the plan only
-    /// adds the marker, and applies it under the apply lock.
-    private func adoptAll(_ result: ExportResult, name: String, session: ReconcileSession) async throws {
+    /// Adds the marker to every unmarked exported resource through the apply service (health check, lock,
+    /// a verifying plan afterwards), accepting only a plan that adds the marker and changes nothing else.
+    private static func adoptAll(_ result: ExportResult, name: String, output: String?, session: ReconcileSession,
+                                 options: ApplyOptions) async throws {
         // Placeholders only matter for connecting; the streams are what is planned here.
         var environment = ProcessInfo.processInfo.environment
         for variable in ["NATS_PASSWORD", "NATS_SYS_PASSWORD", "NATS_TOKEN", "NATS_NKEY"] where environment[variable] == nil {
@@ -115,36 +113,38 @@ struct ExportCommand: AsyncParsableCommand {
         do {
             exported = try TopologyLoader.load(yaml: result.yaml, file: output ?? "exported.yaml", environment: environment).topology
         } catch {
-            printError("error: the exported file does not load (a bug; nothing was adopted):")
-            for d in error.diagnostics { printError(d.rendered) }
-            throw ExitCode.failure
+            throw CommandFailure((["error: the exported file does not load (a bug; nothing was adopted):"] + error.diagnostics.map(\.rendered))
+                .joined(separator: "\n"))
         }
-        let lock = ApplyLock(jetStream: session.jetStream, topology: name, replicas: session.capabilities.clusterSize,
-                             command: "export --adopt")
-        let js = session.jetStream
-        let capabilities = session.capabilities
+        let fileName = output ?? "the export"
+        let outcome: ApplyOutcome
         do {
-            try await lock.withLock(timeout: ApplyCommand.duration(lockTimeout)) {
-                let observed = try await ClusterObserver(jetStream: js).observe()
-                let plan = Planner.plan(desired: exported, observed: observed, capabilities: capabilities)
-                let onlyMarker = plan.actions.allSatisfy { action in
-                    action.kind == .update && action.changes.allSatisfy { $0.path.hasPrefix("metadata") }
-                }
-                guard plan.errors.isEmpty, onlyMarker else {
-                    printError("error: adopting would change more than the marker (the cluster changed during export?); nothing was adopted:")
-                    printError(PlanRenderer.render(plan, color: false, fileName: output ?? "the export"))
-                    throw ExitCode.failure
-                }
-                _ = try await PlanExecutor(jetStream: js).apply(plan)
-                printError("Adopted \(plan.actions.count) resource(s): they now carry \(TopologySpec.managedByMetadataKey): \(name).")
-            }
-        } catch let error as ApplyLockError {
-            printError("error: \(error)")
-            throw ExitCode.failure
-        } catch let error as ApplyError {
-            printError("error: adopting failed: \(error)")
-            throw ExitCode.failure
+            outcome = try await ApplyService(session: session, options: options).run(exported, confirm: { plan in
+                Self.onlyAddsTheMarker(plan)
+            }, events: { event in
+                if case .healthNotes(let notes) = event { for note in notes { printError("note: \(note)") } }
+            })
+        } catch .planErrors(let plan) {
+            throw CommandFailure("error: adopting would fail; nothing was adopted:\n" + PlanRenderer.render(plan, color: false, fileName: fileName))
+        } catch .notConverged(let plan) {
+            throw CommandFailure("error: adopted, but the cluster still differs from the export:\n" + PlanRenderer.render(plan, color: false, fileName: fileName))
+        } catch {
+            throw CommandFailure("error: adopting failed: \(error)")
         }
+        switch outcome {
+        case .declined(let plan):
+            throw CommandFailure("error: adopting would change more than the marker (the cluster changed during export?); nothing was adopted:\n"
+                                 + PlanRenderer.render(plan, color: false, fileName: fileName))
+        case .applied(let plan, _, _, _):
+            printError("Adopted \(plan.actions.count) resource(s): they now carry \(TopologySpec.managedByMetadataKey): \(name).")
+        case .noChanges:
+            break
+        }
+    }
+
+    /// Whether every action of `plan` is an update of metadata only (the ownership marker).
+    static func onlyAddsTheMarker(_ plan: Plan) -> Bool {
+        plan.actions.allSatisfy { action in action.kind == .update && action.changes.allSatisfy { $0.path.hasPrefix("metadata") } }
     }
 
     /// A context for the file: URL without credentials, user name, secrets as `${VAR}`.

@@ -1,4 +1,7 @@
 import ArgumentParser
+import Foundation
+import Logging
+
 
 @main
 struct Jetform: AsyncParsableCommand {
@@ -20,6 +23,39 @@ struct Jetform: AsyncParsableCommand {
             ProducerCommand.self,
         ]
     )
+
+    /// The one way out: a command returns (exit 0), throws `ExitCode` (its code), throws
+    /// `CommandFailure` (its message on standard error, its code), or throws anything else (the error on
+    /// standard error, exit 1).
+    /// Logs go to standard error: at `JETFORM_LOG` (trace, debug, info, …) or debug with `--verbose`;
+    /// otherwise only warnings and errors (the libraries log at debug, so nothing shows by default).
+    static func bootstrapLogging(verbose: Bool) {
+        let level = ProcessInfo.processInfo.environment["JETFORM_LOG"].flatMap { Logger.Level(rawValue: $0.lowercased()) }
+            ?? (verbose ? .debug : .warning)
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            // Parsed already (ConnectionFlags.verbose); read from the arguments so the command stays unshared.
+            Self.bootstrapLogging(verbose: CommandLine.arguments.dropFirst().prefix { $0 != "--" }.contains("--verbose"))
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let failure as CommandFailure {
+            if !failure.message.isEmpty { printError(failure.message) }
+            exit(withError: ExitCode(failure.code))
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 enum JetformVersion {

@@ -10,11 +10,13 @@ struct PlanCommand: AsyncParsableCommand {
         discussion: """
         With -out FILE the plan is also saved (JSON, no secrets); `jetform apply FILE` then carries out exactly \
         that plan, and refuses it if anything the plan touches changed in the cluster since.
+
+        Exit codes: 0 the plan was made (with --detailed-exitcode: and there are no changes), 1 error (the \
+        file, the connection, or a plan with errors), 2 changes present (only with --detailed-exitcode).
         """
     )
 
-    @Argument(help: "The topology file.")
-    var file: String = "topology.yaml"
+    @OptionGroup var topologyFile: TopologyFileArguments
 
     @Flag(help: "Print the plan as JSON.")
     var json = false
@@ -30,19 +32,24 @@ struct PlanCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionFlags
 
     func run() async throws {
-        let session = try await ReconcileSession.open(file: file, connection: connection, purpose: "plan")
-        let observed = try await session.observe()
-        let plan = session.plan(planFlags.options, observed: observed)
-        await session.close()
+        let file = topologyFile.path
+        Trace.mark("start")
+        let topology = try loadTopology(file)
+        Trace.mark("loaded \(file): \(topology.streams.count) streams, \(topology.consumerCount) consumers")
+        let options = planFlags.options
+        let contextName = try connection.resolve(topology: topology, file: file, defaultContext: topology.context).contextName
+        let (plan, observed) = try await connection.withSession(topology: topology, file: file, purpose: "plan") { session in
+            let observed = try await session.observe(expecting: topology)
+            return (session.plan(topology, options: options, observed: observed), observed)
+        }
         Trace.mark("closed the connection")
         print(json ? PlanJSON.encode(plan) : PlanRenderer.render(plan, color: useColor, fileName: file))
         if let out {
-            let saved = SavedPlan(plan: plan, topologyFile: file, context: session.contextName, observed: observed)
+            let saved = SavedPlan(plan: plan, topologyFile: file, context: contextName, observed: observed)
             do {
                 try saved.encode().write(toFile: out, atomically: true, encoding: .utf8)
             } catch {
-                printError("error: cannot write the plan to \(out): \(error)")
-                throw ExitCode.failure
+                throw CommandFailure("error: cannot write the plan to \(out): \(error)")
             }
             if !json {
                 print(plan.hasErrors ? "\nSaved the plan to \(out), but it has errors and apply will refuse it."

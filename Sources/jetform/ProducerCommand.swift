@@ -10,11 +10,12 @@ import Topology
 struct ProducerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "producer",
-        abstract: "Run one smoke producer: publish requests, collect their answers."
+        abstract: "Run one smoke producer: publish requests, collect their answers.",
+        discussion: "Exit codes: 0 every request answered, 1 some were not, or an error."
     )
 
-    @Argument(help: "The topology file.")
-    var file: String = "topology.yaml"
+    @OptionGroup var topologyFile: TopologyFileArguments
+    var file: String { topologyFile.path }
 
     @Option(help: "Requests to publish.")
     var count: Int = 100
@@ -43,10 +44,11 @@ struct ProducerCommand: AsyncParsableCommand {
         let setup = try DurableSetup.load(file: file, connection: connection, role: "producer")
         let run = runId ?? SmokePayload.newRunId()
         let s = setup.scenario
-        let producer = SmokeProducer(requestSubject: s.requestSubject, responsesStream: s.responsesStream,
+        var producer = SmokeProducer(requestSubject: s.requestSubject, responsesStream: s.responsesStream,
                                      responsesConsumer: s.responsesConsumer, runId: run)
+        producer.jetStreamDomain = setup.jetStreamDomain
         let client: NATSClient
-        do { client = try await NATSClient.connect(setup.options) } catch { SmokeCommand.fail("cannot connect: \(error)") }
+        do { client = try await NATSClient.connect(setup.options) } catch { throw CommandFailure.error("cannot connect: \(error)") }
         let window = InFlightWindow(limit: inFlight, maxAge: .seconds(5))
         let ids = stride(from: start, to: start + count * max(1, step), by: max(1, step))
         let idRange = start..<(start + count * max(1, step))
@@ -80,7 +82,7 @@ struct ProducerCommand: AsyncParsableCommand {
         do {
             try await producer.publish(ids: ids, client: client, window: window, onEvent: onEvent)
         } catch {
-            SmokeCommand.fail("publishing stopped: \(error)")
+            throw CommandFailure.error("publishing stopped: \(error)")
         }
         if json {
             // Under `smoke --kill-producer`: keep collecting (for the other producers too) until killed.

@@ -5,7 +5,8 @@ import Topology
 struct SchemaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema",
-        abstract: "Print the JSON Schema of the topology file format."
+        abstract: "Print the JSON Schema of the topology file format.",
+        discussion: "Exit codes: 0 printed, 1 error."
     )
 
     func run() async throws {

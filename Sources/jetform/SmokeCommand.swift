@@ -14,11 +14,14 @@ struct SmokeCommand: AsyncParsableCommand {
         discussion: """
         Scenarios (from the topology's 'smoke' section, all by default): durable request/response over \
         JetStream, pub/sub, a queue group, and request/reply (including a 'no responders' check).
+
+        Exit codes: 0 every scenario passed (nothing lost, unexpected or duplicated beyond what the \
+        scenario allows), 1 a scenario failed or an error.
         """
     )
 
-    @Argument(help: "The topology file.")
-    var file: String = "topology.yaml"
+    @OptionGroup var topologyFile: TopologyFileArguments
+    var file: String { topologyFile.path }
 
     @Option(help: "Run one scenario: durable, pubsub, queue or request (default: all configured).")
     var scenario: String?
@@ -60,48 +63,36 @@ struct SmokeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let topology: TopologySpec
-        do {
-            topology = try TopologyLoader.load(path: file, environment: environment).topology
-        } catch {
-            for d in error.diagnostics { FileHandle.standardError.write(Data((d.rendered + "\n").utf8)) }
-            throw ExitCode.failure
-        }
+        let topology = try loadTopology(file, environment: environment)
         var kinds: [ScenarioKind]?
         var producersOverride: Int?
         if let scenario {
             guard let kind = ScenarioKind(rawValue: scenario) else {
-                Self.fail("unknown scenario '\(scenario)': use durable, pubsub, queue or request")
+                throw CommandFailure.error("unknown scenario '\(scenario)': use durable, pubsub, queue or request")
             }
             kinds = [kind]
         }
-        if let rate, !(rate > 0 && rate.isFinite) { Self.fail("--rate must be a positive number of requests per second") }
+        if let rate, !(rate > 0 && rate.isFinite) { throw CommandFailure.error("--rate must be a positive number of requests per second") }
         if killProducer && (producers ?? 0) < 2 { producersOverride = 2 }
         if killWorker || killProducer || killServer {
-            if kinds == nil || kinds == [.durable] { kinds = [.durable] } else { Self.fail("fault flags apply to the durable scenario only") }
+            if kinds == nil || kinds == [.durable] { kinds = [.durable] } else { throw CommandFailure.error("fault flags apply to the durable scenario only") }
         }
         let overrides = SmokeRunner.Overrides(scenarios: kinds, count: count, workers: workers, producers: producersOverride ?? producers,
                                               inFlight: inFlight, slowWorkerDelay: slowWorkerMs.map { .milliseconds($0) }, rate: rate)
         var runner: SmokeRunner
-        do { runner = try SmokeRunner(topology: topology, overrides: overrides) } catch { Self.fail(error.description) }
-        guard let context = connection.contextName.map({ topology.context(named: $0) }) ?? runner.context else {
-            Self.fail("the smoke context (\(connection.contextName ?? "smoke.context / context")) is not declared in \(file)")
-        }
-
-        let settings = connection.settings
-            .overriding(NATSConnectionSettings.fromEnvironment(environment))
-            .overriding(SmokeRunner.settings(for: context))
+        do { runner = try SmokeRunner(topology: topology, overrides: overrides) } catch { throw CommandFailure.error(error.description) }
+        let settings = try connection.resolve(topology: topology, file: file, defaultContext: runner.spec.context ?? topology.context).settings
         let options: NATSClientOptions
-        do { options = try settings.clientOptions(name: "jetform-smoke") } catch { Self.fail("connection settings: \(error)") }
+        do { options = try settings.clientOptions(name: "jetform-smoke") } catch { throw CommandFailure.error("connection settings: \(error)") }
         // An election after a killed server takes seconds: wait longer for progress then.
         let idle = killServer ? max(idleTimeout, 20) : idleTimeout
-        let env = SmokeEnvironment(options: options, idleTimeout: .milliseconds(Int(idle * 1000)))
+        let env = SmokeEnvironment(options: options, idleTimeout: .milliseconds(Int(idle * 1000)), jetStreamDomain: settings.jetStreamDomain)
 
         if killWorker || killProducer || killServer {
             do {
                 runner.fault = try FaultFactory.make(killWorker: killWorker, killProducer: killProducer, killServer: killServer,
                                                      file: file, settings: settings, runner: runner)
-            } catch { Self.fail("\(error)") }
+            } catch { throw CommandFailure.error("\(error)") }
         }
 
         let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
@@ -115,11 +106,6 @@ struct SmokeCommand: AsyncParsableCommand {
             print(SmokeReportRenderer.text(report), terminator: "")
         }
         if !report.passed { throw ExitCode.failure }
-    }
-
-    static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-        Foundation.exit(1)
     }
 }
 

@@ -9,50 +9,61 @@ import Topology
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show cluster health through the topology's system context."
+        abstract: "Show cluster health through the topology's system context.",
+        discussion: """
+        Servers come from the system account's replies (JSZ, HEALTHZ); a server the JetStream meta group \
+        lists but that does not answer is reported down by name. A meta leader that does not answer is no \
+        leader.
+
+        Exit codes: 0 healthy; 1 anything wrong (a server down or missing, unhealthy, no meta leader, \
+        followers behind) or an error.
+        """
     )
 
-    @Option(name: .customLong("file"), help: "The topology file whose system context to use.")
-    var file: String = "topology.yaml"
+    @OptionGroup var topologyFile: TopologyFileArguments
 
     @Option(help: "How many servers the cluster should have (reported as a problem when fewer answer).")
     var expect: Int?
 
+    @Flag(help: "Print the health summary as JSON (same exit codes).")
+    var json = false
+
     @OptionGroup var connection: ConnectionFlags
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        var context: ContextSpec?
-        if FileManager.default.fileExists(atPath: file) {
-            let topology = try loadTopologyOrExit(file, environment: environment)
-            let name = connection.contextName ?? topology.systemContext ?? topology.context
-            guard let found = topology.context(named: name) else {
-                printError("\(file): no context named '\(name)' — declare it under `contexts:` or pass --context")
-                throw ExitCode.failure
-            }
-            context = found
-        }
-        let settings = connection.resolve(context, environment: environment)
+        let file = topologyFile.path
+        var topology: TopologySpec?
+        if FileManager.default.fileExists(atPath: file) { topology = try loadTopology(file) }
+        let resolved = try connection.resolve(topology: topology, file: file, defaultContext: topology.map { $0.systemContext ?? $0.context })
+        let settings = resolved.settings
         let client: NATSClient
         do {
             client = try await NATSClient.connect(try settings.clientOptions(name: "jetform status"))
-        } catch {
-            printError("error: cannot connect (\(settings)): \(error)")
-            throw ExitCode.failure
+        } catch let error as NATSError {
+            if case .noServersAvailable = error { throw CommandFailure.error("\(error)") }
+            throw CommandFailure.error("cannot connect (\(settings)): \(error)")
         }
-        defer { Task { await client.close() } }
         let health: ClusterHealth
         do {
             health = try await SystemClient(client: client).clusterHealth(expectedServers: expect)
+            await client.close()
         } catch {
-            printError("error: cluster health through the system account failed: \(error) — is '\(settings)' a system account user?")
-            throw ExitCode.failure
+            await client.close()
+            throw CommandFailure("error: cluster health through the system account failed: \(error) — is '\(settings)' a system account user?")
         }
         guard !health.servers.isEmpty else {
-            printError("error: no server answered the system account's health requests — '\(settings)' must be a user of the system account (the topology's `system_context`)")
-            throw ExitCode.failure
+            throw CommandFailure("error: no server answered the system account's health requests — '\(settings)' must be a user of the system account (the topology's `system_context`)")
         }
-        print(Self.render(health))
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            var data = try encoder.encode(health)
+            data.append(contentsOf: Array("\n".utf8))
+            FileHandle.standardOutput.write(data)
+        } else {
+            print(Self.render(health))
+        }
         if !health.isHealthy { throw ExitCode.failure }
     }
 
@@ -64,6 +75,12 @@ struct StatusCommand: AsyncParsableCommand {
                 server.apiLevel.map(String.init) ?? "-", server.healthy ? "ok" : (server.healthDetail ?? "unhealthy"),
                 server.name == health.metaLeader ? "meta leader" : "",
             ])
+        }
+        for server in health.missing {
+            rows.append([server.name, "-", "-", "-", server.offline ? "down (offline)" : "down (no reply)", ""])
+        }
+        for _ in 0..<health.unnamedMissing {
+            rows.append(["?", "-", "-", "-", "down (no reply; not named by the meta group yet)", ""])
         }
         let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
         var lines = rows.map { row in

@@ -6,11 +6,12 @@ import Topology
 struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check a topology file without contacting any server."
+        abstract: "Check a topology file without contacting any server.",
+        discussion: "Exit codes: 0 valid (warnings allowed), 1 errors."
     )
 
-    @Argument(help: "The topology file.")
-    var file: String = "topology.yaml"
+    @OptionGroup var topologyFile: TopologyFileArguments
+    var file: String { topologyFile.path }
 
     @Flag(help: "Print the diagnostics as JSON for machines.")
     var json = false

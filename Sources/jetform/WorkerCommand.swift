@@ -9,11 +9,12 @@ import Topology
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
-        abstract: "Run one smoke worker: pull requests, answer them into the responses stream, ack."
+        abstract: "Run one smoke worker: pull requests, answer them into the responses stream, ack.",
+        discussion: "Runs until killed. Exit codes: 1 error (the file, the connection, or the worker stopped)."
     )
 
-    @Argument(help: "The topology file.")
-    var file: String = "topology.yaml"
+    @OptionGroup var topologyFile: TopologyFileArguments
+    var file: String { topologyFile.path }
 
     @Option(help: "Name printed with each handled request.")
     var id: String = "w\(ProcessInfo.processInfo.processIdentifier)"
@@ -34,11 +35,12 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let setup = try DurableSetup.load(file: file, connection: connection, role: "worker-\(id)")
-        let worker = SmokeWorker(requestsStream: setup.scenario.requestsStream, requestsConsumer: setup.scenario.requestsConsumer,
+        var worker = SmokeWorker(requestsStream: setup.scenario.requestsStream, requestsConsumer: setup.scenario.requestsConsumer,
                                  responsePrefix: setup.scenario.responsePrefix, runId: runId,
                                  delay: delay > 0 ? .milliseconds(delay) : nil, batch: batch)
+        worker.jetStreamDomain = setup.jetStreamDomain
         let client: NATSClient
-        do { client = try await NATSClient.connect(setup.options) } catch { SmokeCommand.fail("cannot connect: \(error)") }
+        do { client = try await NATSClient.connect(setup.options) } catch { throw CommandFailure.error("cannot connect: \(error)") }
         let json = jsonEvents, name = id
         if !json { print("\(name): pulling \(worker.requestsStream) > \(worker.requestsConsumer)") }
         do {
@@ -55,7 +57,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 }
             }
         } catch {
-            SmokeCommand.fail("worker stopped: \(error)")
+            throw CommandFailure.error("worker stopped: \(error)")
         }
     }
 }
@@ -64,29 +66,22 @@ struct WorkerCommand: AsyncParsableCommand {
 struct DurableSetup {
     var scenario: DurableScenario
     var options: NATSClientOptions
+    var jetStreamDomain: String?
 
     static func load(file: String, connection: ConnectionFlags, role: String) throws -> DurableSetup {
         let environment = ProcessInfo.processInfo.environment
-        let topology: TopologySpec
-        do {
-            topology = try TopologyLoader.load(path: file, environment: environment).topology
-        } catch {
-            for d in error.diagnostics { FileHandle.standardError.write(Data((d.rendered + "\n").utf8)) }
-            throw ExitCode.failure
-        }
+        let topology = try loadTopology(file, environment: environment)
         let runner: SmokeRunner
         let scenario: DurableScenario
         do {
             runner = try SmokeRunner(topology: topology)
             scenario = try runner.durableScenario()
-        } catch { SmokeCommand.fail(error.description) }
-        guard let context = runner.context else { SmokeCommand.fail("the smoke context is not declared in \(file)") }
-        let settings = connection.settings
-            .overriding(NATSConnectionSettings.fromEnvironment(environment))
-            .overriding(SmokeRunner.settings(for: context))
+        } catch { throw CommandFailure.error(error.description) }
+        let settings = try connection.resolve(topology: topology, file: file, defaultContext: runner.spec.context ?? topology.context).settings
         do {
-            return DurableSetup(scenario: scenario, options: try settings.clientOptions(name: "jetform-\(role)"))
-        } catch { SmokeCommand.fail("connection settings: \(error)") }
+            return DurableSetup(scenario: scenario, options: try settings.clientOptions(name: "jetform-\(role)"),
+                                jetStreamDomain: settings.jetStreamDomain)
+        } catch { throw CommandFailure.error("connection settings: \(error)") }
     }
 }
 

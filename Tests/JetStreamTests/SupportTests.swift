@@ -100,11 +100,64 @@ enum NATSHeadersShim {
             expectedServers: 3
         )
         #expect(health.metaLeader == "n0")
-        #expect(health.metaReplicasCurrent == ["n1"] && health.metaReplicasLagging == ["n2"])
+        // n1 did not answer: the leader still calls it current (it has not noticed yet), but it is down, not current.
+        #expect(health.metaReplicasCurrent == [] && health.metaReplicasLagging == ["n2"])
+        #expect(health.missing == [MissingServer(name: "n1", offline: false)])
+        #expect(health.problems.contains("n1 is down: it did not answer"))
         #expect(health.apiLevel == 1)
         #expect(health.problems.contains("2 of 3 servers answered"))
         #expect(health.problems.contains { $0.hasPrefix("n2 is not healthy") })
         #expect(!health.isHealthy)
+    }
+
+    /// JSZ and HEALTHZ replies as servers send them: `answering` answer, each naming `leader` and the others as peers.
+    func replies(answering: [String], leader: String, peers: [String: String]) throws -> ([ServerReply<JSZ>], [ServerReply<Healthz>]) {
+        let all = Set(answering).union(peers.keys).union([leader]).sorted()
+        let jsz = try answering.map { name in
+            let replicas = all.filter { $0 != name }.map { other in
+                "{\"name\":\"\(other)\",\(peers[other] ?? "\"current\":true,\"active\":100000000")}"
+            }.joined(separator: ",")
+            return try reply("""
+                {"server":{"name":"\(name)","ver":"2.15.1","jetstream":true},
+                 "data":{"meta_cluster":{"leader":"\(leader)","cluster_size":3,"replicas":[\(replicas)]}}}
+                """, as: JSZ.self)
+        }
+        let healthz = try answering.map { name in
+            try reply(#"{"server":{"name":"\#(name)","ver":"2.15.1","jetstream":true},"data":{"status":"ok"}}"#, as: Healthz.self)
+        }
+        return (jsz, healthz)
+    }
+
+    @Test func aKilledFollowerIsDownByNameNotLagging() throws {
+        // What the leader says 8 s after inst-3 was killed: the peer is kept, offline, not current.
+        let (jsz, healthz) = try replies(answering: ["inst-1", "inst-2"], leader: "inst-1",
+                                         peers: ["inst-3": #""current":false,"offline":true,"active":8000000000"#])
+        let health = ClusterHealth(jsz: jsz, healthz: healthz, expectedServers: nil)
+        #expect(health.missing == [MissingServer(name: "inst-3", offline: true, lastSeen: .seconds(8))])
+        #expect(health.metaReplicasLagging.isEmpty, "a dead server is not lagging")
+        #expect(health.metaLeader == "inst-1")
+        #expect(health.problems == ["inst-3 is down: it did not answer and the meta group lists it as offline, last seen 8.0s ago",
+                                    "2 of 3 servers answered"])
+        #expect(!health.isHealthy)
+    }
+
+    @Test func aServerTheMetaGroupCountsButNobodyNamesIsMissingToo() throws {
+        // 2.10: a server killed before the leader had its statistics is in cluster_size, in no peer list.
+        let (jsz, healthz) = try replies(answering: ["inst-1", "inst-2"], leader: "inst-1", peers: [:])
+        let health = ClusterHealth(jsz: jsz, healthz: healthz, expectedServers: nil)
+        #expect(health.missing.isEmpty && health.unnamedMissing == 1)
+        #expect(health.problems == ["2 of 3 servers answered",
+                                    "1 server the meta group counts did not answer and is not named by it yet (down before the leader had its statistics)"])
+        #expect(!health.isHealthy)
+    }
+
+    @Test func aKilledLeaderIsNeverTheMetaLeader() throws {
+        // Two seconds after the leader was killed, the survivors still name it.
+        let (jsz, healthz) = try replies(answering: ["inst-2", "inst-3"], leader: "inst-1", peers: [:])
+        let health = ClusterHealth(jsz: jsz, healthz: healthz, expectedServers: nil)
+        #expect(health.metaLeader == nil)
+        #expect(health.missing.map(\.name) == ["inst-1"])
+        #expect(health.problems.contains("no JetStream meta leader (the others still name inst-1, which does not answer; an election is due)"))
     }
 }
 

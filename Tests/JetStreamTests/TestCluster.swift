@@ -1,6 +1,7 @@
 import Foundation
 import LocalCluster
 import NATS
+@_exported import TestSupport
 @testable import JetStream
 
 /// Server releases the integration tests run on: the pinned one and an older one.
@@ -33,10 +34,7 @@ func withJetStreamCluster<T>(
 }
 
 func connect(_ cluster: LocalCluster, user: String, servers: [String]? = nil) async throws -> NATSClient {
-    var options = try NATSClientOptions(urls: (servers ?? cluster.clientURLs).joined(separator: ","), auth: .userPassword(user: user, password: user))
-    options.name = "jetstream-tests-\(user)"
-    options.reconnectWait = .milliseconds(250)
-    return try await NATSClient.connect(options)
+    try await clusterClient(cluster, user: user, servers: servers)
 }
 
 /// A unique name per test so tests on one cluster do not collide.

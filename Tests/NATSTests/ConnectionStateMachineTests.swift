@@ -77,7 +77,30 @@ struct ConnectionStateMachineTests {
         #expect(failures.count == 2)
         #expect(m.state == .closed)
         #expect(ConnectionStateMachine.Failure.initialConnectError(failures)
-            == .noServersAvailable(["nats://a:4222: connection refused", "nats://b:4223: connection refused"]))
+            == .noServersAvailable(["nats://a:4222 (connection refused)", "nats://b:4223 (connection refused)"]))
+    }
+
+    @Test(arguments: [
+        ("Authorization Violation", ServerError.authorization("Authorization Violation")),
+        ("User Authentication Expired", .authorization("User Authentication Expired")),
+        ("Secure Connection - TLS Required", .tlsRequired("Secure Connection - TLS Required")),
+        ("Stale Connection", .staleConnection),
+        ("Permissions Violation for Publish to \"x\"", .permissionsViolation("Permissions Violation for Publish to \"x\"")),
+        ("Invalid Subject", .invalidSubject("Invalid Subject")),
+        ("Maximum Connections Exceeded", .other("Maximum Connections Exceeded")),
+    ])
+    func serverErrorsAreClassifiedOnceWhereTheyArrive(_ text: String, _ expected: ServerError) {
+        #expect(ServerError(text) == expected)
+        #expect(ServerError(text).keepsConnection == (text.hasPrefix("Permissions") || text.hasPrefix("Invalid")))
+    }
+
+    @Test func aCredentialsFailureOfOurOwnIsAnAuthorizationFailureWithoutReadingText() {
+        var m = machine([a])
+        _ = m.start()
+        _ = m.channelActive()
+        _ = m.receivedInfo(info())
+        let action = m.handshakeFailed { .authorization(server: $0, message: "cannot sign in: bad seed") }
+        #expect(action == .closeChannel(.authorization(server: a, message: "cannot sign in: bad seed")))
     }
 
     @Test func authorizationErrorDuringHandshakeIsReportedAsSuch() {
@@ -85,7 +108,7 @@ struct ConnectionStateMachineTests {
         _ = m.start()
         _ = m.channelActive()
         _ = m.receivedInfo(info())
-        guard case .closeChannel(.authorization) = m.receivedError("Authorization Violation") else {
+        guard case .closeChannel(.authorization) = m.receivedError(ServerError("Authorization Violation")) else {
             Issue.record("expected an authorization failure")
             return
         }
@@ -169,7 +192,7 @@ struct ConnectionStateMachineTests {
     @Test func permissionViolationKeepsTheConnection() {
         var m = machine([a])
         connected(&m)
-        #expect(m.receivedError("Permissions Violation for Publish to \"x\"") == .reportError("Permissions Violation for Publish to \"x\""))
+        #expect(m.receivedError(ServerError("Permissions Violation for Publish to \"x\"")) == .reportError("Permissions Violation for Publish to \"x\""))
         #expect(m.isConnected)
     }
 

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOTestUtils
 import Testing
+import TestSupport
 
 @testable import NATS
 

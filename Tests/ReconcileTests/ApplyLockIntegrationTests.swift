@@ -67,8 +67,10 @@ struct ApplyLockIntegrationTests {
         }
     }
 
-    @Test func aKilledHolderBlocksUntilTheExpiry() async throws {
-        try await LocalCluster.withCluster { cluster in
+    /// 2.11+ expires a lock by its per-message TTL; 2.10 by the waiter watching the record for its expiry.
+    @Test(arguments: [nil, "2.10.25"] as [String?])
+    func aKilledHolderBlocksUntilTheExpiry(version: String?) async throws {
+        try await LocalCluster.withCluster(version: version) { cluster in
             let client = try await appClient(cluster)
             let js = JetStreamContext(client: client)
             let expiry: Duration = .seconds(4)
@@ -85,11 +87,85 @@ struct ApplyLockIntegrationTests {
 
             let lease = try await next.acquire(timeout: .seconds(30))
             let waited = acquiredAt.duration(to: .now)
-            print("apply lock: a holder killed with a \(expiry) expiry blocked the next run for \(waited)")
+            print("apply lock (nats-server \(version ?? "current")): a holder killed with a \(expiry) expiry blocked the next run for \(waited)")
             // The dead holder's message was stored before `acquiredAt`, so its expiry can come a little
             // before `expiry` has passed here; never much earlier. Load only makes it later.
             #expect(waited >= expiry - .milliseconds(500), "took the lock after \(waited), before the \(expiry) expiry")
             await next.release(lease)
+            await client.close()
+        }
+    }
+
+    /// Each topology's lock has its own expiry: an apply of one topology with a 2 s expiry (one that finishes,
+    /// then one that is killed) never makes another topology's live 30 s lock expire.
+    @Test(arguments: [nil, "2.10.25"] as [String?])
+    func aShortExpiryOfOneTopologyLeavesAnotherTopologysLockAlone(version: String?) async throws {
+        try await LocalCluster.withCluster(version: version) { cluster in
+            let client = try await appClient(cluster)
+            let js = JetStreamContext(client: client)
+            let holding = Recorder<Int>()
+            let finish = Recorder<Int>()
+            // Topology B holds its lock (30 s expiry, refreshed every 10 s) until told to finish.
+            let billing = ApplyLock(jetStream: js, topology: "billing", expiry: .seconds(30), replicas: 3, command: "apply billing")
+            async let held: Void = billing.withLock(timeout: .seconds(30)) {
+                holding.append(1)
+                let until = ContinuousClock.now + .seconds(120)
+                while finish.items.isEmpty && ContinuousClock.now < until { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            let deadline = ContinuousClock.now + .seconds(60)
+            while holding.items.isEmpty && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            try #require(!holding.items.isEmpty, "topology B never got its lock")
+
+            // Topology A with --lock-expiry 2: one run completes, the next is killed holding its lock.
+            let users = ApplyLock(jetStream: js, topology: "users", expiry: .seconds(2), replicas: 3)
+            try await users.withLock(timeout: .seconds(30)) { try await Task.sleep(for: .milliseconds(200)) }
+            _ = try await users.acquire(timeout: .seconds(10))
+            let killedAt = ContinuousClock.now
+
+            // Well past A's 2 s, well inside B's 30 s: B's lock still holds, A's dead one has expired.
+            try await Task.sleep(for: .seconds(5))
+            let secondBilling = ApplyLock(jetStream: js, topology: "billing", expiry: .seconds(30), replicas: 3)
+            do {
+                let lease = try await secondBilling.acquire(timeout: .milliseconds(500))
+                await secondBilling.release(lease)
+                Issue.record("a second run of topology B got B's lock while B's first run held it")
+            } catch ApplyLockError.held(let holder, let topology, _) {
+                #expect(topology == "billing")
+                #expect(holder?.command == "apply billing")
+            }
+            let nextUsers = ApplyLock(jetStream: js, topology: "users", expiry: .seconds(2), replicas: 3)
+            let lease = try await nextUsers.acquire(timeout: .seconds(10))
+            print("apply lock (nats-server \(version ?? "current")): topology B's 30 s lock held beside A's 2 s locks; "
+                  + "A's killed lock taken again \(killedAt.duration(to: .now)) after the kill")
+            await nextUsers.release(lease)
+
+            // The lock stream has no shared max_age; on 2.11+ it allows per-message TTLs.
+            let config = try await js.streamInfo(ApplyLock.streamName).config
+            #expect((config.maxAge ?? .zero) == .zero)
+            if version == nil { #expect(config.allowMsgTTL == true) }
+            finish.append(1)
+            try await held
+            await client.close()
+        }
+    }
+
+    @Test func aLockStreamLeftByAnOlderJetformLosesItsSharedMaxAge() async throws {
+        try await LocalCluster.withCluster { cluster in
+            let client = try await appClient(cluster)
+            let js = JetStreamContext(client: client)
+            // What jetform made before locks had their own expiry: max_age = the last run's expiry.
+            var old = StreamConfig(name: ApplyLock.streamName, subjects: [ApplyLock.subjectPrefix + ">"])
+            old.maxMsgsPerSubject = 1
+            old.maxAge = .seconds(2)
+            old.duplicateWindow = .seconds(2)
+            _ = try await js.createStream(old)
+            let lock = ApplyLock(jetStream: js, topology: "billing", expiry: .seconds(30), replicas: 1)
+            let lease = try await lock.acquire(timeout: .seconds(5))
+            try await Task.sleep(for: .seconds(3))
+            #expect(try await lock.currentHolder()?.1 == lease.sequence.withLock { $0 }, "the 30 s lock outlived the old 2 s max_age")
+            let config = try await js.streamInfo(ApplyLock.streamName).config
+            #expect((config.maxAge ?? .zero) == .zero && config.allowMsgTTL == true)
+            await lock.release(lease)
             await client.close()
         }
     }

@@ -3,15 +3,16 @@ import LocalCluster
 import NATS
 import Testing
 
-/// Runs the built `.build/debug/jetform` in a scratch directory holding a copy of the shipped
-/// topology.yaml, with NATS_URL pointing at a test cluster (the file's contexts read `${NATS_URL:-…}`).
+/// Runs the `jetform` built beside the tests (``JetformBinary``: never a stale one) in a scratch directory
+/// holding a copy of the shipped topology.yaml, with NATS_URL pointing at a test cluster (the file's
+/// contexts read `${NATS_URL:-…}`).
 struct JetformCLI {
     let directory: URL
     let environment: [String: String]
-
-    static var binary: URL { repositoryRoot().appendingPathComponent(".build/debug/jetform") }
+    let binary: URL
 
     init(cluster: LocalCluster, topology: String? = nil) throws {
+        binary = try JetformBinary.url()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("jetform-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let text = try topology ?? String(contentsOf: repositoryRoot().appendingPathComponent("topology.yaml"), encoding: .utf8)
@@ -59,7 +60,7 @@ struct JetformCLI {
 
     func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Running {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
         process.environment = environment.merging(extra) { _, new in new }
@@ -82,16 +83,4 @@ struct JetformCLI {
     func read(_ name: String) throws -> String {
         try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
     }
-}
-
-/// A client of the application account (user/user) on a test cluster.
-func appClient(_ cluster: LocalCluster) async throws -> NATSClient {
-    try await NATSClient.connect(try NATSClientOptions(urls: cluster.clientURLs.joined(separator: ","),
-                                                       auth: .userPassword(user: "user", password: "user")))
-}
-
-/// A client of the system account (admin/admin) on a test cluster.
-func systemClient(_ cluster: LocalCluster) async throws -> NATSClient {
-    try await NATSClient.connect(try NATSClientOptions(urls: cluster.clientURLs.joined(separator: ","),
-                                                       auth: .userPassword(user: "admin", password: "admin")))
 }

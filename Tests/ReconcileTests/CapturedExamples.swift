@@ -5,11 +5,11 @@ import Testing
 @testable import Reconcile
 
 /// Example streams and consumers that together set every field of the schema's table a release knows,
-/// created on a real cluster and read back. `Captured/<version>.json` holds what each release stored;
+/// created on a real cluster and read back. `Examples/<version>.json` holds what each release stored;
 /// the differential test checks the file against the live server (`JETFORM_CAPTURE_WRITE=1` writes it
 /// anew) and `SchemaTableTests` walks the table against the files.
 enum CapturedExamples {
-    static let directory = repositoryRoot().appendingPathComponent("Tests/ReconcileTests/Captured")
+    static let directory = repositoryRoot().appendingPathComponent("Tests/ReconcileTests/Examples")
 
     struct Example {
         var sent: JSONObject

@@ -1,20 +1,10 @@
 import JetStreamSchema
 import Testing
+import TestSupport
 @testable import Reconcile
 import Topology
 
-/// SplitMix64: small, seedable, the same on every platform.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+typealias SeededGenerator = SplitMix64
 
 /// Random topologies from the field catalog, written as YAML (JSON flow style, wire values).
 struct TopologyGenerator {

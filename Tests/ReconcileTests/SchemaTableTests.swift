@@ -2,7 +2,7 @@ import JetStreamSchema
 import Testing
 @testable import Reconcile
 
-/// The schema's field table against itself and against what real servers stored (`Captured/*.json`):
+/// The schema's field table against itself and against what real servers stored (`Examples/*.json`):
 /// every field has a default rule that `ServerDefaults` implements, a change rule, and an example that a
 /// server of its release stored; and every captured example plans as "no changes".
 @Suite struct SchemaTableTests {

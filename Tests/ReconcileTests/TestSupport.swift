@@ -1,13 +1,10 @@
 import JetStreamSchema
 import Foundation
 import Testing
+@_exported import TestSupport
 @testable import Reconcile
 import Topology
 
-/// The repository root, found from this file's path (Tests/ReconcileTests/TestSupport.swift).
-func repositoryRoot(_ file: String = #filePath) -> URL {
-    URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-}
 
 /// The shipped `topology.yaml`.
 func shippedTopology() throws -> TopologySpec {

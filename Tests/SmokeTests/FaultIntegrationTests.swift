@@ -3,23 +3,15 @@ import JetStream
 import LocalCluster
 import NATS
 import Testing
+import TestSupport
 @testable import Smoke
 
 /// `--kill-worker`: workers are `jetform worker` processes; one is SIGKILLed holding unacked requests.
 @Suite(.serialized) struct FaultIntegrationTests {
-    /// The jetform executable next to the test bundle (built by `swift build --build-tests`).
-    static var jetform: String? {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
-        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
-        if dir.lastPathComponent == "MacOS" || dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
-        let candidate = dir.appendingPathComponent("jetform").path
-        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
-    }
+    /// The jetform executable beside the test bundle, checked not to be stale (``JetformBinary``).
+    static var jetform: String { get throws { try JetformBinary.url().path } }
 
-    static var topologyFile: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("topology.yaml").path
-    }
+    static var topologyFile: String { repositoryRoot().appendingPathComponent("topology.yaml").path }
 
     /// The environment of a `jetform worker`/`producer` child process: this one's, pointed at `cluster`
     /// as the application user.
@@ -32,7 +24,7 @@ import Testing
     }
 
     @Test func killedWorkerLosesNothing() async throws {
-        let jetform = try #require(Self.jetform, "build the jetform executable first (swift build)")
+        let jetform = try Self.jetform
         try await LocalCluster.withCluster { cluster in
             let admin = try await NATSClient.connect(try userOptions(cluster))
             try await createSmokeStreams(JetStreamContext(client: admin))
@@ -53,7 +45,7 @@ import Testing
     }
 
     @Test func killedProducerLosesNothing() async throws {
-        let jetform = try #require(Self.jetform, "build the jetform executable first (swift build)")
+        let jetform = try Self.jetform
         try await LocalCluster.withCluster { cluster in
             let admin = try await NATSClient.connect(try userOptions(cluster))
             try await createSmokeStreams(JetStreamContext(client: admin))
@@ -117,7 +109,7 @@ import Testing
     }
 
     @Test func smokeCommandRunsEveryScenario() async throws {
-        let jetform = try #require(FaultIntegrationTests.jetform, "build the jetform executable first (swift build)")
+        let jetform = try FaultIntegrationTests.jetform
         try await LocalCluster.withCluster { cluster in
             let admin = try await NATSClient.connect(try userOptions(cluster))
             try await createSmokeStreams(JetStreamContext(client: admin))

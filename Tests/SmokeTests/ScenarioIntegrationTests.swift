@@ -3,6 +3,7 @@ import JetStream
 import LocalCluster
 import NATS
 import Testing
+import TestSupport
 import Topology
 @testable import Smoke
 
@@ -11,19 +12,6 @@ func userOptions(_ cluster: LocalCluster) throws -> NATSClientOptions {
     var options = try NATSClientOptions(urls: cluster.clientURLs.joined(separator: ","), auth: .userPassword(user: "user", password: "user"))
     options.reconnectWait = .milliseconds(250)
     return options
-}
-
-/// Creates a stream, retrying "no suitable peers" (10005) while a fresh cluster's meta leader has not yet
-/// heard every peer's statistics (seconds after the start on a loaded machine; longest on 2.10).
-func createRetryingPlacement(_ js: JetStreamContext, _ config: StreamConfig) async throws {
-    let deadline = ContinuousClock.now + .seconds(60)
-    while true {
-        let result: Result<StreamInfo, JetStreamError>
-        do { result = .success(try await js.createStream(config)) } catch { result = .failure(error) }
-        guard case .failure(let error) = result else { return }
-        guard error.errCode == .noSuitablePeers, ContinuousClock.now < deadline else { throw error }
-        try await Task.sleep(for: .milliseconds(250))
-    }
 }
 
 /// The shipped topology's streams and consumers, created directly (what `jetform apply` would do).

@@ -1,21 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Topology
 
 /// Random, mutated and truncated input must give diagnostics, never a crash or a hang.
 @Suite struct FuzzTests {
-    /// Deterministic generator so a failure reproduces.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static var shipped: String {
         (try? String(contentsOf: repositoryRoot().appendingPathComponent("topology.yaml"), encoding: .utf8)) ?? ""
     }
@@ -44,7 +33,7 @@ import Testing
     }
 
     @Test func randomBytes() async {
-        var rng = SplitMix(state: 1)
+        var rng = SplitMix64(seed: 1)
         let alphabet = Array("abcXYZ019 :-{}[],.*>$&!|'\"#\n\t?@%`~\\".unicodeScalars)
         for _ in 0..<1500 {
             let length = Int.random(in: 0..<200, using: &rng)
@@ -62,7 +51,7 @@ import Testing
     }
 
     @Test func randomMutationsOfTheShippedFile() async {
-        var rng = SplitMix(state: 42)
+        var rng = SplitMix64(seed: 42)
         let lines = Self.shipped.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let pieces = ["", " ", "  ", "-", ":", "*", ">", "{", "}", "[", "]", "&a", "*a", "${X}", "${", "yes", "1.5",
                       "-1", "unlimited", "\t", "'", "\"", "?", "!!str", "<<: *a", "0x10", "1e9", "~"]

@@ -1,6 +1,7 @@
 import JetStreamSchema
 import Foundation
 import Testing
+import TestSupport
 @testable import Topology
 
 /// The byte-level JSON reader the observer uses for JetStream replies: it must read what
@@ -105,9 +106,8 @@ import Testing
         #expect(try parse(fine).arrayValue?.count == 1)
     }
 
-    typealias SplitMix = FuzzTests.SplitMix
 
-    static func randomValue(_ rng: inout SplitMix, depth: Int = 0) -> JSONValue {
+    static func randomValue(_ rng: inout SplitMix64, depth: Int = 0) -> JSONValue {
         let alphabet = Array("aZ09 _-.\"\\/\n\t\u{1}é😀")
         func text() -> String { String((0..<Int.random(in: 0...8, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }) }
         switch Int.random(in: 0...(depth > 3 ? 4 : 6), using: &rng) {
@@ -125,7 +125,7 @@ import Testing
     }
 
     @Test func randomValuesReadBackAsWrittenAndAsJSONDecoderReadsThem() throws {
-        var rng = SplitMix(state: 0x4A53_4F4E)
+        var rng = SplitMix64(seed: 0x4A53_4F4E)
         for _ in 0..<2000 {
             let value = Self.randomValue(&rng)
             let text = value.jsonString(pretty: Bool.random(using: &rng))
@@ -139,7 +139,7 @@ import Testing
     }
 
     @Test func truncatedTextIsRefusedNotCrashedOn() throws {
-        var rng = SplitMix(state: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<200 {
             let text = Array(Self.randomValue(&rng).jsonString(pretty: false).utf8)
             for cut in 0..<text.count {

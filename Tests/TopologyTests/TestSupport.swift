@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@_exported import TestSupport
 @testable import Topology
 
 enum Fixtures {
@@ -26,10 +27,6 @@ enum Fixtures {
     }
 }
 
-/// The repository root, found from this file's path (Tests/TopologyTests/TestSupport.swift).
-func repositoryRoot(_ file: String = #filePath) -> URL {
-    URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-}
 
 /// Every diagnostic of a load, rendered without the file name: `LINE:COL: severity: message — fix`.
 func renderedDiagnostics(_ yaml: String, environment: [String: String] = [:]) -> [String] {

@@ -126,6 +126,7 @@ public struct PullConsumer: Sendable {
     static func map(_ error: any Error, _ operation: String) -> JetStreamError {
         if let e = error as? JetStreamError { return e }
         if let e = error as? NATSError { return JetStreamError(e, operation: operation) }
+        if error is CancellationError { return .cancelled(operation: operation) }
         return .transport(String(describing: error))
     }
 }

@@ -80,7 +80,7 @@ public struct JetStreamContext: Sendable {
         } catch let error as NATSError {
             throw JetStreamError(error, operation: operation)
         } catch is CancellationError {
-            throw .transport("cancelled")
+            throw .cancelled(operation: operation)
         } catch {
             throw .transport(String(describing: error))
         }
@@ -130,7 +130,7 @@ extension JetStreamError {
         switch error {
         case .noResponders: self = .noResponders(operation: operation)
         case .timeout(_, let after): self = .timeout(operation: operation, after: after)
-        case .disconnected: self = .transport(Self.disconnectedText)
+        case .disconnected: self = .disconnected(operation: operation)
         default: self = .transport("\(operation): \(error.description)")
         }
     }

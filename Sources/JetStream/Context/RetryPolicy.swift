@@ -43,16 +43,26 @@ extension JetStreamError {
         switch self {
         case .timeout, .noResponders: return true
         case .api(let e, _): return e.errCode == .clusterNotAvailable
-        case .transport(let text): return text == Self.disconnectedText
+        case .disconnected: return true
         default: return false
         }
     }
-
-    static let disconnectedText = "not connected to a server right now (reconnecting)"
 }
 
-/// Runs `body` until it succeeds, fails with a non-retryable error, or the budget is spent.
-func withRetry<T: Sendable>(_ policy: RetryPolicy, _ body: () async throws(JetStreamError) -> T) async throws(JetStreamError) -> T {
+extension RetryPolicy {
+    /// Runs `body` until it succeeds, fails with an error `retryable` refuses (default: transient ones
+    /// only), the budget is spent, or the task is cancelled: the one retry loop, for callers that retry
+    /// more than the context does (give the context `.none` then, so attempts are not retried twice).
+    public func run<T: Sendable>(retryable: (JetStreamError) -> Bool = { $0.isRetryable },
+                                 _ body: () async throws(JetStreamError) -> T) async throws(JetStreamError) -> T {
+        try await withRetry(self, retryable: retryable, body)
+    }
+}
+
+/// Runs `body` until it succeeds, fails with an error `retryable` refuses (default: not transient), the
+/// budget is spent, or the task is cancelled.
+func withRetry<T: Sendable>(_ policy: RetryPolicy, retryable: (JetStreamError) -> Bool = { $0.isRetryable },
+                            _ body: () async throws(JetStreamError) -> T) async throws(JetStreamError) -> T {
     let clock = ContinuousClock()
     let deadline = clock.now.advanced(by: policy.budget)
     var attempt = 0
@@ -61,10 +71,10 @@ func withRetry<T: Sendable>(_ policy: RetryPolicy, _ body: () async throws(JetSt
             return try await body()
         } catch {
             attempt += 1
-            guard error.isRetryable else { throw error }
+            guard retryable(error), !Task.isCancelled else { throw error }
             let delay = policy.delay(attempt: attempt)
             guard clock.now.advanced(by: delay) < deadline else { throw error }
-            do { try await Task.sleep(for: delay) } catch { throw .transport("cancelled") }
+            do { try await Task.sleep(for: delay) } catch { throw .cancelled(operation: "retry") }
         }
     }
 }

@@ -15,7 +15,11 @@ public enum JetStreamError: Error, Sendable, Equatable, CustomStringConvertible 
     case missedHeartbeats(stream: String, consumer: String)
     /// The message cannot be acknowledged (it has no JetStream reply subject).
     case notAckable(subject: String)
-    /// A transport error from the NATS client.
+    /// The client is reconnecting; the request was not sent (retried within the budget).
+    case disconnected(operation: String)
+    /// The task was cancelled; the request may or may not have reached the server.
+    case cancelled(operation: String)
+    /// Any other failure of the NATS client (connection closed, payload too large, publisher closed, …).
     case transport(String)
 
     /// The server's API error, if this is one.
@@ -62,6 +66,10 @@ public enum JetStreamError: Error, Sendable, Equatable, CustomStringConvertible 
             return "pull from \(stream) > \(consumer): no heartbeat from the server — connection or consumer leader lost"
         case .notAckable(let subject):
             return "message on '\(subject)' has no JetStream reply subject and cannot be acknowledged"
+        case .disconnected(let op):
+            return "\(op): not connected to a server right now (reconnecting)"
+        case .cancelled(let op):
+            return "\(op): cancelled"
         case .transport(let text):
             return text
         }

@@ -11,14 +11,13 @@ extension JetStreamContext {
         let allHeaders = options.apply(to: headers)
         let operation = "publish to '\(subject)'"
         let idempotent = options.msgId != nil
-        return try await withRetry(retry) { () async throws(JetStreamError) -> PubAck in
-            let reply: InboundMessage
-            do throws(JetStreamError) {
-                reply = try await rawRequest(subject: subject, body: payload, headers: allHeaders, operation: operation)
-            } catch {
-                if case .timeout = error, !idempotent { throw JetStreamError.transport(error.description + " (not retried: no msgId)") }
-                throw error
-            }
+        // A timed-out publish may have been stored: only an id makes a second attempt harmless.
+        let retryable: (JetStreamError) -> Bool = { error in
+            if case .timeout = error { return idempotent }
+            return error.isRetryable
+        }
+        return try await withRetry(retry, retryable: retryable) { () async throws(JetStreamError) -> PubAck in
+            let reply = try await rawRequest(subject: subject, body: payload, headers: allHeaders, operation: operation)
             return try PubAckParser.parse(reply.payload, operation: operation)
         }
     }

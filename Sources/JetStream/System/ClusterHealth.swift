@@ -1,5 +1,5 @@
 /// One server in a ``ClusterHealth`` summary.
-public struct ServerHealth: Hashable, Sendable {
+public struct ServerHealth: Hashable, Sendable, Codable {
     public var name: String
     public var version: String?
     public var cluster: String?
@@ -12,14 +12,73 @@ public struct ServerHealth: Hashable, Sendable {
     public var healthDetail: String?
 }
 
+/// Why there is no meta leader to rely on.
+public enum MetaLeaderProblem: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// No server names a leader: an election is in progress or quorum is lost.
+    case none
+    /// The servers name a leader that does not answer (it died; the others have not noticed yet).
+    case notAnswering([String])
+    /// The servers name different leaders.
+    case disagreement([String])
+
+    public var description: String {
+        switch self {
+        case .none: return "no JetStream meta leader (election in progress or quorum lost)"
+        case .notAnswering(let names):
+            return "no JetStream meta leader (the others still name \(names.joined(separator: ", ")), which does not answer; an election is due)"
+        case .disagreement(let names): return "servers disagree on the meta leader: \(names.joined(separator: ", "))"
+        }
+    }
+}
+
+/// A server the cluster knows (the JetStream meta group lists it) that did not answer.
+public struct MissingServer: Hashable, Sendable, Codable {
+    public var name: String
+    /// The meta group marks it offline.
+    public var offline: Bool
+    /// How long ago the meta leader last heard from it, when it says.
+    public var lastSeen: Duration?
+
+    public init(name: String, offline: Bool, lastSeen: Duration? = nil) {
+        self.name = name
+        self.offline = offline
+        self.lastSeen = lastSeen
+    }
+
+    enum CodingKeys: String, CodingKey { case name, offline, lastSeenSeconds = "last_seen_seconds" }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        offline = try c.decode(Bool.self, forKey: .offline)
+        lastSeen = try c.decodeIfPresent(Double.self, forKey: .lastSeenSeconds).map { .milliseconds(Int64($0 * 1000)) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(offline, forKey: .offline)
+        try c.encodeIfPresent(lastSeen.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }, forKey: .lastSeenSeconds)
+    }
+}
+
 /// The cluster as the system account sees it: who answered, their versions and health, the
 /// JetStream meta leader and whether its followers are caught up.
-public struct ClusterHealth: Hashable, Sendable {
+public struct ClusterHealth: Hashable, Sendable, Codable {
+    /// The servers that answered.
     public var servers: [ServerHealth]
+    /// Servers the JetStream meta group lists (it keeps offline peers) that did not answer: down or cut off.
+    public var missing: [MissingServer]
+    /// Servers the meta group counts (`cluster_size`) that neither answered nor are named by anyone: 2.10
+    /// lists a peer only once it has its statistics, so a server killed early is counted but not named.
+    public var unnamedMissing: Int
+    /// The meta leader, only when it answered itself (a dead leader the others still name is no leader).
     public var metaLeader: String?
-    /// Meta followers (per the leader) that are caught up.
+    /// What is wrong with the meta leadership, if anything.
+    public var metaLeaderProblem: MetaLeaderProblem?
+    /// Meta followers (per the leader) that answered and are caught up.
     public var metaReplicasCurrent: [String]
-    /// Meta followers that are behind or offline.
+    /// Meta followers that answered but are behind (a follower that does not answer is in ``missing``).
     public var metaReplicasLagging: [String]
     /// The lowest API level of the servers: what a client may rely on across the cluster.
     public var apiLevel: Int?
@@ -28,8 +87,12 @@ public struct ClusterHealth: Hashable, Sendable {
 
     public var isHealthy: Bool { problems.isEmpty }
 
-    public init(servers: [ServerHealth], metaLeader: String?, metaReplicasCurrent: [String], metaReplicasLagging: [String], apiLevel: Int?, problems: [String]) {
+    public init(servers: [ServerHealth], metaLeader: String?, metaReplicasCurrent: [String], metaReplicasLagging: [String], apiLevel: Int?,
+                problems: [String], missing: [MissingServer] = [], unnamedMissing: Int = 0, metaLeaderProblem: MetaLeaderProblem? = nil) {
         self.servers = servers
+        self.missing = missing
+        self.unnamedMissing = unnamedMissing
+        self.metaLeaderProblem = metaLeaderProblem
         self.metaLeader = metaLeader
         self.metaReplicasCurrent = metaReplicasCurrent
         self.metaReplicasLagging = metaReplicasLagging
@@ -59,27 +122,81 @@ public struct ClusterHealth: Hashable, Sendable {
             if !ok { problems.append("\(name) is not healthy: \(detail ?? "unknown")") }
             if !enabled { problems.append("\(name) does not have JetStream enabled") }
         }
-        if let expectedServers, servers.count < expectedServers {
-            problems.append("\(servers.count) of \(expectedServers) servers answered")
+        // Every server some answering server's meta group names: the leader's peer list keeps offline
+        // peers, so a killed server stays known by name.
+        var peers: [String: PeerInfo] = [:]
+        var known = Set<String>()
+        for reply in jsz {
+            guard let meta = reply.data?.metaCluster else { continue }
+            if let leader = meta.leader, !leader.isEmpty { known.insert(leader) }
+            for peer in meta.replicas ?? [] where !peer.name.isEmpty {
+                known.insert(peer.name)
+                // The leader's view of a peer wins over a follower's.
+                if peers[peer.name] == nil || meta.leader == reply.server.name { peers[peer.name] = peer }
+            }
         }
-        // Leader per the servers; the leader's own view of its followers is the one that counts.
-        let leaders = Set(jsz.compactMap { $0.data?.metaCluster?.leader }.filter { !$0.isEmpty })
-        let leader = leaders.count == 1 ? leaders.first : jsz.first { r in r.data?.metaCluster?.leader == r.server.name }?.server.name
-        if leaders.isEmpty { problems.append("no JetStream meta leader (election in progress or quorum lost)") }
-        if leaders.count > 1 { problems.append("servers disagree on the meta leader: \(leaders.sorted().joined(separator: ", "))") }
+        let missing = known.subtracting(names).sorted().map { name in
+            MissingServer(name: name, offline: peers[name]?.offline == true, lastSeen: peers[name]?.active?.duration)
+        }
+        for server in missing {
+            let seen = server.lastSeen.map { ", last seen \(Self.seconds($0)) ago" } ?? ""
+            problems.append("\(server.name) is down: it did not answer\(server.offline ? " and the meta group lists it as offline" : "")\(seen)")
+        }
+        // The meta group's size counts servers nobody names (yet): missing all the same.
+        let size = max(expectedServers ?? 0, jsz.compactMap { $0.data?.metaCluster?.clusterSize }.max() ?? 0)
+        let unnamed = max(0, size - servers.count - missing.count)
+        if servers.count < size { problems.append("\(servers.count) of \(size) servers answered") }
+        if unnamed > 0 {
+            problems.append("\(unnamed) server\(unnamed == 1 ? "" : "s") the meta group counts did not answer and \(unnamed == 1 ? "is" : "are") "
+                            + "not named by it yet (down before the leader had its statistics)")
+        }
+        // Leader per the servers; the leader's own view of its followers is the one that counts. A leader
+        // that does not answer is dead (the others have not noticed yet): there is none until an election.
+        let claimed = Set(jsz.compactMap { $0.data?.metaCluster?.leader }.filter { !$0.isEmpty })
+        let alive = claimed.filter { names.contains($0) }
+        var leader: String?
+        var leaderProblem: MetaLeaderProblem?
+        if claimed.isEmpty {
+            leaderProblem = MetaLeaderProblem.none
+        } else if alive.isEmpty {
+            leaderProblem = .notAnswering(claimed.sorted())
+        } else if claimed.count > 1 {
+            leaderProblem = .disagreement(claimed.sorted())
+            leader = jsz.first { r in r.data?.metaCluster?.leader == r.server.name }?.server.name
+        } else {
+            leader = alive.first
+        }
+        if let leaderProblem { problems.append(leaderProblem.description) }
         var current: [String] = []
         var lagging: [String] = []
         if let leader, let view = jsz.first(where: { $0.server.name == leader })?.data?.metaCluster {
             // A server that answers but that the leader does not list yet is neither: 2.10 lists a peer only
             // once it has its statistics, which took over 30 s after a start, while R3 creates already work.
-            for peer in view.replicas ?? [] where peer.name != leader {
+            for peer in view.replicas ?? [] where peer.name != leader && names.contains(peer.name) {
                 if peer.current == true && peer.offline != true { current.append(peer.name) } else { lagging.append(peer.name) }
             }
             if !lagging.isEmpty { problems.append("meta followers not current: \(lagging.sorted().joined(separator: ", "))") }
         }
         self.init(
             servers: servers, metaLeader: leader, metaReplicasCurrent: current.sorted(), metaReplicasLagging: lagging.sorted(),
-            apiLevel: servers.compactMap(\.apiLevel).min(), problems: problems
+            apiLevel: servers.compactMap(\.apiLevel).min(), problems: problems, missing: missing, unnamedMissing: unnamed,
+            metaLeaderProblem: leaderProblem
         )
+    }
+
+    /// Every server that answered or that an answering server's meta group names.
+    public static func knownServers(_ jsz: [ServerReply<JSZ>]) -> Set<String> {
+        var known = Set(jsz.map(\.server.name))
+        for reply in jsz {
+            guard let meta = reply.data?.metaCluster else { continue }
+            if let leader = meta.leader, !leader.isEmpty { known.insert(leader) }
+            for peer in meta.replicas ?? [] where !peer.name.isEmpty { known.insert(peer.name) }
+        }
+        return known
+    }
+
+    static func seconds(_ d: Duration) -> String {
+        let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        return s < 10 ? String(format: "%.1fs", s) : String(format: "%.0fs", s)
     }
 }

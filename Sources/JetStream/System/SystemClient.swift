@@ -38,12 +38,22 @@ public struct SystemClient: Sendable {
             group.addTask {
                 let clock = ContinuousClock()
                 let deadline = clock.now.advanced(by: timeout)
-                while clock.now < deadline {
-                    try? await Task.sleep(for: .milliseconds(20))
-                    if Task.isCancelled { return nil }
-                    // Quiet period counts only once something arrived: servers answer within a few ms
-                    // of each other, so silence after the first replies means everyone answered.
-                    if watch.count > 0, watch.idle(clock.now) > quietPeriod { break }
+                // Wakes only when the quiet period could have run out (or at the deadline), not on a tick.
+                // Quiet period counts only once something arrived: servers answer within a few ms of each
+                // other, so silence after the first replies means everyone answered.
+                while true {
+                    let now = clock.now
+                    if now >= deadline { break }
+                    var wake = deadline
+                    if watch.count > 0 {
+                        let idle = watch.idle(now)
+                        if idle >= quietPeriod { break }
+                        wake = min(deadline, now.advanced(by: quietPeriod - idle))
+                    } else {
+                        // Nothing yet: look again a quiet period from now (the first reply may come any moment).
+                        wake = min(deadline, now.advanced(by: quietPeriod))
+                    }
+                    do { try await Task.sleep(until: wake, clock: clock) } catch { return nil }
                 }
                 subscription.unsubscribe()
                 return nil
@@ -89,9 +99,21 @@ public struct SystemClient: Sendable {
     }
 
     /// Gathers JSZ and HEALTHZ from every server and sums them up.
+    ///
+    /// A server the meta group lists that did not answer within the quiet period is asked again, waiting
+    /// for every known server up to `timeout`: a slow reply on a loaded machine is not a dead server.
     public func clusterHealth(expectedServers: Int? = nil, timeout: Duration = .seconds(3)) async throws(JetStreamError) -> ClusterHealth {
-        let jsz = try await jsz(expected: expectedServers, timeout: timeout)
-        let health = try await healthz(expected: expectedServers, timeout: timeout)
+        var jsz = try await jsz(expected: expectedServers, timeout: timeout)
+        let size = jsz.compactMap { $0.data?.metaCluster?.clusterSize }.max() ?? 0
+        let known = max(ClusterHealth.knownServers(jsz).count, size)
+        if known > jsz.count {
+            let again = try await self.jsz(expected: known, timeout: timeout)
+            var byName = Dictionary(jsz.map { ($0.server.name, $0) }, uniquingKeysWith: { a, _ in a })
+            for reply in again { byName[reply.server.name] = reply }
+            jsz = byName.values.sorted { $0.server.name < $1.server.name }
+        }
+        let everyone = max(expectedServers ?? 0, ClusterHealth.knownServers(jsz).count, size)
+        let health = try await healthz(expected: everyone > 0 ? everyone : nil, timeout: timeout)
         return ClusterHealth(jsz: jsz, healthz: health, expectedServers: expectedServers)
     }
 }

@@ -172,33 +172,39 @@ struct ConnectionStateMachine: Sendable {
         }
     }
 
-    mutating func receivedError(_ text: String) -> Action {
-        let lower = text.lowercased()
-        let address = currentAddress
+    mutating func receivedError(_ error: ServerError) -> Action {
+        let text = error.description
         switch state {
         case .awaitingInfo, .upgradingTLS, .awaitingPong:
-            guard let address else { return .none }
-            if lower.contains("authorization") || lower.contains("authentication") || lower.contains("user authentication") {
-                pendingFailure = .authorization(server: address, message: text)
-            } else if lower.contains("tls") || lower.contains("secure connection") {
-                pendingFailure = .tls(server: address, message: text)
-            } else {
-                pendingFailure = .serverError(server: address, message: text)
+            guard let address = currentAddress else { return .none }
+            switch error {
+            case .authorization: pendingFailure = .authorization(server: address, message: text)
+            case .tlsRequired: pendingFailure = .tls(server: address, message: text)
+            default: pendingFailure = .serverError(server: address, message: text)
             }
             return .closeChannel(pendingFailure)
         case .connected(let address, _, _):
-            // The server closes the connection after these; the rest (permissions) leave it open.
-            if lower.contains("permissions violation") || lower.contains("invalid subject") {
-                return .reportError(text)
-            }
-            if lower.contains("stale connection") {
-                pendingFailure = .stale(server: address)
-            } else if lower.contains("authorization") {
-                pendingFailure = .authorization(server: address, message: text)
-            } else {
-                pendingFailure = .serverError(server: address, message: text)
+            // The server closes the connection after all but these.
+            if error.keepsConnection { return .reportError(text) }
+            switch error {
+            case .staleConnection: pendingFailure = .stale(server: address)
+            case .authorization: pendingFailure = .authorization(server: address, message: text)
+            default: pendingFailure = .serverError(server: address, message: text)
             }
             return .reportError(text)
+        default:
+            return .none
+        }
+    }
+
+    /// Our side of the handshake failed (the TLS handler could not be made, the credentials could not
+    /// sign the server's nonce): the attempt ends with `failure` for this server.
+    mutating func handshakeFailed(_ failure: (ServerAddress) -> Failure) -> Action {
+        switch state {
+        case .awaitingInfo, .upgradingTLS, .awaitingPong:
+            guard let address = currentAddress else { return .none }
+            pendingFailure = failure(address)
+            return .closeChannel(pendingFailure)
         default:
             return .none
         }
@@ -316,7 +322,7 @@ extension ConnectionStateMachine.Failure {
 
     var message: String {
         switch self {
-        case .unreachable(let s, let reason): return "\(s): \(reason)"
+        case .unreachable(let s, let reason): return "\(s) (\(reason))"
         case .authorization(let s, let message): return "\(s): authorization failed (\(message))"
         case .tls(let s, let message): return "\(s): TLS: \(message)"
         case .serverError(let s, let message): return "\(s): \(message)"

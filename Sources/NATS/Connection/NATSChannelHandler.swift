@@ -1,21 +1,35 @@
 import NIOCore
 import NIOTLS
 
+/// What the channel handler tells: the client, or a recorder in tests.
+protocol NATSChannelSink: AnyObject {
+    func channelActive(_ channel: any Channel)
+    func channelInactive(_ channel: any Channel, reason: String?)
+    /// Messages in the order they arrived, each batch before the control operation that followed it.
+    func deliver(_ messages: [InboundMessage])
+    func handleControl(_ op: ServerOp, channel: any Channel)
+    func writabilityChanged(_ channel: any Channel)
+    func tlsEstablished(_ channel: any Channel)
+}
+
+extension NATSClient: NATSChannelSink {}
+
 /// Decodes what the server sends and feeds it to the client; reports the channel's life to it.
 ///
 /// It keeps its own cumulation buffer (rather than `ByteToMessageHandler`) so it can hand the client
 /// everything one socket read decoded in a single call, and raise the payload limit after INFO.
-final class NATSChannelHandler: ChannelInboundHandler {
+/// Generic over the sink so the hot path calls the client directly (no existential).
+final class NATSChannelHandler<Sink: NATSChannelSink>: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
-    private let client: NATSClient
+    private let client: Sink
     private var decoder = ServerOpDecoder()
     private var cumulation: ByteBuffer?
     /// Messages decoded from this read, delivered together (in order with the control operations).
     private var messages: [InboundMessage] = []
     private var closeReason: String?
 
-    init(client: NATSClient) {
+    init(client: Sink) {
         self.client = client
         messages.reserveCapacity(256)
     }

@@ -36,7 +36,7 @@ extension NATSClient {
                 let handler = try context.makeHandler(serverHostname: address.host)
                 try channel.pipeline.syncOperations.addHandler(handler, position: .first)
             } catch {
-                let next = state.withLock { $0.machine.receivedError("TLS setup failed: \(error)") }
+                let next = state.withLock { $0.machine.handshakeFailed { .tls(server: $0, message: "TLS setup failed: \(error)") } }
                 perform(next, channel: channel)
             }
         case .sendConnect(let address, let info):
@@ -48,7 +48,7 @@ extension NATSClient {
                 buffer.writePing()
                 channel.writeAndFlush(buffer, promise: nil)
             } catch {
-                let next = state.withLock { $0.machine.receivedError("authorization failed: \(error)") }
+                let next = state.withLock { $0.machine.handshakeFailed { .authorization(server: $0, message: "cannot sign in: \(error)") } }
                 perform(next, channel: channel)
             }
         case .connectionReady(let info, let isReconnect):
@@ -81,6 +81,7 @@ extension NATSClient {
             let open = channel ?? state.withLock { $0.channel }
             open?.close(promise: nil)
         case .disconnected(let failure, let next):
+            options.logger.debug("disconnected", metadata: ["reason": "\(failure?.message ?? "closed")"])
             disconnected(failure: failure)
             switch next {
             case .connect(let address, let pause): perform(.connect(address, pause: pause))
@@ -95,6 +96,7 @@ extension NATSClient {
             finishClose(error: error)
             waiter?.resume(throwing: error)
         case .reportError(let text):
+            options.logger.debug("server error", metadata: ["error": "\(text)"])
             eventsContinuation.yield(.serverError(text))
         case .finishClose(let failure):
             finishClose(error: failure.map { NATSError.noServersAvailable([$0.message]) } ?? .connectionClosed)
@@ -102,6 +104,7 @@ extension NATSClient {
     }
 
     private func openChannel(to address: ServerAddress) {
+        options.logger.debug("connecting", metadata: ["server": "\(address)"])
         let tlsFirst = options.tls.handshakeFirst
         let tlsContext = self.tlsContext
         let bootstrap = ClientBootstrap(group: eventLoop)
@@ -122,15 +125,39 @@ extension NATSClient {
         }
     }
 
+    /// Why a connection attempt failed, in words (`connection refused`), never NIO's type dumps.
     static func describe(_ error: any Error) -> String {
-        if let error = error as? IOError { return error.description }
+        if let error = error as? NIOConnectionError {
+            if error.dnsAError != nil || error.dnsAAAAError != nil, error.connectionErrors.isEmpty {
+                return "cannot resolve the host name"
+            }
+            if let first = error.connectionErrors.first { return describe(first.error) }
+            return "cannot connect"
+        }
+        if let error = error as? IOError { return describe(errno: error.errnoCode) }
+        if let error = error as? ChannelError, case .connectTimeout(let after) = error {
+            return "no answer within \(Duration(after).formattedForHumans)"
+        }
         if let error = error as? NIOSSLError { return "TLS: \(error)" }
         if let error = error as? NATSProtocolError { return error.description }
         return "\(error)"
     }
 
+    static func describe(errno code: CInt) -> String {
+        switch code {
+        case ECONNREFUSED: return "connection refused"
+        case ETIMEDOUT: return "timed out"
+        case EHOSTUNREACH: return "host unreachable"
+        case ENETUNREACH: return "network unreachable"
+        case ECONNRESET: return "connection reset"
+        default: return String(cString: strerror(code)).lowercased()
+        }
+    }
+
     private func connectionReady(info: ServerInfo, isReconnect: Bool, channel: (any Channel)?) {
         guard let channel else { return }
+        options.logger.debug(isReconnect ? "reconnected" : "connected",
+                             metadata: ["server": "\(info.serverName ?? info.serverID)", "version": "\(info.version)"])
         let interval = TimeAmount(options.pingInterval)
         let task = channel.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
             let action = self.state.withLock { $0.machine.pingTimerFired() }
@@ -203,16 +230,16 @@ extension NATSClient {
         for sub in subs { sub.finish() }
         for waiter in flushes {
             waiter.timeout?.cancel()
-            waiter.continuation.resume(throwing: NATSError.connectionClosed)
+            waiter.continuation.resume(throwing: error)
         }
+        // The real cause (servers unreachable, credentials refused), `.connectionClosed` after `close()`.
         for waiter in requests {
-            waiter.continuation.resume(throwing: NATSError.connectionClosed)
+            waiter.continuation.resume(throwing: error)
         }
-        for waiter in drains { waiter.resume(throwing: NATSError.connectionClosed) }
+        for waiter in drains { waiter.resume(throwing: error) }
         eventsContinuation.yield(.closed)
         eventsContinuation.finish()
         for closer in closers { closer.resume() }
-        _ = error
     }
 
     // MARK: - Channel events (on the event loop)
@@ -252,7 +279,7 @@ extension NATSClient {
             case .info(let info): return s.machine.receivedInfo(info)
             case .ping: return s.machine.receivedPing()
             case .pong: return s.machine.receivedPong()
-            case .error(let text): return s.machine.receivedError(text)
+            case .error(let text): return s.machine.receivedError(ServerError(text))
             case .ok, .message: return .none
             }
         }

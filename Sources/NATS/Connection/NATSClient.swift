@@ -177,14 +177,21 @@ public final class NATSClient: Sendable {
     }
 
     /// Waits until the server has processed everything sent so far (a PING answered by a PONG).
+    ///
+    /// Cancellation is registered before the PING is queued: a task cancelled before or while it calls
+    /// `flush` sends nothing and throws `CancellationError` at once.
     nonisolated(nonsending)
     public func flush(timeout: Duration = .seconds(10)) async throws {
-        let token = SequenceToken()
+        let token = CancellationToken<UInt64>()
         try await withTaskCancellationHandler {
+            if Task.isCancelled { throw CancellationError() }
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let result = state.withLock { s -> Result<(UInt64, any Channel), NATSError> in
-                    if s.machine.isClosed { return .failure(.connectionClosed) }
-                    guard s.machine.isConnected, let channel = s.channel else { return .failure(.disconnected) }
+                let result = state.withLock { s -> Result<(UInt64, any Channel), any Error> in
+                    if s.machine.isClosed { return .failure(NATSError.connectionClosed) }
+                    guard s.machine.isConnected, let channel = s.channel else { return .failure(NATSError.disconnected) }
+                    // Registered under the lock, before the PING is queued: a cancel either comes later
+                    // (and finds the waiter) or came already (and nothing is sent).
+                    guard token.register(s.nextPingSeq) else { return .failure(CancellationError()) }
                     let seq = s.queuePing()
                     s.pongWaiters[seq] = .init(continuation: continuation)
                     _ = Self.scheduleFlushLocked(&s)
@@ -194,7 +201,6 @@ public final class NATSClient: Sendable {
                 case .failure(let error):
                     continuation.resume(throwing: error)
                 case .success(let (seq, channel)):
-                    token.set(seq)
                     let scheduled = channel.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
                         self.failFlush(seq, with: NATSError.timeout(operation: "flush", after: timeout))
                     }
@@ -208,7 +214,7 @@ public final class NATSClient: Sendable {
                 }
             }
         } onCancel: {
-            if let seq = token.value { self.failFlush(seq, with: CancellationError()) }
+            if let seq = token.cancel() { self.failFlush(seq, with: CancellationError()) }
         }
     }
 
@@ -266,37 +272,43 @@ public final class NATSClient: Sendable {
     ///
     /// The hot path takes the lock once: it registers the reply waiter, queues the PUB and, only when this
     /// request is due before every other one, arms the single request timer (``expireRequests()``).
+    ///
+    /// Cancellation is registered before the request can be sent: a task cancelled before or while it
+    /// calls `request` sends nothing and throws `CancellationError` at once; one cancelled while waiting
+    /// stops waiting (the reply, if any, is dropped).
     nonisolated(nonsending)
     public func request(_ payload: ByteBuffer, to subject: String, headers: NATSHeaders? = nil, timeout: Duration? = nil) async throws -> InboundMessage {
         let timeout = timeout ?? options.requestTimeout
-        let token = RequestToken()
+        let token = CancellationToken<Substring>()
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<InboundMessage, any Error>) in
+            if Task.isCancelled { throw CancellationError() }
+            return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<InboundMessage, any Error>) in
                 let deadline = NIODeadline.now() + TimeAmount(timeout)
                 do {
-                    let (key, channel) = try state.withLock { s throws(NATSError) -> (Substring, (any Channel)?) in
-                        if s.machine.isClosed { throw .connectionClosed }
+                    let channel = try state.withLock { s throws(any Error) -> (any Channel)? in
+                        if s.machine.isClosed { throw NATSError.connectionClosed }
                         if s.responseSID == nil {
                             let sid = s.nextSID
                             s.nextSID += 1
                             s.responseSID = sid
                             if s.machine.isConnected { try? s.pending.writeSubscribe(subject: responsePrefix + "*", queue: nil, sid: sid) }
                         }
+                        let key = Substring(Inbox.requestToken(s.nextRequest + 1))
+                        // Registered before anything is queued: a cancel that came first sends nothing.
+                        guard token.register(key) else { throw CancellationError() }
                         s.nextRequest += 1
-                        let key = Substring(Inbox.requestToken(s.nextRequest))
                         try queuePublishLocked(&s, payload, to: subject, replyTo: responsePrefix + key, headers: headers)
                         s.responses[key] = .init(continuation: continuation, subject: subject, deadline: deadline, timeout: timeout)
                         if s.requestTimer.map({ deadline < $0.deadline }) ?? true { armRequestTimerLocked(&s, at: deadline) }
-                        return (key, Self.scheduleFlushLocked(&s))
+                        return Self.scheduleFlushLocked(&s)
                     }
-                    token.set(key)
                     channel?.eventLoop.execute { self.flushPending() }
                 } catch {
                     continuation.resume(throwing: error)
                 }
             }
         } onCancel: {
-            if let key = token.key { self.failRequest(key, with: CancellationError()) }
+            if let key = token.cancel() { self.failRequest(key, with: CancellationError()) }
         }
     }
 
@@ -379,27 +391,31 @@ public final class NATSClient: Sendable {
     }
 }
 
-/// The PING number of a flush, known once it is queued, so cancellation can find it.
-final class SequenceToken: Sendable {
-    private let stored = Mutex<UInt64?>(nil)
-    func set(_ seq: UInt64) { stored.withLock { $0 = seq } }
-    var value: UInt64? { stored.withLock { $0 } }
-}
+/// What cancellation needs to find an operation's waiter: its key (a PING number, a reply token), known
+/// once it is registered. Registering after a cancel fails, so the operation is never sent; a cancel
+/// after registering returns the key, so the waiter is failed.
+final class CancellationToken<Key: Sendable>: Sendable {
+    private enum State { case pending, registered(Key), cancelled }
+    private let state = Mutex<State>(.pending)
 
-/// The key of a request, known once it is registered, so cancellation can find it.
-final class RequestToken: Sendable {
-    private let value = Mutex<Substring?>(nil)
-    func set(_ key: Substring) { value.withLock { $0 = key } }
-    var key: Substring? { value.withLock { $0 } }
-}
+    /// Records `key`; false when the task was cancelled already (send nothing then).
+    func register(_ key: Key) -> Bool {
+        state.withLock { s in
+            if case .cancelled = s { return false }
+            s = .registered(key)
+            return true
+        }
+    }
 
-extension TimeAmount {
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    /// Marks the operation cancelled; returns its key when it was registered.
+    func cancel() -> Key? {
+        state.withLock { s in
+            defer { s = .cancelled }
+            if case .registered(let key) = s { return key }
+            return nil
+        }
     }
 }
-
 
 /// Runs task jobs on a NIO event loop (see ``NATSClient/taskExecutor``).
 final class EventLoopTaskExecutor: TaskExecutor {

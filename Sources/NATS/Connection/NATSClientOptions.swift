@@ -1,3 +1,4 @@
+public import Logging
 /// How a client authenticates. Secrets are kept in memory only; nothing here is ever printed.
 public enum NATSAuth: Sendable, Equatable {
     case none
@@ -57,6 +58,8 @@ public struct NATSClientOptions: Sendable {
     public var requestTimeout: Duration = .seconds(5)
     /// Prefix of the inbox subjects used for replies.
     public var inboxPrefix = "_INBOX"
+    /// Where the client tells what it does (connects, reconnects, server errors), at debug level.
+    public var logger = Logger(label: "jetform.nats")
     /// Receive our own publishes on our subscriptions.
     public var echo = true
     /// Messages buffered per subscription before the oldest are dropped (slow consumer).

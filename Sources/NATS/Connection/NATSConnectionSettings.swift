@@ -15,11 +15,13 @@ public struct NATSConnectionSettings: Sendable, Equatable {
     public var ca: String?
     public var tlsFirst: Bool?
     public var inboxPrefix: String?
+    /// The JetStream domain (`$JS.<domain>.API`); carried for the JetStream context, unused by the client.
+    public var jetStreamDomain: String?
 
     public init(
         url: String? = nil, user: String? = nil, password: String? = nil, token: String? = nil,
         creds: String? = nil, nkey: String? = nil, cert: String? = nil, key: String? = nil, ca: String? = nil,
-        tlsFirst: Bool? = nil, inboxPrefix: String? = nil
+        tlsFirst: Bool? = nil, inboxPrefix: String? = nil, jetStreamDomain: String? = nil
     ) {
         self.url = url
         self.user = user
@@ -32,6 +34,7 @@ public struct NATSConnectionSettings: Sendable, Equatable {
         self.ca = ca
         self.tlsFirst = tlsFirst
         self.inboxPrefix = inboxPrefix
+        self.jetStreamDomain = jetStreamDomain
     }
 
     /// natscli's variables: `NATS_URL`, `NATS_USER`, `NATS_PASSWORD`, `NATS_TOKEN`, `NATS_CREDS`, `NATS_NKEY`,
@@ -77,6 +80,7 @@ public struct NATSConnectionSettings: Sendable, Equatable {
         if let ca { merged.ca = ca }
         if let tlsFirst { merged.tlsFirst = tlsFirst }
         if let inboxPrefix { merged.inboxPrefix = inboxPrefix }
+        if let jetStreamDomain { merged.jetStreamDomain = jetStreamDomain }
         return merged
     }
 
