@@ -122,6 +122,7 @@ let package = Package(
         .testTarget(
             name: "ReconcileTests",
             dependencies: ["JetStreamSchema", "Reconcile", "Topology", "JetStream", "NATS", "LocalCluster", "TestSupport"],
+            exclude: ["Examples"],
             resources: [.copy("Captured")],
             swiftSettings: strict
         ),

@@ -48,7 +48,8 @@ enum CapturedExamples {
         var sources = object("""
             {"name":"CAP_SOURCED","subjects":["capsrc.>"],"sources":[
               {"name":"CAP_ALL","opt_start_time":"2025-01-01T00:00:00Z","filter_subject":"cap.a"},
-              {"name":"CAP_REMOTE","external":{"api":"$JS.hub.API","deliver":"dlv.remote"}}]}
+              {"name":"CAP_REMOTE","external":{"api":"$JS.hub.API","deliver":"dlv.remote"}},
+              {"name":"CAP_MIRROR_REMOTE","opt_start_seq":1,"subject_transforms":[{"src":"cap.>","dest":"capm.>"}]}]}
             """)
         if v214 {
             var list = sources["sources"]?.arrayValue ?? []
@@ -57,11 +58,18 @@ enum CapturedExamples {
         }
         var streams = [
             Example(sent: all),
+            Example(sent: object("""
+                {"name":"CAP_MIRROR_REMOTE","mirror":{"name":"REMOTE","opt_start_time":"2025-01-01T00:00:00Z",
+                 "external":{"api":"$JS.hub.API","deliver":"dlv.mremote"}}}
+                """)),
             Example(sent: object(#"{"name":"CAP_SEALED","subjects":["capsealed"]}"#),
                     update: object(#"{"name":"CAP_SEALED","subjects":["capsealed"],"sealed":true,"deny_purge":true}"#)),
             Example(sent: mirror),
             Example(sent: sources),
         ]
+        if v214 {
+            streams.append(Example(sent: object(#"{"name":"CAP_MIRROR_CONSUMER","mirror":{"name":"CAP_ALL","consumer":{"name":"capmirror","deliver_subject":"dlv.capmirror"}},"mirror_direct":true}"#)))
+        }
         if v212 {
             streams.append(Example(sent: object(#"{"name":"CAP_COUNTER","subjects":["capcount.>"],"allow_msg_counter":true}"#)))
             streams.append(Example(sent: object(#"{"name":"CAP_SCHEDULES","subjects":["capsched.>"],"allow_msg_schedules":true,"allow_rollup_hdrs":true}"#)))
