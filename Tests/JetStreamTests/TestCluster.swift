@@ -7,7 +7,7 @@ import NATS
 /// Server releases the integration tests run on: the pinned one and an older one.
 enum Releases {
     static let current = "2.15.1"
-    static let old = "2.10.25"
+    static let old = "2.10.26"
     static let all = [current, old]
 }
 

@@ -63,9 +63,9 @@ struct LocalClusterTests {
     }
 
     @Test func runsAnOlderReleaseWithTheSameConfig() async throws {
-        try await LocalCluster.withCluster(version: "2.10.25") { cluster in
+        try await LocalCluster.withCluster(version: "2.10.26") { cluster in
             let status = await cluster.status()
-            #expect(status.servers.allSatisfy { $0.version == "2.10.25" })
+            #expect(status.servers.allSatisfy { $0.version == "2.10.26" })
             #expect(status.metaLeader != nil)
         }
     }

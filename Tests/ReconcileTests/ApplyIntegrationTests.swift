@@ -75,6 +75,6 @@ struct ApplyIntegrationTests {
     }
 
     @Test func shippedTopologyConvergesOn2_10() async throws {
-        try await converge(version: "2.10.25")
+        try await converge(version: "2.10.26")
     }
 }

@@ -60,7 +60,8 @@ struct DifferentialTests {
                 if direct { origin["allow_direct"] = .bool(true) }
                 _ = try await js.createStream(json: origin, pedantic: false)
             }
-            try await CapturedExamples.check(js, version: caps.version)
+            // The captured examples are kept for the latest patch of each line.
+            if Self.latest.contains(caps.version.fullDescription) { try await CapturedExamples.check(js, version: caps.version) }
             let run = Run(js: js, caps: caps, seed: settings.seed)
             let creates = await run.all(settings.cases, parallel: settings.parallel) { await run.create($0) }
             let changes = await run.all(settings.cases, parallel: settings.parallel) { await run.change($0) }

@@ -119,7 +119,7 @@ struct ExportIntegrationTests {
     }
 
     @Test func exportedFilePlansWithoutChangesOn2_10() async throws {
-        try await exportAdoptAndPlan(version: "2.10.25")
+        try await exportAdoptAndPlan(version: "2.10.26")
     }
 
     @Test func jetformExportAdoptThenPlanReportsNoChanges() async throws {

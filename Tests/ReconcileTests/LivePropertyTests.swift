@@ -50,8 +50,16 @@ struct LivePropertyTests {
         try await chain(version: "2.12.8", settings: Settings(defaultCases: 60))
     }
 
+    @Test func applyAThenBOn2_14() async throws {
+        try await chain(version: "2.14.6", settings: Settings(defaultCases: 40))
+    }
+
+    @Test func applyAThenBOn2_11() async throws {
+        try await chain(version: "2.11.11", settings: Settings(defaultCases: 40))
+    }
+
     @Test func applyAThenBOn2_10() async throws {
-        try await chain(version: "2.10.25", settings: Settings(defaultCases: 60))
+        try await chain(version: "2.10.26", settings: Settings(defaultCases: 60))
     }
 
     func chain(version: String?, settings: Settings) async throws {
