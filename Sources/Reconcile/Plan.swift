@@ -49,6 +49,9 @@ public enum PlanPhase: Int, Sendable, Hashable, Comparable, CaseIterable, Codabl
     case applyConsumers = 5
     /// Pauses and resumes (`pause_until`), which a consumer update leaves as they were.
     case pauseConsumers = 6
+    /// Stream updates that lower `consumer_limits`, once the stream's consumers are within the new limits
+    /// (the server refuses limits that existing consumers exceed: 10051 / 10069).
+    case lowerLimits = 7
 
     public static func < (lhs: PlanPhase, rhs: PlanPhase) -> Bool { lhs.rawValue < rhs.rawValue }
 }

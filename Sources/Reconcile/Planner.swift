@@ -163,6 +163,32 @@ struct PlanBuilder {
     /// One update, or two when placement changes together with replicas or retention (nats-server
     /// 2.15.1 refuses a move combined with either: err 10123 "can not move and scale").
     private func updateSteps(_ id: ResourceID, live: ObservedStream, config: JSONObject, changes: [FieldChange]) -> [PlanStep] {
+        // Limits that go down wait for the consumers: the first update keeps the higher of the old and new
+        // value, a last one (after the consumers' own updates) sets the new ones.
+        if let raised = Self.limitsNotLowered(new: config, old: live.config) {
+            var first = config
+            first["consumer_limits"] = raised.isEmpty ? nil : .object(raised)
+            return placementSteps(id, live: live, config: first, changes: changes)
+                + [PlanStep(phase: .lowerLimits, operation: .updateStream, resource: id, config: config)]
+        }
+        return placementSteps(id, live: live, config: config, changes: changes)
+    }
+
+    /// `new`'s consumer limits where none is lower than `old`'s (0 is no limit), or nil when none is lower.
+    static func limitsNotLowered(new: JSONObject, old: JSONObject) -> JSONObject? {
+        let newLimits = new["consumer_limits"]?.objectValue ?? [:], oldLimits = old["consumer_limits"]?.objectValue ?? [:]
+        var kept = newLimits
+        var lowered = false
+        for key in ["inactive_threshold", "max_ack_pending"] {
+            let n = ServerDefaults.int(newLimits, key), o = ServerDefaults.int(oldLimits, key)
+            guard n > 0, o == 0 || n < o else { continue }
+            lowered = true
+            kept[key] = o == 0 ? nil : .int(o)
+        }
+        return lowered ? kept : nil
+    }
+
+    private func placementSteps(_ id: ResourceID, live: ObservedStream, config: JSONObject, changes: [FieldChange]) -> [PlanStep] {
         let moves = config["placement"]?.objectValue.map { !$0.isEmpty } == true
             && changes.contains { $0.path == "placement" || $0.path.hasPrefix("placement.") }
         let scales = changes.contains { $0.path == "num_replicas" }

@@ -82,7 +82,8 @@ struct LiveTopologyGenerator {
                 yaml += "    allow_msg_counter: true\n"
             case 5 where capabilities.supports(ServerVersion(2, 11)): yaml += "    allow_msg_ttl: true\n"
             case 6 where capabilities.supports(ServerVersion(2, 11)):
-                yaml += "    allow_msg_ttl: true\n    subject_delete_marker_ttl: \(pick(["1s", "5m"]))\n"
+                // Markers need roll-ups (pedantic mode, 2.11.2+).
+                yaml += "    allow_msg_ttl: true\n    subject_delete_marker_ttl: \(pick(["1s", "5m"]))\n    allow_rollup_hdrs: true\n"
             default: break
             }
             if coin(4) { yaml += "    metadata: { team: t\(Int.random(in: 0..<3, using: &rng)), tier: \"\(pick(["a", "b"]))\" }\n" }
@@ -151,7 +152,11 @@ struct LiveTopologyGenerator {
         }
         // The server deletes a consumer inactive for longer than this (even a durable one): keep it long,
         // and within the stream's consumer_limits.
-        if coin(4) { m.append("inactive_threshold: \(pick(["1h", "1h30m"]))") }
+        // In pedantic mode a consumer of a stream with consumer_limits states its own values (within them).
+        if coin(4) || ackLimit { m.append("inactive_threshold: \(pick(["1h", "1h30m"]))") }
+        if ackLimit && !m.contains(where: { $0.hasPrefix("max_ack_pending:") }) {
+            m.append(push && ack == "-" || ack == "none" ? "max_ack_pending: -1" : "max_ack_pending: \(pick([1, 5, 100]))")
+        }
         if coin(4) { m.append("headers_only: true") }
         if coin(5) { m.append("sample_freq: \"\(pick(["100%", "50"]))\"") }
         switch Int.random(in: 0..<4, using: &rng) {
@@ -172,6 +177,9 @@ struct LiveTopologyGenerator {
         } else if coin(5) {
             m.append("max_deliver: 5")
             m.append("backoff: [1s, \(pick(["5s", "30s"]))]")
+            // In pedantic mode ack_wait must be the first backoff step.
+            m.removeAll { $0.hasPrefix("ack_wait:") }
+            m.append("ack_wait: 1s")
         }
         if coin(4) { m.append("metadata: { owner: o\(Int.random(in: 0..<3, using: &rng)) }") }
         if coin(4) { m.append("num_replicas: \(pick([0, streamReplicas]))") }
@@ -179,11 +187,15 @@ struct LiveTopologyGenerator {
         return m
     }
 
-    /// A topology the validator accepts, with the YAML it came from (drawn again when refused).
+    /// A topology the validator and the planner accept for this release, with the YAML it came from
+    /// (drawn again when refused: what jetform refuses is the differential test's business).
     mutating func topology(name: String = "prop") -> (yaml: String, topology: TopologySpec)? {
         for _ in 0..<100 {
             let yaml = streamsYAML()
-            if let t = try? ReconcileTests.topology(yaml, name: name) { return (yaml, t) }
+            if let t = try? ReconcileTests.topology(yaml, name: name),
+               Planner.plan(desired: t, observed: ObservedState(), capabilities: capabilities).errors.isEmpty {
+                return (yaml, t)
+            }
         }
         return nil
     }

@@ -84,14 +84,22 @@ struct TopologyGenerator {
             set("discard", "old")
         }
         if value("allow_rollup_hdrs") == "true" { set("deny_purge", "false") }
-        if value("subject_delete_marker_ttl") != nil { set("allow_msg_ttl", "true") }
+        if value("subject_delete_marker_ttl") != nil {
+            set("allow_msg_ttl", "true")
+            set("allow_rollup_hdrs", "true")
+            set("deny_purge", "false")
+        }
         return out
     }
 
-    /// A valid random topology (the validator refuses some combinations; those are drawn again).
+    /// A valid random topology (the validator, and the planner for this release, refuse some
+    /// combinations; those are drawn again).
     mutating func topology(streams count: Int) -> TopologySpec? {
-        for _ in 0..<50 {
-            if let t = try? Reconcile_Tests_topology(streams(count: count)) { return t }
+        for _ in 0..<100 {
+            if let t = try? Reconcile_Tests_topology(streams(count: count)),
+               Planner.plan(desired: t, observed: ObservedState(), capabilities: capabilities).errors.isEmpty {
+                return t
+            }
         }
         return nil
     }
