@@ -357,6 +357,11 @@ public enum ServerRules {
             }
             return []
         },
+        ServerRule("flow-control-heartbeat", .consumer, err: 10108) { input in
+            guard isPush(input.consumer), on(input.consumer, "flow_control"), int(input.consumer, "idle_heartbeat") == 0,
+                  input.consumer["ack_policy"]?.stringValue != "flow_control" else { return [] }
+            return one("flow_control", "has flow control without idle_heartbeat, which flow control needs", fix: "add idle_heartbeat: 5s (or more)")
+        },
         ServerRule("push-max-waiting", .consumer, err: 10080) { input in
             guard isPush(input.consumer), int(input.consumer, "max_waiting") != 0 else { return [] }
             return one("max_waiting", "sets max_waiting, which push consumers cannot have", fix: "remove max_waiting, or remove deliver_subject")

@@ -105,6 +105,3 @@ public enum CapabilityCheck {
         }
     }
 }
-
-/// The topology format's release type, for files that also import JetStream (which has its own `ServerVersion`).
-typealias FieldVersion = ServerVersion

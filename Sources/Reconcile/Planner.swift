@@ -248,6 +248,11 @@ struct PlanBuilder {
                 location: spec.location))
             return
         }
+        if let change = changes.first(where: { $0.path == "deliver_subject" }) {
+            warnings.append(PlanIssue(
+                .warning, "\(id) moves its deliveries from \(change.old?.stringValue ?? "") to \(change.new?.stringValue ?? ""); the server refuses that while a client is subscribed to the old subject (10013)",
+                fix: "stop the subscribers of \(change.old?.stringValue ?? "the old subject") before applying", at: change.location))
+        }
         // A config update leaves pause_until as it was: it changes through CONSUMER.PAUSE.
         var steps: [PlanStep] = []
         if changes.contains(where: { $0.path != "pause_until" }) {

@@ -1,3 +1,4 @@
+import JetStreamSchema
 public import JetStream
 import Topology
 
@@ -52,7 +53,7 @@ public enum Preflight {
                 + "up and current (\(available.map(\.name).sorted().joined(separator: ", ")))"
                 + " — start the missing servers (see `jetform status`) or lower num_replicas")
         }
-        let versions = health.servers.compactMap { server in server.version.flatMap { FieldVersion($0) }.map { (server, $0) } }
+        let versions = health.servers.compactMap { server in server.version.flatMap { ServerVersion($0) }.map { (server, $0) } }
         if let oldest = versions.min(by: { $0.1 < $1.1 }) {
             let level = oldest.0.apiLevel.map { ", JetStream API level \($0)" } ?? ""
             for (resource, field, since) in newerFields(plan, than: oldest.1) {
@@ -126,8 +127,8 @@ public enum Preflight {
     }
 
     /// Top-level fields with a non-zero value in what the plan sends that `version` does not know.
-    static func newerFields(_ plan: Plan, than version: FieldVersion) -> [(ResourceID, String, FieldVersion)] {
-        var out: [(ResourceID, String, FieldVersion)] = []
+    static func newerFields(_ plan: Plan, than version: ServerVersion) -> [(ResourceID, String, ServerVersion)] {
+        var out: [(ResourceID, String, ServerVersion)] = []
         for step in plan.actions.flatMap(\.steps) {
             guard let config = step.config else { continue }
             let kind = step.resource.kind

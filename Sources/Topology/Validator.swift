@@ -170,7 +170,8 @@ struct TopologyValidator {
         var unfiltered: [ConsumerSpec] = []
         for (i, c) in s.consumers.enumerated() {
             let ack = c.config["ack_policy"]?.stringValue
-            if ack != "explicit" {
+            // Flow-control acks (2.14+) count as explicit on work queues.
+            if ack != "explicit" && ack != "flow_control" {
                 bag.error(c.location(of: "ack_policy"),
                           ack == nil ? "consumer '\(c.name)' of work-queue stream '\(s.name)' has no ack_policy"
                                      : "consumer '\(c.name)' of work-queue stream '\(s.name)' has ack_policy '\(ack!)'",

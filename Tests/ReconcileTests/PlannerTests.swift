@@ -87,6 +87,36 @@ import Topology
         #expect(action.blocked == [.needsAllowReplace])
     }
 
+    /// The server refuses consumer limits an existing consumer exceeds: lowered limits are set after the
+    /// consumers' own updates, raised ones before.
+    @Test func loweredConsumerLimitsWaitForTheConsumers() throws {
+        let before = try topology("""
+          S:
+            subjects: [s.>]
+            consumer_limits: { max_ack_pending: 500 }
+            consumers:
+              c: { ack_policy: explicit, max_ack_pending: 400, inactive_threshold: 2h }
+
+        """)
+        let after = try topology("""
+          S:
+            subjects: [s.>]
+            consumer_limits: { max_ack_pending: 100, inactive_threshold: 1h }
+            consumers:
+              c: { ack_policy: explicit, max_ack_pending: 50, inactive_threshold: 30m }
+
+        """)
+        let plan = Planner.plan(desired: after, observed: observed(before), capabilities: .v2_15)
+        #expect(plan.errors.isEmpty, "\(plan.errors)")
+        let steps = plan.phases.flatMap(\.steps)
+        #expect(steps.map { "\($0.phase) \($0.operation.rawValue) \($0.resource)" } == [
+            "applyStreams update_stream stream S", "applyConsumers update_consumer consumer S.c", "lowerLimits update_stream stream S",
+        ])
+        // The first update keeps the old max_ack_pending and no inactivity limit (there was none).
+        #expect(steps.first?.config?["consumer_limits"] == .object(["max_ack_pending": .int(500)]))
+        #expect(steps.last?.config?["consumer_limits"] == .object(["max_ack_pending": .int(100), "inactive_threshold": .int(3_600_000_000_000)]))
+    }
+
     @Test func placementAndReplicasSplitIntoTwoUpdates() throws {
         let before = try topology(Self.ordersYAML.replacingOccurrences(of: "num_replicas: 3", with: "num_replicas: 1"))
         let grow = try topology(Self.ordersYAML + "    placement: { cluster: east }\n")

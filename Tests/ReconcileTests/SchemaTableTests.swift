@@ -1,3 +1,4 @@
+import JetStream
 import JetStreamSchema
 import Testing
 @testable import Reconcile
@@ -92,5 +93,14 @@ import Testing
                 #expect(changes.isEmpty, "\(version) consumer \(stream).\(sent["durable_name"]?.stringValue ?? ""): \(changes.map { "\($0.path): \($0.old?.jsonString(pretty: false) ?? "-") → \($0.new?.jsonString(pretty: false) ?? "-")" })")
             }
         }
+    }
+}
+
+/// The JetStream module's typed models know exactly the table's fields (plus the identities, and
+/// `template_owner`, which 2.10 servers still report), so no field is dropped on the way through them.
+@Suite struct ModelsMatchTheTableTests {
+    @Test func streamConfigKnowsTheTable() {
+        #expect(StreamConfig.knownKeys == Set(StreamFields.all.map(\.name)).union(["name", "template_owner"]))
+        #expect(ConsumerConfig.knownKeys == Set(ConsumerFields.all.map(\.name)).union(["name", "durable_name"]))
     }
 }
