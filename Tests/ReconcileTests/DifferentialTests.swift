@@ -261,6 +261,9 @@ struct DifferentialTests {
                 if let problem = await applyAndReplan(topology, allowReplace: true) {
                     if problem.contains("err_code 10005"), let name = Self.named(code: 10005, "", streamB) {
                         outcome = Outcome(label: "named 10005: \(name)")
+                    } else if problem.contains("limits violates consumers"), caps.version < ServerVersion(2, 11),
+                              let name = Self.named(code: 10051, "change to limits violates consumers", streamB) {
+                        outcome = Outcome(label: "named 10051: \(name)")
                     } else if let name = Self.namedDrift(problem, consumerB) {
                         outcome = Outcome(label: "named: \(name)")
                     } else {
@@ -278,7 +281,14 @@ struct DifferentialTests {
         ///   so the plan cannot tell (the apply preflight, through the system account, could).
         /// - negative `consumer_limits` values, which the server stores as they are: jetform refuses them
         ///   (a negative duration or a limit below -1 means nothing).
+        /// - 10051 / 10069 "change to limits violates consumers": before 2.12.12 (and 2.14.3) the server
+        ///   counts an existing consumer that leaves a limited value unset as exceeding the stream's new
+        ///   `consumer_limits`; in pedantic mode (2.11+) jetform already asks such a consumer to state its
+        ///   value, on 2.10 (no pedantic mode) the plan cannot tell from the file alone.
         static func named(code: Int, _ description: String, _ stream: JSONObject) -> String? {
+            if code == 10051 || code == 10069, description.contains("limits violates consumers"), stream["consumer_limits"] != nil {
+                return "consumer_limits over a consumer that leaves the value unset (2.10)"
+            }
             if code == 10005, let placement = stream["placement"]?.objectValue,
                placement["tags"] != nil || placement["cluster"]?.stringValue != "jetform" {
                 return "placement the servers cannot satisfy"
