@@ -74,6 +74,10 @@ public struct ServerRule: Sendable {
     /// Refused only when the resource is created (the same config is a valid update).
     public var createOnly: Bool
     public var check: @Sendable (RuleInput) -> [RuleViolation]
+    /// Fields of the checked config (the stream's for stream rules, the consumer's for consumer rules)
+    /// without which the rule cannot fire; nil when it looks further. Lets a plan of a thousand streams
+    /// skip most rules.
+    public var triggers: [String]?
 
     public init(_ id: String, _ target: Target, err errCode: Int, releases: Releases = .always, pedantic: Bool = false,
                 createOnly: Bool = false, _ check: @escaping @Sendable (RuleInput) -> [RuleViolation]) {
@@ -168,7 +172,39 @@ public enum ServerRules {
     static let apiNamespaces = ["$JS.>", "$JSC.>", "$SYS.>"]
     static let apiNamespacesFrom2112 = ["$JS.>", "$JSC.>", "$SYS.>", "$NRG.>"]
 
-    public static let all: [ServerRule] = streamRules + consumerRules + [flowControlAcksPedantic]
+    public static let all: [ServerRule] = (streamRules + consumerRules + [flowControlAcksPedantic]).map { rule in
+        var rule = rule
+        rule.triggers = triggers[rule.id] ?? nil
+        return rule
+    }
+
+    /// The fields each rule needs (see `ServerRule.triggers`).
+    static let triggers: [String: [String]?] = [
+        "placement.preferred": ["placement"], "sealed-on-create": ["sealed"], "mirror-direct-without-mirror": ["mirror_direct"],
+        "capture-all": ["subjects"], "api-namespace": ["subjects"], "api-namespace-collide": ["subjects"],
+        "duplicate-window-default": ["max_age"], "republish-source": ["republish"], "republish-mapping": ["republish"],
+        "republish-cycle": ["republish"], "mirror-consumer": ["mirror"], "source-consumer": ["sources"],
+        "subject-transform": ["subject_transform"], "source-transform": ["sources"], "mirror-transform": ["mirror"],
+        "mirror-first-seq": ["mirror"], "mirror-filter-and-transforms": ["mirror"], "mirror-features": ["mirror"],
+        "source-filter-and-transforms": ["sources"], "sources-schedules": ["sources"],
+        "counter-discard-new": ["allow_msg_counter"], "counter-schedules": ["allow_msg_counter"],
+        "schedules-discard-new": ["allow_msg_schedules"], "markers-need-ttl": ["subject_delete_marker_ttl"],
+        "markers-need-rollups": ["subject_delete_marker_ttl"],
+        "sample-frequency": ["sample_freq"], "direct": ["direct"], "pull-push-only-fields": ["flow_control", "idle_heartbeat", "rate_limit_bps"],
+        "flow-control-heartbeat": ["flow_control"], "push-max-waiting": ["max_waiting"], "push-priority": ["priority_policy"],
+        "deliver-cycle": ["deliver_subject"], "push-ack-none-pending": ["deliver_subject"],
+        "above-stream-limits": ["max_ack_pending", "inactive_threshold"], "stream-limits-defaults": nil,
+        "backoff-ack-wait": ["backoff"], "priority-group-names": ["priority_groups"],
+        "priority-none-with-groups": ["priority_groups", "priority_timeout"], "overlapping-filters": ["filter_subjects"],
+        "nested-filters": ["filter_subjects"], "flow-control-acks": ["ack_policy"], "flow-control-acks-explicit": ["ack_policy"],
+    ]
+
+    /// The rules of one target (a plan asks for them once per stream and consumer).
+    public static func rules(for target: ServerRule.Target) -> [ServerRule] {
+        target == .stream ? forStreams : forConsumers
+    }
+    static let forStreams = all.filter { $0.target == .stream }
+    static let forConsumers = all.filter { $0.target == .consumer }
 
     static let streamRules: [ServerRule] = [
         ServerRule("placement.preferred", .stream, err: 10052) { input in
@@ -506,10 +542,19 @@ public enum ServerRules {
     /// create-only rules.
     public static func violations(_ input: RuleInput, target: ServerRule.Target, version: ServerVersion?,
                                   creating: Bool) -> [(rule: ServerRule, violation: RuleViolation)] {
+        violations(input, among: rules(for: target).filter { rule in
+            (creating || !rule.createOnly) && (version.map(rule.holds(on:)) ?? rule.holdsEverywhere)
+        })
+    }
+
+    /// The violations of `input` among `rules`.
+    public static func violations(_ input: RuleInput, among rules: [ServerRule]) -> [(rule: ServerRule, violation: RuleViolation)] {
         var out: [(ServerRule, RuleViolation)] = []
-        for rule in all where rule.target == target && (creating || !rule.createOnly) {
-            let holds = version.map(rule.holds(on:)) ?? rule.holdsEverywhere
-            guard holds else { continue }
+        for rule in rules {
+            if let triggers = rule.triggers {
+                let config = rule.target == .stream ? input.stream : input.consumer
+                guard triggers.contains(where: { config[$0] != nil }) else { continue }
+            }
             for violation in rule.check(input) { out.append((rule, violation)) }
         }
         return out

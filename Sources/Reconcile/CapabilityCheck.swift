@@ -46,19 +46,25 @@ public enum CapabilityCheck {
     /// checked those): errors, since the server would refuse the config. With `creating`, only the rules
     /// that hold when the stream (and its consumers) are created.
     static func releaseRules(_ stream: StreamSpec, capabilities: ServerCapabilities, creating: Bool) -> [PlanIssue] {
+        let version = capabilities.version
+        // The validator checked the rules that hold everywhere; only those of this release remain.
+        func chosen(_ target: ServerRule.Target) -> [ServerRule] {
+            ServerRules.rules(for: target).filter { rule in
+                rule.holds(on: version) && (creating ? rule.createOnly : !rule.holdsEverywhere && !rule.createOnly)
+            }
+        }
         func issues(_ found: [(rule: ServerRule, violation: RuleViolation)], owner: String,
                     at location: (String) -> SourceLocation) -> [PlanIssue] {
-            found.filter { creating ? $0.rule.createOnly : !$0.rule.holdsEverywhere }.map { rule, v in
-                PlanIssue(.error, "\(owner) \(v.message) (nats-server \(capabilities.version) refuses it\(rule.pedantic ? " in pedantic mode, which jetform uses" : ""): error \(rule.errCode))",
+            found.map { rule, v in
+                PlanIssue(.error, "\(owner) \(v.message) (nats-server \(version) refuses it\(rule.pedantic ? " in pedantic mode, which jetform uses" : ""): error \(rule.errCode))",
                           fix: v.fix, at: location(v.path))
             }
         }
-        let version = capabilities.version
-        var out = issues(ServerRules.violations(RuleInput(stream: stream.config), target: .stream, version: version, creating: creating),
+        let streamRules = chosen(.stream), consumerRules = chosen(.consumer)
+        var out = issues(ServerRules.violations(RuleInput(stream: stream.config), among: streamRules),
                          owner: "stream \(stream.name)", at: stream.location(of:))
-        for consumer in stream.consumers {
-            out += issues(ServerRules.violations(RuleInput(stream: stream.config, consumer: consumer.config), target: .consumer,
-                                                 version: version, creating: creating),
+        for consumer in stream.consumers where !consumerRules.isEmpty {
+            out += issues(ServerRules.violations(RuleInput(stream: stream.config, consumer: consumer.config), among: consumerRules),
                           owner: "consumer \(stream.name).\(consumer.name)", at: consumer.location(of:))
         }
         return out

@@ -1,5 +1,5 @@
 import JetStream
-import JetStreamSchema
+@testable import JetStreamSchema
 import Testing
 @testable import Reconcile
 
@@ -48,6 +48,14 @@ import Testing
                 }
             }
             #expect(computed == implemented, "computed defaults in the table \(computed.sorted()) vs ServerDefaults \(implemented.sorted())")
+        }
+    }
+
+    @Test func everyRuleSaysWhatTriggersIt() {
+        for rule in ServerRules.all {
+            #expect(ServerRules.triggers.keys.contains(rule.id), "rule \(rule.id) has no entry in ServerRules.triggers")
+            let table = rule.target == .stream ? StreamFields.byName : ConsumerFields.byName
+            for field in rule.triggers ?? [] { #expect(table[field] != nil, "rule \(rule.id): trigger \(field) is not a field") }
         }
     }
 
