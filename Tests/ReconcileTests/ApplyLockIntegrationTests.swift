@@ -68,7 +68,7 @@ struct ApplyLockIntegrationTests {
     }
 
     /// 2.11+ expires a lock by its per-message TTL; 2.10 by the waiter watching the record for its expiry.
-    @Test(arguments: [nil, "2.10.25"] as [String?])
+    @Test(arguments: [nil, "2.10.26"] as [String?])
     func aKilledHolderBlocksUntilTheExpiry(version: String?) async throws {
         try await LocalCluster.withCluster(version: version) { cluster in
             let client = try await appClient(cluster)
@@ -98,7 +98,7 @@ struct ApplyLockIntegrationTests {
 
     /// Each topology's lock has its own expiry: an apply of one topology with a 2 s expiry (one that finishes,
     /// then one that is killed) never makes another topology's live 30 s lock expire.
-    @Test(arguments: [nil, "2.10.25"] as [String?])
+    @Test(arguments: [nil, "2.10.26"] as [String?])
     func aShortExpiryOfOneTopologyLeavesAnotherTopologysLockAlone(version: String?) async throws {
         try await LocalCluster.withCluster(version: version) { cluster in
             let client = try await appClient(cluster)

@@ -20,7 +20,7 @@ struct StatusIntegrationTests {
 
     enum StatusTestError: Error { case noLeader }
 
-    @Test(arguments: [nil, "2.10.25"] as [String?])
+    @Test(arguments: [nil, "2.10.26"] as [String?])
     func aKilledServerIsDownByNameAndADeadLeaderIsNeverNamed(version: String?) async throws {
         try await LocalCluster.withCluster(version: version) { cluster in
             let cli = try JetformCLI(cluster: cluster)
