@@ -112,7 +112,8 @@ public enum ServerRules {
     static let ms: Int64 = 1_000_000
     static let twoMinutes: Int64 = 120_000_000_000
 
-    static func int(_ c: JSONObject, _ key: String) -> Int64 {
+    /// A number field as the server reads it: 0 when absent or not a whole number (a whole double counts).
+    public static func int(_ c: JSONObject, _ key: String) -> Int64 {
         switch c[key] {
         case .int(let i)?: i
         case .double(let d)? where d.isFinite && d.rounded() == d && abs(d) < 9.2e18: Int64(d)

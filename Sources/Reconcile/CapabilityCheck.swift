@@ -7,8 +7,9 @@ public enum CapabilityCheck {
     /// Every problem, in file order.
     public static func check(_ topology: TopologySpec, capabilities: ServerCapabilities) -> [PlanIssue] {
         var issues: [PlanIssue] = []
+        let rules = ReleaseRules(capabilities.version, creating: false)
         for stream in topology.streams {
-            issues += releaseRules(stream, capabilities: capabilities, creating: false)
+            issues += releaseRules(stream, capabilities: capabilities, rules: rules)
             let owner = "stream \(stream.name)"
             checkFields(stream.config, fields: FieldCatalog.stream, path: "", owner: owner,
                         locations: stream.fieldLocations, fallback: stream.location, capabilities: capabilities,
@@ -42,17 +43,26 @@ public enum CapabilityCheck {
         return issues.sorted { ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0) }
     }
 
-    /// The schema's server rules that hold on this release but not on every one (the validator already
-    /// checked those): errors, since the server would refuse the config. With `creating`, only the rules
-    /// that hold when the stream (and its consumers) are created.
-    static func releaseRules(_ stream: StreamSpec, capabilities: ServerCapabilities, creating: Bool) -> [PlanIssue] {
-        let version = capabilities.version
-        // The validator checked the rules that hold everywhere; only those of this release remain.
-        func chosen(_ target: ServerRule.Target) -> [ServerRule] {
-            ServerRules.rules(for: target).filter { rule in
-                rule.holds(on: version) && (creating ? rule.createOnly : !rule.holdsEverywhere && !rule.createOnly)
+    /// The schema's server rules for one release that the validator did not check (it checked those
+    /// that hold everywhere); with `creating`, the create-only ones. Chosen once per plan.
+    struct ReleaseRules {
+        var stream: [ServerRule]
+        var consumer: [ServerRule]
+
+        init(_ version: ServerVersion, creating: Bool) {
+            func chosen(_ target: ServerRule.Target) -> [ServerRule] {
+                ServerRules.rules(for: target).filter { rule in
+                    rule.holds(on: version) && (creating ? rule.createOnly : !rule.holdsEverywhere && !rule.createOnly)
+                }
             }
+            stream = chosen(.stream)
+            consumer = chosen(.consumer)
         }
+    }
+
+    /// Errors for what `rules` find in the stream and its consumers: the server would refuse the config.
+    static func releaseRules(_ stream: StreamSpec, capabilities: ServerCapabilities, rules: ReleaseRules) -> [PlanIssue] {
+        let version = capabilities.version
         func issues(_ found: [(rule: ServerRule, violation: RuleViolation)], owner: String,
                     at location: (String) -> SourceLocation) -> [PlanIssue] {
             found.map { rule, v in
@@ -60,11 +70,10 @@ public enum CapabilityCheck {
                           fix: v.fix, at: location(v.path))
             }
         }
-        let streamRules = chosen(.stream), consumerRules = chosen(.consumer)
-        var out = issues(ServerRules.violations(RuleInput(stream: stream.config), among: streamRules),
+        var out = issues(ServerRules.violations(RuleInput(stream: stream.config), among: rules.stream),
                          owner: "stream \(stream.name)", at: stream.location(of:))
-        for consumer in stream.consumers where !consumerRules.isEmpty {
-            out += issues(ServerRules.violations(RuleInput(stream: stream.config, consumer: consumer.config), among: consumerRules),
+        for consumer in stream.consumers where !rules.consumer.isEmpty {
+            out += issues(ServerRules.violations(RuleInput(stream: stream.config, consumer: consumer.config), among: rules.consumer),
                           owner: "consumer \(stream.name).\(consumer.name)", at: consumer.location(of:))
         }
         return out

@@ -48,12 +48,15 @@ struct PlanBuilder {
     var unmanaged: [UnmanagedResource] = []
     var warnings: [PlanIssue] = []
     var errors: [PlanIssue] = []
+    /// The create-only server rules of this release, for streams the plan creates or replaces.
+    let createRules: CapabilityCheck.ReleaseRules
 
     init(topology: TopologySpec, observed: ObservedState, capabilities: ServerCapabilities, options: PlanOptions) {
         self.topology = topology
         self.observed = observed
         self.capabilities = capabilities
         self.options = options
+        createRules = CapabilityCheck.ReleaseRules(capabilities.version, creating: true)
     }
 
     private var replaceBlock: [BlockReason] { options.allowReplace ? [] : [.needsAllowReplace] }
@@ -81,7 +84,7 @@ struct PlanBuilder {
         let send = Self.sendable(declared, origin: origin)
 
         guard let live = observed.stream(named: spec.name) else {
-            errors += CapabilityCheck.releaseRules(spec, capabilities: capabilities, creating: true)
+            errors += CapabilityCheck.releaseRules(spec, capabilities: capabilities, rules: createRules)
             actions.append(PlanAction(kind: .create, resource: id, config: config, declared: declared,
                                       steps: [PlanStep(phase: .applyStreams, operation: .createStream, resource: id, config: send)],
                                       location: spec.location))
@@ -142,7 +145,7 @@ struct PlanBuilder {
                                       changes: [FieldChange]) {
         let id = ResourceID.stream(spec.name)
         // Checked before the delete runs: a config the server refuses to create must not cost the old stream.
-        errors += CapabilityCheck.releaseRules(spec, capabilities: capabilities, creating: true)
+        errors += CapabilityCheck.releaseRules(spec, capabilities: capabilities, rules: createRules)
         let dropped = live.consumers.map(\.name).sorted()
         let declaredNames = Set(spec.consumers.map(\.name))
         let lost = live.consumers.filter { $0.isDurable && !declaredNames.contains($0.name) }.map(\.name).sorted()

@@ -170,13 +170,7 @@ public enum ServerDefaults {
     static func isDerived(_ c: JSONObject) -> Bool { isMirror(c) || !(c["sources"]?.arrayValue ?? []).isEmpty }
     static func isPull(_ c: JSONObject) -> Bool { (c["deliver_subject"]?.stringValue ?? "").isEmpty }
 
-    static func int(_ c: JSONObject, _ key: String) -> Int64 {
-        switch c[key] {
-        case .int(let i)?: return i
-        case .double(let d)? where d.isFinite && d.rounded() == d && abs(d) < 9.2e18: return Int64(d)
-        default: return 0
-        }
-    }
+    static func int(_ c: JSONObject, _ key: String) -> Int64 { ServerRules.int(c, key) }
 
     static func bool(_ c: JSONObject, _ key: String) -> Bool { c[key]?.boolValue ?? false }
 }
