@@ -184,12 +184,22 @@ public struct PlanExecutor: Sendable {
                 var settling: Set<JetStreamErrorCode> = [.insufficientResources]
                 if replaced { settling.insert(.consumerAlreadyExists) }
                 if streamChanged { settling.insert(.streamNotFound) }
-                _ = try await server { () async throws(JetStreamError) in
-                    try await retrying(settling) { js async throws(JetStreamError) in
-                        try await js.createConsumer(
-                            stream: stream, json: config, action: step.operation == .createConsumer ? .create : .update,
-                            pedantic: pedantic)
+                let action: ConsumerAction = step.operation == .createConsumer ? .create : .update
+                do {
+                    _ = try await retrying(settling) { js async throws(JetStreamError) in
+                        try await js.createConsumer(stream: stream, json: config, action: action, pedantic: pedantic)
                     }
+                } catch where action == .update && error.errCode == .consumerDoesNotExist {
+                    // Gone since the plan (its inactive_threshold ran out, or someone deleted it): the file
+                    // still declares it, so it is created as declared; nothing of it was left to lose.
+                    logger.notice("consumer was gone at apply; creating it", metadata: ["resource": "\(step.resource)"])
+                    _ = try await server { () async throws(JetStreamError) in
+                        try await retrying(settling) { js async throws(JetStreamError) in
+                            try await js.createConsumer(stream: stream, json: config, action: .create, pedantic: pedantic)
+                        }
+                    }
+                } catch {
+                    throw .server(error)
                 }
             case .deleteConsumer:
                 guard case .consumer(let stream, let name) = step.resource else {

@@ -49,6 +49,18 @@ struct ApplyIntegrationTests {
             _ = try await PlanExecutor(jetStream: js).apply(drift)
             #expect(try await plan(topology, js, client).isEmpty)
 
+            // A consumer changed by another client, then deleted between plan and apply (as a short
+            // inactive_threshold does): the update finds it gone and creates it as declared.
+            var workers = try #require(try await js.consumerInfo(stream: "REQUESTS", name: "workers").config)
+            workers.ackWait = .seconds(7)
+            _ = try await js.createConsumer(stream: "REQUESTS", config: workers, action: .update)
+            let consumerDrift = try await plan(topology, js, client)
+            #expect(consumerDrift.actions.flatMap(\.steps).map(\.operation) == [.updateConsumer])
+            try await js.deleteConsumer(stream: "REQUESTS", name: "workers")
+            _ = try await PlanExecutor(jetStream: js).apply(consumerDrift)
+            #expect(try await js.consumerInfo(stream: "REQUESTS", name: "workers").config?.ackWait == .seconds(2))
+            #expect(try await plan(topology, js, client).isEmpty)
+
             // A stream nobody declared: listed, never touched, even with prune.
             var foreign = StreamConfig(name: "FOREIGN", subjects: ["foreign.>"])
             foreign.storage = .memory
