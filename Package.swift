@@ -122,7 +122,7 @@ let package = Package(
         .testTarget(
             name: "ReconcileTests",
             dependencies: ["JetStreamSchema", "Reconcile", "Topology", "JetStream", "NATS", "LocalCluster", "TestSupport"],
-            exclude: ["Examples"],
+            exclude: ["Examples", "Scripts"],
             resources: [.copy("Captured")],
             swiftSettings: strict
         ),

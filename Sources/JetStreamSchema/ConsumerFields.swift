@@ -6,7 +6,7 @@ public enum ConsumerFields {
     static let v211 = ServerVersion(2, 11)
     static let v212 = ServerVersion(2, 12)
     static let v214 = ServerVersion(2, 14)
-    static let v215 = ServerVersion(2, 15)
+    static let v2146 = ServerVersion(2, 14, 6)
     static let millisecond: Int64 = 1_000_000
 
     public static let all: [FieldSpec] = [
@@ -54,9 +54,11 @@ public enum ConsumerFields {
         FieldSpec("num_replicas", .integer(min: 0, max: 5, unlimited: false), "Replicas, 0 to inherit from the stream."),
         FieldSpec("mem_storage", .bool, change: ChangeRules([(.baseline, .inPlace), (ServerVersion(2, 14, 4), .replace)]),
                   "Keep consumer state in memory."),
-        FieldSpec("direct", .bool, change: ChangeRules([(.baseline, .inPlace), (v215, .replace)]),
+        // 2.14.6 and 2.15 refuse changing `direct` and `sourcing` (10012 "… can not be updated"); 2.14.5
+        // updates `sourcing` in place (measured on 2.14.5, 2.14.6, 2.15.0, 2.15.1).
+        FieldSpec("direct", .bool, change: ChangeRules([(.baseline, .inPlace), (v2146, .replace)]),
                   "Internal to the server (the consumers of mirrors and sources); never valid in a topology."),
-        FieldSpec("sourcing", .bool, since: v214, change: ChangeRules([(.baseline, .inPlace), (v215, .replace)]),
+        FieldSpec("sourcing", .bool, since: v214, change: ChangeRules([(.baseline, .inPlace), (v2146, .replace)]),
                   "Internal: consumer used by a stream's sourcing."),
         FieldSpec("metadata", .stringMap, default: .computed("metadata"), "String labels; jetform.managed-by is set by jetform."),
         FieldSpec("pause_until", .timestamp, since: v211, change: .always(.ownAPI),

@@ -88,6 +88,16 @@ public enum Names {
         return nil
     }
 
+    /// Why a Key-Value or object store bucket name is invalid: the clients allow `^[a-zA-Z0-9_-]+$`.
+    public static func bucketNameProblem(_ name: String) -> String? {
+        if name.isEmpty { return "is empty" }
+        if let bad = name.first(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-")) }) {
+            return "contains '\(bad)'"
+        }
+        if name.count + 3 > maxLength { return "is longer than \(maxLength - 3) characters" }
+        return nil
+    }
+
     /// Why a natscli context name is invalid; natscli stores `<name>.json` in a folder.
     public static func contextNameProblem(_ name: String) -> String? {
         if name.isEmpty { return "is empty" }

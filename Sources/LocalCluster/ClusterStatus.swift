@@ -1,5 +1,5 @@
 /// One server as its monitoring endpoint reports it.
-public struct ServerStatus: Sendable, Hashable {
+public struct ServerStatus: Sendable, Hashable, Encodable {
     public var name: String
     public var clientURL: String
     public var monitorURL: String
@@ -38,11 +38,24 @@ public struct ServerStatus: Sendable, Hashable {
 }
 
 /// Every server of a local cluster and the JetStream meta leader they agree on.
-public struct ClusterStatus: Sendable, Hashable {
+public struct ClusterStatus: Sendable, Hashable, Encodable {
     public var servers: [ServerStatus]
 
     public init(servers: [ServerStatus]) {
         self.servers = servers
+    }
+
+    private enum CodingKeys: String, CodingKey { case servers, allUp, allHealthy, metaLeader, down }
+
+    /// `servers`, plus what the table says below it: every server up and healthy, the meta leader,
+    /// the servers down.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(servers, forKey: .servers)
+        try c.encode(allUp, forKey: .allUp)
+        try c.encode(allHealthy, forKey: .allHealthy)
+        try c.encode(metaLeader, forKey: .metaLeader)
+        try c.encode(downServers.map(\.name), forKey: .down)
     }
 
     public var allUp: Bool { servers.allSatisfy(\.isUp) }

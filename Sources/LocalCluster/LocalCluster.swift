@@ -156,8 +156,8 @@ public actor LocalCluster {
         while true {
             let current = await status()
             if condition(current) { return current }
-            if ContinuousClock.now >= deadline || Task.isCancelled { return nil }
-            try? await Task.sleep(for: .milliseconds(100))
+            if ContinuousClock.now >= deadline { return nil }
+            do { try await Task.sleep(for: .milliseconds(100)) } catch { return nil }
         }
     }
 
@@ -277,7 +277,7 @@ public actor LocalCluster {
             }
             if Task.isCancelled { throw .cancelled }
             if ContinuousClock.now - started >= timeout { break }
-            try? await Task.sleep(for: .milliseconds(100))
+            do { try await Task.sleep(for: .milliseconds(100)) } catch { throw .cancelled }
         }
         let waitingFor = last.servers.compactMap { server -> String? in
             if !server.isUp { return "\(server.name): monitoring not answering" }

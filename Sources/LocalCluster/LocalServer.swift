@@ -136,7 +136,10 @@ public actor LocalServer {
                     seconds: Double(timeout.components.seconds), waitingFor: "\(options.name): \(detail)",
                     logTails: process.logTail(from: offset, lines: 10))
             }
-            try? await Task.sleep(for: .milliseconds(50))
+            do { try await Task.sleep(for: .milliseconds(50)) } catch {
+                await stop(timeout: .seconds(5))
+                throw .cancelled
+            }
         }
     }
 

@@ -147,7 +147,7 @@ enum POSIX {
         let deadline = ContinuousClock.now + timeout
         while isRunning(pid) {
             if ContinuousClock.now >= deadline { return false }
-            try? await Task.sleep(for: .milliseconds(20))
+            do { try await Task.sleep(for: .milliseconds(20)) } catch { return !isRunning(pid) }
         }
         return true
     }

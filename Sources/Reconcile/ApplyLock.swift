@@ -235,8 +235,12 @@ public struct ApplyLock: Sendable {
             if ContinuousClock.now >= deadline {
                 throw .held(by: lastSeen, topology: topology, waited: timeout)
             }
-            try? await Task.sleep(for: min(pause, max(.milliseconds(1), deadline - ContinuousClock.now)))
-            if Task.isCancelled { throw .held(by: lastSeen, topology: topology, waited: timeout) }
+            // Backoff: a lock message's delete or expiry publishes nothing to wait on.
+            do {
+                try await Task.sleep(for: min(pause, max(.milliseconds(1), deadline - ContinuousClock.now)))
+            } catch {
+                throw .unavailable(.cancelled(operation: "waiting for the apply lock"))
+            }
             pause = min(pause * 2, .seconds(1))
         }
     }

@@ -40,6 +40,19 @@ public enum CapabilityCheck {
                 }
             }
         }
+        for bucket in topology.buckets {
+            let owner = "\(bucket.kind.label) \(bucket.name)"
+            let stream = bucket.streamSpec
+            issues += releaseRules(stream, capabilities: capabilities, rules: rules)
+            checkFields(bucket.config, fields: bucket.kind.fields, path: "", owner: owner, locations: bucket.fieldLocations,
+                        fallback: bucket.location, capabilities: capabilities, into: &issues)
+            let replicas = stream.int("num_replicas") ?? 1
+            if replicas > Int64(capabilities.clusterSize) {
+                issues.append(PlanIssue(
+                    .error, "\(owner): num_replicas is \(replicas) but the cluster has \(servers(capabilities.clusterSize))",
+                    fix: "use at most \(capabilities.clusterSize) replicas or add servers", at: bucket.location(of: "num_replicas")))
+            }
+        }
         return issues.sorted { ($0.location?.line ?? 0, $0.location?.column ?? 0) < ($1.location?.line ?? 0, $1.location?.column ?? 0) }
     }
 

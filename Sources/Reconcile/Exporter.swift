@@ -94,6 +94,18 @@ public enum Exporter {
         lines.append("context: \(scalar(context))")
         if let systemContext { lines.append("system_context: \(scalar(systemContext))") }
         lines.append("")
+        // Buckets as clients make them go under `kv:` / `object_stores:`, in their own words; any other
+        // stream (a bucket's stream changed by hand so that no bucket config plans to it, too) under `streams:`.
+        var buckets: [(ObservedStream, BucketKind, String, JSONObject)] = []
+        var streams: [ObservedStream] = []
+        for stream in selected {
+            if let (kind, bucket, config) = exportedBucket(stream, capabilities: capabilities) {
+                buckets.append((stream, kind, bucket, config))
+            } else {
+                streams.append(stream)
+            }
+        }
+        selected = streams
         lines.append(selected.isEmpty ? "streams: {}" : "streams:")
         for stream in selected {
             let id = ResourceID.stream(stream.name)
@@ -115,8 +127,34 @@ public enum Exporter {
                 lines += render(cconfig, fields: FieldCatalog.consumer, indent: "        ")
             }
         }
+        for (kind, section) in [(BucketKind.kv, "kv"), (.objectStore, "object_stores")] {
+            let ofKind = buckets.filter { $0.1 == kind }
+            if ofKind.isEmpty { continue }
+            lines.append("")
+            lines.append("\(section):")
+            for (stream, _, bucket, config) in ofKind {
+                let id = ResourceID.stream(stream.name)
+                result.resources.append(id)
+                track(id, stream.config, topology: name, into: &result)
+                lines.append("  \(scalar(bucket)):" + (config.isEmpty ? " {}" : ""))
+                lines += render(config, fields: kind.fields, indent: "    ")
+            }
+        }
         result.yaml = lines.joined(separator: "\n") + "\n"
         return result
+    }
+
+    /// The bucket fields of a Key-Value bucket's or object store's stream, when planning them gives back
+    /// exactly that stream (with the settings a bucket keeps from the client that made it); nil for any
+    /// other stream.
+    static func exportedBucket(_ live: ObservedStream, capabilities: ServerCapabilities) -> (BucketKind, String, JSONObject)? {
+        guard !live.consumers.contains(where: \.isDurable), let (kind, bucket, found) = BucketKind.bucket(ofStream: live.config) else { return nil }
+        var config = found
+        config["metadata"] = userMetadata(found)
+        var mapped = kind.keepingLive(kind.streamConfig(bucket: bucket, config), live: live.config)
+        if mapped["mirror"] != nil { mapped["mirror_direct"] = live.config["mirror_direct"] }
+        let planned = comparable(Normaliser.canonical(stream: mapped, capabilities: capabilities))
+        return planned == comparable(Normaliser.canonical(stream: live.config, capabilities: capabilities)) ? (kind, bucket, config) : nil
     }
 
     private static func track(_ id: ResourceID, _ config: JSONObject, topology: String, into result: inout ExportResult) {

@@ -125,6 +125,8 @@ public struct PlanAction: Sendable, Hashable {
 
     public var kind: Kind
     public var resource: ResourceID
+    /// The bucket the stream is, when it is one: the plan speaks of `kv NAME` and its fields.
+    public var bucket: BucketRef?
     /// The config as the server will store it after create, update or replace (defaults filled, marker
     /// set): what the plan compares and shows; the steps send what the file declares. Nil for delete.
     public var config: JSONObject?
@@ -146,12 +148,13 @@ public struct PlanAction: Sendable, Hashable {
     /// Where the file declares the resource (nil for pruned resources).
     public var location: SourceLocation?
 
-    public init(kind: Kind, resource: ResourceID, config: JSONObject? = nil, declared: JSONObject? = nil,
+    public init(kind: Kind, resource: ResourceID, bucket: BucketRef? = nil, config: JSONObject? = nil, declared: JSONObject? = nil,
                 changes: [FieldChange] = [], replaceReasons: [String] = [], holds: StreamHoldings? = nil,
                 droppedConsumers: [String] = [], cause: Cause? = nil, blocked: [BlockReason] = [],
                 steps: [PlanStep] = [], location: SourceLocation? = nil) {
         self.kind = kind
         self.resource = resource
+        self.bucket = bucket
         self.config = config
         self.declared = declared
         self.changes = changes
@@ -166,6 +169,24 @@ public struct PlanAction: Sendable, Hashable {
 
     /// Whether the executor must refuse it.
     public var isBlocked: Bool { !blocked.isEmpty }
+
+    /// `kv CONFIG` or `object store FILES` for a bucket's stream, else the resource (`stream ORDERS`,
+    /// `consumer ORDERS.workers`).
+    public var subject: String { bucket?.description ?? resource.description }
+}
+
+/// A Key-Value bucket or object store: what a plan action on its stream is about.
+public struct BucketRef: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var kind: BucketKind
+    public var name: String
+
+    public init(kind: BucketKind, name: String) {
+        self.kind = kind
+        self.name = name
+    }
+
+    /// `kv CONFIG`, `object store FILES`.
+    public var description: String { "\(kind.label) \(name)" }
 }
 
 /// A resource in the cluster that the file does not declare and the plan leaves alone.

@@ -183,7 +183,9 @@ public struct PlanExecutor: Sendable {
                 // created (or a server restarted) the meta leader answers "insufficient resources" for a moment.
                 var settling: Set<JetStreamErrorCode> = [.insufficientResources]
                 if replaced { settling.insert(.consumerAlreadyExists) }
-                if streamChanged { settling.insert(.streamNotFound) }
+                // Right after this plan scaled the stream up, a 2.10 meta leader may still count its old
+                // replicas: "replica count exceeds parent stream" (10126) until it has applied the update.
+                if streamChanged { settling.formUnion([.streamNotFound, Self.replicasExceedStream]) }
                 let action: ConsumerAction = step.operation == .createConsumer ? .create : .update
                 do {
                     _ = try await retrying(settling) { js async throws(JetStreamError) in
@@ -253,7 +255,8 @@ public struct PlanExecutor: Sendable {
     ///   the second update of a stream that moves and scales; "can not move and scale" (10123) for a move
     ///   while the previous scale-down still has the old peers (the planner never sends both at once).
     /// - "stream not found" (10059) for consumers of a stream this plan just created or updated (2.10; an
-    ///   update that scales R3 down to R1 re-forms the stream's group).
+    ///   update that scales R3 down to R1 re-forms the stream's group), and "consumer config replica count
+    ///   exceeds parent stream" (10126) for those of a stream it just scaled up (2.10, seen under load).
     /// - "error creating store for stream" (10049) right after the delete of a replace (seen on 2.15.1).
     /// - "stream name in use" (10058) / "consumer exists" (10148) right after the delete of a replace.
     ///
@@ -280,6 +283,7 @@ public struct PlanExecutor: Sendable {
     static let reconfigurationInProgress = JetStreamErrorCode(10226)
     static let moveAndScale = JetStreamErrorCode(10123)
     static let storeCreationFailed = JetStreamErrorCode(10049)
+    static let replicasExceedStream = JetStreamErrorCode(10126)
 
     /// A server call inside a step: its failure is the step's.
     private func server<T>(_ call: () async throws(JetStreamError) -> T) async throws(StepError) -> T {

@@ -18,6 +18,7 @@ import Topology
 ///         "type": "create" | "update" | "replace" | "delete",
 ///         "resource": "stream" | "consumer",
 ///         "name": "workers", "stream": "REQUESTS",       // stream = the consumer's stream (or the stream itself)
+///         "bucket": {"kind": "kv" | "object_store", "name": "CONFIG"},   // only for a bucket's stream (KV_CONFIG)
 ///         "config": {…} | null,           // what to send; null for delete
 ///         "declared": [{"field": "subjects", "value": […]}] | null,   // as the file writes it, in file order (creates)
 ///         "changes": [{"path": "max_age", "old": 5000000000, "new": null, "forces_replacement": false,
@@ -151,7 +152,7 @@ private struct DeclaredField: Codable {
 
 extension PlanAction: Codable {
     enum CodingKeys: String, CodingKey {
-        case type, config, declared, changes, replaceReasons = "replace_reasons", holds,
+        case type, bucket, config, declared, changes, replaceReasons = "replace_reasons", holds,
              droppedConsumers = "dropped_consumers", cause, blocked, steps, location
     }
 
@@ -190,6 +191,7 @@ extension PlanAction: Codable {
                                   resource: resource, config: try s.decodeIfPresent(JSONObject.self, forKey: .config)))
         }
         self.init(kind: try c.decode(Kind.self, forKey: .type), resource: resource,
+                  bucket: try c.decodeIfPresent(BucketRef.self, forKey: .bucket),
                   config: try c.decodeIfPresent(JSONObject.self, forKey: .config),
                   declared: try c.decodeIfPresent([DeclaredField].self, forKey: .declared).map {
                       JSONObject($0.map { ($0.field, $0.value) })
@@ -206,6 +208,7 @@ extension PlanAction: Codable {
         try encodeResource(resource, encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(kind, forKey: .type)
+        if let bucket { try c.encode(bucket, forKey: .bucket) }
         try c.encode(config.map(JSONValue.object) ?? .null, forKey: .config)
         // A list, so the file's order survives decoders that do not keep key order.
         try c.encode(declared.map { $0.members.map { DeclaredField(field: $0.key, value: $0.value) } }, forKey: .declared)

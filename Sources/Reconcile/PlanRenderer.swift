@@ -72,14 +72,15 @@ public enum PlanRenderer {
 
     private static func render(_ action: PlanAction, paint: Paint, fileName: String) -> [String] {
         let kind = action.resource.kind
+        let what = action.subject
         var header: String
         switch action.kind {
         case .create:
-            header = "  " + paint.green("+") + " \(action.resource) (create"
+            header = "  " + paint.green("+") + " \(what) (create"
             if case .streamReplaced(let stream)? = action.cause { header += ": recreated with stream \(stream)" }
             header += ")"
         case .update:
-            header = "  " + paint.yellow("~") + " \(action.resource) (update in-place"
+            header = "  " + paint.yellow("~") + " \(what) (update in-place"
             if action.steps.count == 2, let first = action.steps.first?.config, let last = action.steps.last?.config {
                 if !action.changes.contains(where: { $0.path == "num_replicas" }) {
                     header += ", in 2 steps: update, then move"
@@ -90,12 +91,12 @@ public enum PlanRenderer {
             }
             header += ")"
         case .replace:
-            header = "  " + paint.red("-") + "/" + paint.green("+") + " \(action.resource) (replace: "
+            header = "  " + paint.red("-") + "/" + paint.green("+") + " \(what) (replace: "
                 + action.replaceReasons.joined(separator: "; ")
             if let holds = action.holds { header += "; holds " + ValueFormatter.holdings(holds) }
             header += ")"
         case .delete:
-            header = "  " + paint.red("-") + " \(action.resource) (delete"
+            header = "  " + paint.red("-") + " \(what) (delete"
             if action.cause == .pruned { header += ": no longer in \(fileName)" }
             if let holds = action.holds { header += "; holds " + ValueFormatter.holdings(holds) }
             header += ")"
@@ -104,11 +105,15 @@ public enum PlanRenderer {
         let indent = "      "
         if action.kind == .create, let declared = action.declared {
             for (key, value) in declared where !kind.identityFields.contains(key) {
-                lines.append(indent + "\(key): " + ValueFormatter.format(value, path: key, kind: kind))
+                // A bucket's fields are formatted as the stream fields they set (`ttl` as `max_age`).
+                let path = action.bucket?.kind.streamPath(bucketPath: key) ?? key
+                lines.append(indent + "\(key): " + ValueFormatter.format(value, path: path, kind: kind))
             }
         }
-        for change in action.changes {
-            lines.append(indent + line(for: change, kind: kind, paint: paint))
+        // A bucket's duplicate window follows its ttl: shown only when it changes on its own.
+        let followsTTL = action.bucket != nil && action.changes.contains { $0.path == "max_age" }
+        for change in action.changes where !(followsTTL && change.path == "duplicate_window") {
+            lines.append(indent + line(for: change, kind: kind, paint: paint, bucket: action.bucket?.kind))
         }
         if !action.droppedConsumers.isEmpty {
             lines.append(indent + "also deletes consumer" + (action.droppedConsumers.count == 1 ? " " : "s ")
@@ -120,7 +125,10 @@ public enum PlanRenderer {
         return lines
     }
 
-    private static func line(for change: FieldChange, kind: ResourceKind, paint: Paint) -> String {
+    /// A bucket's change is named by its bucket field (`history`), or, for a field every bucket of its kind
+    /// sets the same way, by the stream field with "(bucket stream)".
+    private static func line(for change: FieldChange, kind: ResourceKind, paint: Paint, bucket: BucketKind? = nil) -> String {
+        let label = bucket.map { $0.bucketPath(streamPath: change.path) ?? "\(change.path) (bucket stream)" } ?? change.path
         let fieldKind = FieldLookup.kind(of: change.path, in: kind)
         let scalar: Bool
         switch fieldKind {
@@ -131,11 +139,11 @@ public enum PlanRenderer {
         let new = ValueFormatter.format(change.new, path: change.path, kind: kind)
         var text: String
         if change.old == nil && !scalar {
-            text = paint.green("+") + " \(change.path): \(new)"
+            text = paint.green("+") + " \(label): \(new)"
         } else if change.new == nil && !scalar {
-            text = paint.red("-") + " \(change.path): \(old)"
+            text = paint.red("-") + " \(label): \(old)"
         } else {
-            text = paint.yellow("~") + " \(change.path): \(old) → \(new)"
+            text = paint.yellow("~") + " \(label): \(old) → \(new)"
         }
         if change.immutable { text += "  (forces replacement)" }
         return text

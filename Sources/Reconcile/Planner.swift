@@ -25,7 +25,8 @@ public enum Planner {
                                             fix: "rename the stream", at: reserved.location))
         }
         for stream in desired.streams { planner.plan(stream) }
-        let declared = Set(desired.streams.map(\.name))
+        for bucket in desired.buckets { planner.plan(bucket) }
+        let declared = Set(desired.streams.map(\.name) + desired.buckets.map(\.streamName))
         for live in observed.streams.sorted(by: { $0.name < $1.name }) where !declared.contains(live.name) && !ApplyLock.isLockStream(live.name) {
             // jetform's own lock stream belongs to no topology: never listed, never pruned.
             planner.planUndeclared(live)
@@ -50,6 +51,8 @@ struct PlanBuilder {
     var errors: [PlanIssue] = []
     /// The create-only server rules of this release, for streams the plan creates or replaces.
     let createRules: CapabilityCheck.ReleaseRules
+    /// `kv CONFIG` for the stream `KV_CONFIG` of a bucket of the file, as messages name it.
+    var bucketNames: [ResourceID: String] = [:]
 
     init(topology: TopologySpec, observed: ObservedState, capabilities: ServerCapabilities, options: PlanOptions) {
         self.topology = topology
@@ -73,6 +76,24 @@ struct PlanBuilder {
     }
 
     // MARK: streams of the file
+
+    /// A Key-Value bucket or object store: its stream as the clients make it, planned like any stream and
+    /// shown in the bucket's words. A bucket made by another client keeps the settings clients have made
+    /// differently (`BucketKind.keepingLive`), so adopting it changes no field.
+    mutating func plan(_ bucket: BucketSpec) {
+        var spec = bucket.streamSpec
+        if let live = observed.stream(named: spec.name) { spec.config = bucket.kind.keepingLive(spec.config, live: live.config) }
+        let first = actions.count
+        let ref = BucketRef(kind: bucket.kind, name: bucket.name)
+        bucketNames[.stream(spec.name)] = ref.description
+        plan(spec)
+        for i in first..<actions.count where actions[i].resource == .stream(spec.name) {
+            actions[i].bucket = ref
+            if actions[i].kind == .create {
+                actions[i].declared = Ownership.marked(bucket.config, topology: topology.name)
+            }
+        }
+    }
 
     mutating func plan(_ spec: StreamSpec) {
         let id = ResourceID.stream(spec.name)
@@ -304,6 +325,7 @@ struct PlanBuilder {
 
     /// False (and an error) when another topology owns the resource; a warning when nobody does.
     private mutating func checkOwner(_ config: JSONObject, _ id: ResourceID, location: SourceLocation) -> Bool {
+        let id = bucketNames[id] ?? id.description
         switch Ownership.owner(of: config, topology: topology.name) {
         case .this:
             return true

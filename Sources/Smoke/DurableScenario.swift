@@ -159,7 +159,7 @@ public struct DurableScenario: Sendable {
             }
             let ticker = Task {
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: .milliseconds(100))
+                    do { try await Task.sleep(for: .milliseconds(100)) } catch { return }
                     window.tick()
                 }
             }
@@ -181,7 +181,7 @@ public struct DurableScenario: Sendable {
             await faultHandle?.waitForProducers()
             // Redelivery after a dead worker takes the ack wait; wait at least that long for progress.
             let idle = max(env.idleTimeout, setup.ackWait + .seconds(2))
-            await Wait.until(idle: idle, progress: { recorder.read { $0.answered + $0.duplicatedAnswers } },
+            await Wait.until(idle: idle, on: recorder.changes, progress: { recorder.read { $0.answered + $0.duplicatedAnswers } },
                              done: { recorder.read { $0.isSettled } })
             let elapsed = clock.now - started
             let faultChecks = await faultHandle?.finish(recorder.snapshot) ?? []

@@ -30,9 +30,11 @@ public struct KillServerFault: DurableFault {
         let handle = KillServerHandle(admin: admin)
         let stream = scenario.requestsStream, count = scenario.count, kill = kill, restart = restart, downFor = downFor
         let task = Task {
-            while recorder.read({ $0.answered }) < count / 4 {
+            while true {
+                let seen = recorder.changes.count
+                if recorder.read({ $0.answered }) >= count / 4 { break }
                 if Task.isCancelled || handle.isFinishing { return }
-                try? await Task.sleep(for: .milliseconds(5))
+                await recorder.changes.wait(after: seen, timeout: .milliseconds(100))  // wakes on each record
             }
             let leader: String
             do {
@@ -56,6 +58,7 @@ public struct KillServerFault: DurableFault {
             var last = recorder.read { $0.answered }
             var lastChange = killedAt
             while true {
+                let seen = recorder.changes.count
                 let answered = recorder.read { $0.answered }
                 let t = recorder.now()
                 if answered != last {
@@ -73,7 +76,10 @@ public struct KillServerFault: DurableFault {
                     restarted = true
                 }
                 if restarted && (handle.isFinishing || answered >= count) { return }
-                try? await Task.sleep(for: .milliseconds(5))
+                if Task.isCancelled { return }
+                // The next record, the restart time, or a look at `isFinishing` (set without a record).
+                let untilRestart = restarted ? Duration.milliseconds(100) : min(.milliseconds(100), restartAt - ContinuousClock.now)
+                await recorder.changes.wait(after: seen, timeout: max(.zero, untilRestart))
             }
         }
         handle.task.withLock { $0 = task }

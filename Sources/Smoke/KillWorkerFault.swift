@@ -34,23 +34,27 @@ public struct KillWorkerFault: DurableFault {
                       producerEvents: @escaping @Sendable (ProducerEvent) -> Void) async throws -> any DurableFaultHandle {
         let workers = max(2, scenario.workers)
         let tally = Mutex([Int: VictimTally]())
+        // The kill is decided on the victim's own events, as they arrive.
+        let handleBox = Mutex<KillWorkerHandle?>(nil)
         var children: [ChildProcess] = []
         for i in 0..<workers {
             var args = arguments + ["--id", "w\(i + 1)", "--run-id", env.runId, "--json-events"]
             if i == 0 { args += ["--delay", String(Int(Wait.seconds(victimDelay) * 1000)), "--batch", "4"] }
             let child = try ChildProcess(executable: executable, arguments: args, environment: environment) { line in
                 guard let event = try? JSONDecoder().decode(WorkerEvent.self, from: Data(line.utf8)) else { return }
-                switch event {
-                case .handled: tally.withLock { $0[i, default: VictimTally()].handled += 1 }
-                case .completed: tally.withLock { $0[i, default: VictimTally()].completed += 1 }
-                default: break
+                let now: VictimTally? = switch event {
+                case .handled: tally.withLock { $0[i, default: VictimTally()].handled += 1; return $0[i] }
+                case .completed: tally.withLock { $0[i, default: VictimTally()].completed += 1; return $0[i] }
+                default: nil
                 }
                 workerEvents(i, event)
+                if i == 0, let now { handleBox.withLock { $0 }?.consider(now, recorder: recorder) }
             }
             children.append(child)
         }
         let handle = KillWorkerHandle(children: children, names: (0..<workers).map { "w\($0 + 1)" }, answeredBeforeKill: answeredBeforeKill)
-        handle.watch(victim: { tally.withLock { $0[0, default: VictimTally()] } }, recorder: recorder)
+        handleBox.withLock { $0 = handle }
+        handle.consider(tally.withLock { $0[0, default: VictimTally()] }, recorder: recorder)  // events before the box was set
         return handle
     }
 }
@@ -69,7 +73,6 @@ final class KillWorkerHandle: DurableFaultHandle {
     let answeredBeforeKill: Int
     private let killedAt = Mutex<Int64?>(nil)
     private let atKill = Mutex(VictimTally())
-    private let watcher = Mutex<Task<Void, Never>?>(nil)
 
     init(children: [ChildProcess], names: [String], answeredBeforeKill: Int) {
         self.children = children
@@ -79,26 +82,20 @@ final class KillWorkerHandle: DurableFaultHandle {
 
     /// Kills worker 1 once it has answered `answeredBeforeKill` requests and holds at least one it
     /// has taken and not acknowledged (it is working on it); the requests it pulled and has not
-    /// reached yet are unacknowledged too.
-    func watch(victim: @escaping @Sendable () -> VictimTally, recorder: SmokeRecorder) {
-        let t = Task { [children, answeredBeforeKill] in
-            let deadline = ContinuousClock.now.advanced(by: .seconds(30))
-            while !Task.isCancelled && ContinuousClock.now < deadline {
-                let tally = victim()
-                if tally.completed >= answeredBeforeKill && tally.held >= 1 {
-                    children[0].kill()
-                    killedAt.withLock { $0 = recorder.now() }
-                    atKill.withLock { $0 = tally }
-                    return
-                }
-                try? await Task.sleep(for: .milliseconds(5))
-            }
+    /// reached yet are unacknowledged too. Called with the victim's tally on each of its events.
+    func consider(_ tally: VictimTally, recorder: SmokeRecorder) {
+        guard tally.completed >= answeredBeforeKill && tally.held >= 1 else { return }
+        let first = killedAt.withLock { at -> Bool in
+            guard at == nil else { return false }
+            at = recorder.now()
+            return true
         }
-        watcher.withLock { $0 = t }
+        guard first else { return }
+        children[0].kill()
+        atKill.withLock { $0 = tally }
     }
 
     func finish(_ records: Checker) async -> [ScenarioCheck] {
-        watcher.withLock { $0?.cancel() }
         for c in children { c.terminate() }
         for c in children { await c.wait() }
         guard let killed = killedAt.withLock({ $0 }) else {

@@ -149,7 +149,7 @@ enum CoreFanIn {
             recorder.acknowledged(next..<end)
             next = end
         }
-        await Wait.until(idle: env.idleTimeout, progress: { recorder.read { $0.answered + $0.duplicatedAnswers } },
+        await Wait.until(idle: env.idleTimeout, on: recorder.changes, progress: { recorder.read { $0.answered + $0.duplicatedAnswers } },
                          done: { recorder.read { $0.isSettled } })
         // A short grace period catches duplicates that would arrive right after the last answer.
         try? await Task.sleep(for: .milliseconds(50))

@@ -28,17 +28,18 @@ public struct SmokeEnvironment: Sendable {
 }
 
 /// Waiting helpers shared by the scenarios.
-enum Wait {
-    /// Returns when `done()` holds, or when `progress()` has not changed for `idle`.
-    /// Returns whether `done()` held.
+public enum Wait {
+    /// Returns when `done()` holds, or when `progress()` has not changed for `idle`, waking on every
+    /// change of the records (`changes`). Returns whether `done()` held.
     @discardableResult
-    static func until(idle: Duration, progress: () -> Int, done: () -> Bool) async -> Bool {
+    public static func until(idle: Duration, on changes: ChangeSignal, progress: () -> Int, done: () -> Bool) async -> Bool {
         let clock = ContinuousClock()
         var last = progress()
         var lastChange = clock.now
-        while !done() {
+        while true {
+            let seen = changes.count
+            if done() { return true }
             if Task.isCancelled { return false }
-            try? await Task.sleep(for: .milliseconds(20))
             let now = progress()
             if now != last {
                 last = now
@@ -46,8 +47,8 @@ enum Wait {
             } else if clock.now - lastChange > idle {
                 return done()
             }
+            await changes.wait(after: seen, timeout: idle - (clock.now - lastChange) + .milliseconds(1))
         }
-        return true
     }
 
     /// Seconds in a duration, as a Double.

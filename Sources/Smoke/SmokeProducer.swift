@@ -81,8 +81,8 @@ public struct SmokeProducer: Sendable {
                     }
                     // Again after a pause, off this task so the other acks keep flowing.
                     Task {
-                        try? await Task.sleep(for: .milliseconds(250))
                         do {
+                            try await Task.sleep(for: .milliseconds(250))
                             sink.yield(Attempt(id: attempt.id, future: try await send(attempt.id), firstSent: attempt.firstSent))
                         } catch {
                             fail(attempt.id, error)

@@ -7,10 +7,18 @@ public final class SmokeRecorder: Sendable {
     /// When the run started; event times are nanoseconds since then.
     public let start: ContinuousClock.Instant
     private let checker: Mutex<Checker>
+    /// Bumped by every record: what waits for progress waits on.
+    let changes = ChangeSignal()
 
     public init(count: Int, fanOut: Int = 1, workers: Int = 0, start: ContinuousClock.Instant = .now) {
         self.start = start
         checker = Mutex(Checker(count: count, fanOut: fanOut, workers: workers))
+    }
+
+    /// Changes the records and wakes what waits for progress.
+    private func record<T: Sendable>(_ body: (inout Checker) -> T) -> T {
+        defer { changes.bump() }
+        return checker.withLock { body(&$0) }
     }
 
     /// Nanoseconds since the run started.
@@ -26,47 +34,47 @@ public final class SmokeRecorder: Sendable {
 
     public func sent(_ id: Int) {
         let t = now()
-        checker.withLock { $0.sent(id, at: t) }
+        record { $0.sent(id, at: t) }
     }
 
-    public func acknowledged(_ id: Int) { checker.withLock { $0.acknowledged(id) } }
+    public func acknowledged(_ id: Int) { record { $0.acknowledged(id) } }
 
     /// Records `ids` as sent now (a batch published together).
     public func sent(_ ids: some Sequence<Int>) {
         let t = now()
-        checker.withLock { c in for id in ids { c.sent(id, at: t) } }
+        record { c in for id in ids { c.sent(id, at: t) } }
     }
 
     /// Records `ids` as acknowledged.
     public func acknowledged(_ ids: some Sequence<Int>) {
-        checker.withLock { c in for id in ids { c.acknowledged(id) } }
+        record { c in for id in ids { c.acknowledged(id) } }
     }
 
-    public func publishFailed(_ id: Int) { checker.withLock { $0.publishFailed(id) } }
+    public func publishFailed(_ id: Int) { record { $0.publishFailed(id) } }
 
     public func handled(_ id: Int, by worker: Int, delivery: Int = 1) {
         let t = now()
-        checker.withLock { $0.handled(id, by: worker, delivery: delivery, at: t) }
+        record { $0.handled(id, by: worker, delivery: delivery, at: t) }
     }
 
-    public func workerCompleted(_ id: Int) { checker.withLock { $0.workerCompleted(id) } }
+    public func workerCompleted(_ id: Int) { record { $0.workerCompleted(id) } }
 
     /// Records an answer now; returns whether it was the first for that slot (false for duplicates and unexpected).
     @discardableResult
     public func answered(_ id: Int, slot: Int = 0) -> Bool {
         let t = now()
-        return checker.withLock { c in
+        return record { c in
             let before = c.answered
             c.answered(id, slot: slot, at: t)
             return c.answered > before
         }
     }
 
-    public func unexpectedSeen() { checker.withLock { $0.unexpectedSeen() } }
+    public func unexpectedSeen() { record { $0.unexpectedSeen() } }
 
-    public func staleSeen(_ n: Int = 1) { checker.withLock { $0.staleSeen(n) } }
+    public func staleSeen(_ n: Int = 1) { record { $0.staleSeen(n) } }
 
-    public func markExpired(_ ids: some Sequence<Int> & Sendable) { checker.withLock { $0.markExpired(ids) } }
+    public func markExpired(_ ids: some Sequence<Int> & Sendable) { record { $0.markExpired(ids) } }
 
     /// A copy of the records so far.
     public var snapshot: Checker { checker.withLock { $0 } }

@@ -16,6 +16,11 @@ public enum FieldCatalog {
     /// `consumers` is the name.
     public static let consumer: [FieldSpec] = ConsumerFields.all
 
+    /// Key-Value bucket fields (the schema's table). The key under `kv` is the bucket's name.
+    public static let kv: [FieldSpec] = KVFields.all
+    /// Object store fields (the schema's table). The key under `object_stores` is the store's name.
+    public static let objectStore: [FieldSpec] = ObjectStoreFields.all
+
     /// natscli context file keys.
     public static let context: [FieldSpec] = [
         FieldSpec("description", .string, "What the context is for."),
@@ -76,6 +81,9 @@ public enum FieldCatalog {
         FieldSpec("context", .string, "Context used for JetStream work (required with more than one context)."),
         FieldSpec("system_context", .string, "Context of the system account, used to read cluster health."),
         FieldSpec("streams", .namedObjects(stream), "Streams, by name, with their consumers."),
+        FieldSpec("kv", .namedObjects(kv), "Key-Value buckets, by name (each is the stream KV_<name>, made as `nats kv add` makes it)."),
+        FieldSpec("object_stores", .namedObjects(objectStore),
+                  "Object stores, by name (each is the stream OBJ_<name>, made as `nats obj add` makes it)."),
         FieldSpec("smoke", .object(smoke), "How the smoke test uses the streams."),
     ]
 
@@ -98,6 +106,9 @@ public enum FieldCatalog {
         "credentials": "creds", "tlscert": "cert", "tlskey": "key", "tlsca": "ca", "js_domain": "jetstream_domain",
         "domain": "jetstream_domain", "system": "system_context", "sys_context": "system_context",
         "stream": "streams", "consumer": "consumers",
+        "key_value": "kv", "keyvalue": "kv", "buckets": "kv", "kv_buckets": "kv",
+        "object_store": "object_stores", "objectstores": "object_stores", "obj": "object_stores", "objects": "object_stores",
+        "max_history": "history", "history_depth": "history", "max_value": "max_value_size", "max_age_ttl": "ttl",
     ]
 
     /// Finds a field by name in a list.

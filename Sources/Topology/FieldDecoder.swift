@@ -189,9 +189,9 @@ struct FieldDecoder {
                 return nil
             }
             guard value >= min && value <= max else {
-                let range = max == Int64.max ? "at least \(min)" : "from \(min) to \(max)"
+                let range = value > max ? "at most \(max)" : max == Int64.max ? "at least \(min)" : "a value from \(min) to \(max)"
                 bag.error(s.location, "\(what) is \(shown), outside the allowed range",
-                          fix: "use a value \(range)\(unlimited ? ", or unlimited" : "")")
+                          fix: "use \(range)\(unlimited ? ", or unlimited" : "")")
                 return nil
             }
             return .int(value)

@@ -74,6 +74,13 @@ struct TopologyBuilder {
             }
         }
 
+        func buckets(_ kind: BucketKind, under section: String) -> [BucketSpec] {
+            guard let (_, node) = top.children[section] else { return [] }
+            return namedEntries(node, what: "'\(section)'", bag: &bag).compactMap { buildBucket(kind, $0, $1, bag: &bag) }
+        }
+        let kv = buckets(.kv, under: "kv")
+        let objectStores = buckets(.objectStore, under: "object_stores")
+
         var smoke: SmokeSpec?
         if let smokeJSON = top.json["smoke"]?.objectValue {
             smoke = SmokeSpec(json: smokeJSON, location: locations["smoke"]!, locations: locations)
@@ -91,7 +98,7 @@ struct TopologyBuilder {
         }
         locations = locations.filter { !$0.key.hasPrefix("smoke.") }
         return TopologySpec(name: name, contexts: contexts, context: context ?? "",
-                        systemContext: top.json["system_context"]?.stringValue, streams: streams, smoke: smoke,
+                        systemContext: top.json["system_context"]?.stringValue, streams: streams, kv: kv, objectStores: objectStores, smoke: smoke,
                         fieldLocations: locations)
     }
 
@@ -154,6 +161,21 @@ struct TopologyBuilder {
         for (k, v) in obj.json { config[k] = v }
         return StreamSpec(name: key.text, config: config, consumers: consumers, location: key.location,
                           fieldLocations: obj.locations)
+    }
+
+    private func buildBucket(_ kind: BucketKind, _ key: YScalar, _ node: YNode, bag: inout DiagnosticBag) -> BucketSpec? {
+        if let problem = Names.bucketNameProblem(key.text) {
+            bag.error(key.location, "bucket name '\(FieldDecoder.clip(key.text))' \(problem)",
+                      fix: "use letters, digits, '-' or '_' (the clients' rule for bucket names)")
+        }
+        var bucket = BucketSpec(kind: kind, name: key.text, config: JSONObject(), location: key.location, fieldLocations: [:])
+        let section = kind == .kv ? "kv" : "object_stores"
+        let decoder = FieldDecoder(reservedKeys: ["name": "remove it; the key under '\(section)' is the bucket's name"])
+        guard let obj = decoder.decodeObject(node, fields: kind.fields, owner: bucket.owner, bag: &bag) else { return nil }
+        checkMetadata(obj, owner: bucket.owner, bag: &bag)
+        bucket.config = obj.json
+        bucket.fieldLocations = obj.locations
+        return bucket
     }
 
     private func buildConsumer(_ key: YScalar, _ node: YNode, stream: String, bag: inout DiagnosticBag) -> ConsumerSpec? {

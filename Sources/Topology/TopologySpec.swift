@@ -16,6 +16,10 @@ public struct TopologySpec: Sendable {
     public var systemContext: String?
     /// Streams, in file order.
     public var streams: [StreamSpec]
+    /// Key-Value buckets (`kv:`), in file order.
+    public var kv: [BucketSpec] = []
+    /// Object stores (`object_stores:`), in file order.
+    public var objectStores: [BucketSpec] = []
     /// How the smoke test uses the streams.
     public var smoke: SmokeSpec?
     /// Where each top-level key was written (`name`, `context`, …).
@@ -25,6 +29,12 @@ public struct TopologySpec: Sendable {
     public func context(named name: String) -> ContextSpec? { contexts.first { $0.name == name } }
     /// The stream with this name.
     public func stream(named name: String) -> StreamSpec? { streams.first { $0.name == name } }
+    /// Key-Value buckets, then object stores.
+    public var buckets: [BucketSpec] { kv + objectStores }
+    /// The Key-Value bucket with this name.
+    public func bucket(named name: String) -> BucketSpec? { kv.first { $0.name == name } }
+    /// The object store with this name.
+    public func objectStore(named name: String) -> BucketSpec? { objectStores.first { $0.name == name } }
     /// The context JetStream work uses.
     public var jetStreamContext: ContextSpec? { context(named: context) }
     /// Number of consumers over all streams.
@@ -126,6 +136,43 @@ public struct StreamSpec: Sendable, Hashable {
     public func consumer(named name: String) -> ConsumerSpec? { consumers.first { $0.name == name } }
     /// The best position for a problem with `field`: the field if written, else the stream name.
     public func location(of field: String) -> SourceLocation { fieldLocations[field] ?? location }
+}
+
+/// A Key-Value bucket (`kv.<BUCKET>`) or object store (`object_stores.<BUCKET>`) as the file declares it:
+/// bucket fields, which map onto the bucket's stream (`KV_<BUCKET>`, `OBJ_<BUCKET>`) as the official
+/// clients make it (`KVFields`, `ObjectStoreFields`).
+public struct BucketSpec: Sendable, Hashable {
+    public var kind: BucketKind
+    public var name: String
+    /// The bucket fields as the file writes them, wire values (nanoseconds, bytes), in file order.
+    public var config: JSONObject
+    /// Where the bucket's name was written.
+    public var location: SourceLocation
+    /// Where each bucket field was written (`history`, `placement.cluster`).
+    public var fieldLocations: [String: SourceLocation]
+
+    public init(kind: BucketKind, name: String, config: JSONObject, location: SourceLocation, fieldLocations: [String: SourceLocation]) {
+        self.kind = kind
+        self.name = name
+        self.config = config
+        self.location = location
+        self.fieldLocations = fieldLocations
+    }
+
+    /// `KV_<name>` or `OBJ_<name>`.
+    public var streamName: String { kind.streamName(name) }
+    /// `kv bucket 'CONFIG'`, `object store 'FILES'`: the owner in messages about the file.
+    public var owner: String { kind == .kv ? "kv bucket '\(name)'" : "object store '\(name)'" }
+    public func location(of field: String) -> SourceLocation { fieldLocations[field] ?? location }
+
+    /// The bucket's stream, as the planner compares and creates it; the positions of its fields are those
+    /// of the bucket fields they come from (`max_msgs_per_subject` is where `history` was written).
+    public var streamSpec: StreamSpec {
+        var locations: [String: SourceLocation] = [:]
+        for (path, at) in fieldLocations { locations[kind.streamPath(bucketPath: path)] = at }
+        return StreamSpec(name: streamName, config: kind.streamConfig(bucket: name, config), consumers: [],
+                          location: location, fieldLocations: locations)
+    }
 }
 
 /// A durable consumer as the file declares it.

@@ -17,7 +17,29 @@ struct TopologyValidator {
             checkWorkQueue(stream, &bag)
             for consumer in stream.consumers { checkConsumer(consumer, of: stream, &bag) }
         }
+        for bucket in topology.buckets { checkBucket(bucket, &bag) }
         topology.smoke?.validate(in: topology, bag: &bag)
+    }
+
+    /// A bucket's own fields, and the server's rules for the stream it maps to (reported at the bucket
+    /// field they come from).
+    private func checkBucket(_ b: BucketSpec, _ bag: inout DiagnosticBag) {
+        let owner = b.owner
+        if let stream = topology.stream(named: b.streamName) {
+            bag.error(stream.location, "stream '\(stream.name)' is the stream of \(owner)",
+                      fix: "declare the bucket under 'kv' only, or rename the stream")
+        }
+        checkMinimums(b.config, fields: b.kind.fieldsByName, owner: owner, at: b.location(of:), &bag)
+        let spec = b.streamSpec
+        for (rule, v) in ServerRules.violations(RuleInput(stream: spec.config), among: ServerRules.rules(for: .stream)) where !rule.createOnly {
+            let field = b.kind.bucketPath(streamPath: v.path) ?? v.path
+            if rule.holdsEverywhere {
+                bag.error(spec.location(of: v.path), "\(owner): \(field): \(v.message)", fix: v.fix)
+            } else {
+                bag.warning(spec.location(of: v.path), "\(owner): \(field): \(v.message): nats-server \(rule.releaseText) refuses it (error \(rule.errCode))",
+                            fix: v.fix)
+            }
+        }
     }
 
     private func checkReferences(_ bag: inout DiagnosticBag) {

@@ -117,10 +117,13 @@ extension ClusterCommand {
 
         @OptionGroup var location: ClusterLocation
 
+        @Flag(help: "Print the servers as JSON (same exit codes).")
+        var json = false
+
         func run() async throws {
             let cluster = try location.cluster(requireBinary: false)
             let status = await cluster.status()
-            print(ClusterReport.table(status))
+            if json { try printJSON(status, snakeCase: true) } else { print(ClusterReport.table(status)) }
             if !status.allUp { throw ExitCode(1) }
         }
     }

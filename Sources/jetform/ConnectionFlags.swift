@@ -105,3 +105,11 @@ func loadTopology(_ path: String, environment: [String: String] = ProcessInfo.pr
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
+
+/// Prints `value` as the pretty, key-sorted JSON every `--json` of jetform writes.
+func printJSON(_ value: some Encodable, snakeCase: Bool = false) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    if snakeCase { encoder.keyEncodingStrategy = .convertToSnakeCase }
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}

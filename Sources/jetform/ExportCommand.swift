@@ -22,6 +22,10 @@ struct ExportCommand: AsyncParsableCommand {
 
         FILE (or --file) is a topology whose contexts to connect with and to name in the export, used when it exists.
 
+        With --json, standard output is a JSON report instead: the topology's name, the file written (or \
+        the YAML itself, without --output), the streams and consumers exported, those without a marker, \
+        those another topology owns, how many were adopted, and the notes.
+
         Exit codes: 0 exported (and adopted), 1 error.
         """
     )
@@ -43,6 +47,9 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .customLong("lock-timeout"), help: ArgumentHelp("With --adopt: seconds to wait for the apply lock.", valueName: "seconds"))
     var lockTimeout: Double = 60
 
+    @Flag(help: "Print a JSON report of the export on standard output (with the YAML in it when there is no --output).")
+    var json = false
+
     @OptionGroup var connection: ConnectionFlags
 
     func run() async throws {
@@ -62,7 +69,8 @@ struct ExportCommand: AsyncParsableCommand {
         let adopt = self.adopt
         let output = self.output
         let options = ApplyOptions(lockTimeout: ApplyCommand.duration(lockTimeout), command: "export --adopt")
-        let result = try await connection.withSession(topology: topology, file: file, purpose: "export") { session in
+        let json = self.json
+        let (result, adopted) = try await connection.withSession(topology: topology, file: file, purpose: "export") { session in
             let observed = try await session.observe(expecting: nil)
             let result: ExportResult
             do {
@@ -74,18 +82,21 @@ struct ExportCommand: AsyncParsableCommand {
             } catch {
                 throw CommandFailure("error: \(error)")
             }
-            for note in result.notes { printError("note: \(note)") }
-            for (resource, owner) in result.ownedElsewhere {
-                printError("warning: \(resource) is managed by topology '\(owner)'; planning this file as '\(topologyName)' reports it as an error")
+            if !json {
+                for note in result.notes { printError("note: \(note)") }
+                for (resource, owner) in result.ownedElsewhere {
+                    printError("warning: \(resource) is managed by topology '\(owner)'; planning this file as '\(topologyName)' reports it as an error")
+                }
             }
+            var adopted = 0
             if adopt && !result.unmarked.isEmpty {
-                try await Self.adoptAll(result, name: topologyName, output: output, session: session, options: options)
-            } else if !result.unmarked.isEmpty {
+                adopted = try await Self.adoptAll(result, name: topologyName, output: output, session: session, options: options, quiet: json)
+            } else if !result.unmarked.isEmpty && !json {
                 printError("note: \(result.unmarked.count) resource(s) carry no jetform marker: `jetform plan` on the exported file shows each as an "
                            + "update that only adds \(TopologySpec.managedByMetadataKey): \(topologyName); `jetform apply` adopts them "
                            + "(or export again with --adopt)")
             }
-            return result
+            return (result, adopted)
         }
 
         if let output {
@@ -94,16 +105,42 @@ struct ExportCommand: AsyncParsableCommand {
             } catch {
                 throw CommandFailure("error: cannot write \(output): \(error)")
             }
-            printError("Wrote \(result.resources.count) stream(s) and consumer(s) to \(output).")
-        } else {
+            if !json { printError("Wrote \(result.resources.count) stream(s), consumer(s) and bucket(s) to \(output).") }
+        } else if !json {
             print(result.yaml, terminator: "")
         }
+        if json {
+            try printJSON(ExportReport(
+                topology: topologyName, output: output, yaml: output == nil ? result.yaml : nil,
+                streams: result.resources.filter { $0.kind == .stream }.map(\.name),
+                consumers: result.resources.filter { $0.kind == .consumer }.map(\.name),
+                unmarked: result.unmarked.map(\.description),
+                ownedElsewhere: result.ownedElsewhere.map { ExportReport.Owned(resource: $0.0.description, topology: $0.1) },
+                adopted: adopted, notes: result.notes), snakeCase: true)
+        }
+    }
+
+    /// `export --json`.
+    struct ExportReport: Encodable {
+        struct Owned: Encodable {
+            var resource: String
+            var topology: String
+        }
+        var topology: String
+        var output: String?
+        var yaml: String?
+        var streams: [String]
+        var consumers: [String]
+        var unmarked: [String]
+        var ownedElsewhere: [Owned]
+        var adopted: Int
+        var notes: [String]
     }
 
     /// Adds the marker to every unmarked exported resource through the apply service (health check, lock,
     /// a verifying plan afterwards), accepting only a plan that adds the marker and changes nothing else.
     private static func adoptAll(_ result: ExportResult, name: String, output: String?, session: ReconcileSession,
-                                 options: ApplyOptions) async throws {
+                                 options: ApplyOptions, quiet: Bool) async throws -> Int {
         // Placeholders only matter for connecting; the streams are what is planned here.
         var environment = ProcessInfo.processInfo.environment
         for variable in ["NATS_PASSWORD", "NATS_SYS_PASSWORD", "NATS_TOKEN", "NATS_NKEY"] where environment[variable] == nil {
@@ -122,7 +159,7 @@ struct ExportCommand: AsyncParsableCommand {
             outcome = try await ApplyService(session: session, options: options).run(exported, confirm: { plan in
                 Self.onlyAddsTheMarker(plan)
             }, events: { event in
-                if case .healthNotes(let notes) = event { for note in notes { printError("note: \(note)") } }
+                if !quiet, case .healthNotes(let notes) = event { for note in notes { printError("note: \(note)") } }
             })
         } catch .planErrors(let plan) {
             throw CommandFailure("error: adopting would fail; nothing was adopted:\n" + PlanRenderer.render(plan, color: false, fileName: fileName))
@@ -136,9 +173,10 @@ struct ExportCommand: AsyncParsableCommand {
             throw CommandFailure("error: adopting would change more than the marker (the cluster changed during export?); nothing was adopted:\n"
                                  + PlanRenderer.render(plan, color: false, fileName: fileName))
         case .applied(let plan, _, _, _):
-            printError("Adopted \(plan.actions.count) resource(s): they now carry \(TopologySpec.managedByMetadataKey): \(name).")
+            if !quiet { printError("Adopted \(plan.actions.count) resource(s): they now carry \(TopologySpec.managedByMetadataKey): \(name).") }
+            return plan.actions.count
         case .noChanges:
-            break
+            return 0
         }
     }
 

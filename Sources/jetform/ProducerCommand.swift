@@ -53,6 +53,7 @@ struct ProducerCommand: AsyncParsableCommand {
         let ids = stride(from: start, to: start + count * max(1, step), by: max(1, step))
         let idRange = start..<(start + count * max(1, step))
         let answered = Atomic<Int>(0), acked = Atomic<Int>(0)
+        let changes = ChangeSignal()
         let json = jsonEvents
         let onEvent: @Sendable (ProducerEvent) -> Void = { event in
             switch event {
@@ -60,6 +61,7 @@ struct ProducerCommand: AsyncParsableCommand {
             case .acked: acked.add(1, ordering: .relaxed)
             default: break
             }
+            changes.bump()
             if json {
                 EventLine.write(event)
             } else {
@@ -75,7 +77,7 @@ struct ProducerCommand: AsyncParsableCommand {
         let collector = Task { try await producer.collect(client: client, window: window, onEvent: onEvent) }
         let ticker = Task {
             while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(100))
+                do { try await Task.sleep(for: .milliseconds(100)) } catch { return }
                 window.tick()
             }
         }
@@ -89,14 +91,10 @@ struct ProducerCommand: AsyncParsableCommand {
             _ = try? await collector.value
             return
         }
-        var last = -1
-        var lastChange = ContinuousClock.now
-        while answered.load(ordering: .relaxed) < acked.load(ordering: .relaxed) {
-            try await Task.sleep(for: .milliseconds(100))
-            let now = answered.load(ordering: .relaxed)
-            if now != last { last = now; lastChange = .now }
-            if ContinuousClock.now - lastChange > .milliseconds(Int(idleTimeout * 1000)) { break }
-        }
+        await Wait.until(idle: .milliseconds(Int(idleTimeout * 1000)), on: changes,
+                         progress: { answered.load(ordering: .relaxed) },
+                         done: { answered.load(ordering: .relaxed) >= acked.load(ordering: .relaxed) })
+        try Task.checkCancellation()
         collector.cancel()
         ticker.cancel()
         let a = answered.load(ordering: .relaxed), k = acked.load(ordering: .relaxed)

@@ -99,9 +99,7 @@ struct SmokeCommand: AsyncParsableCommand {
         let report = await runner.run(env) { kind, recorder in progress.watch(kind, recorder) }
         progress.stop()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSON(report)
         } else {
             print(SmokeReportRenderer.text(report), terminator: "")
         }
@@ -120,7 +118,7 @@ final class ProgressLine: Sendable {
         guard enabled else { return }
         let t = Task { [weak self] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(250))
+                do { try await Task.sleep(for: .milliseconds(250)) } catch { return }
                 guard let self else { return }
                 guard let (kind, recorder, started) = self.current.withLock({ $0 }) else { continue }
                 let line = SmokeReportRenderer.progressLine(kind, recorder.progress, elapsed: .now - started)

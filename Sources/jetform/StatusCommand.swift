@@ -55,12 +55,7 @@ struct StatusCommand: AsyncParsableCommand {
             throw CommandFailure("error: no server answered the system account's health requests — '\(settings)' must be a user of the system account (the topology's `system_context`)")
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            var data = try encoder.encode(health)
-            data.append(contentsOf: Array("\n".utf8))
-            FileHandle.standardOutput.write(data)
+            try printJSON(health, snakeCase: true)
         } else {
             print(Self.render(health))
         }
@@ -79,8 +74,11 @@ struct StatusCommand: AsyncParsableCommand {
         for server in health.missing {
             rows.append([server.name, "-", "-", "-", server.offline ? "down (offline)" : "down (no reply)", ""])
         }
-        for _ in 0..<health.unnamedMissing {
-            rows.append(["?", "-", "-", "-", "down (no reply; not named by the meta group yet)", ""])
+        let routes = health.unansweredRoutes.count >= health.unnamedMissing + health.missing.count
+            ? Array(health.unansweredRoutes.suffix(health.unnamedMissing)) : []
+        for i in 0..<health.unnamedMissing {
+            let name = i < routes.count ? "? (route \(routes[i]))" : "?"
+            rows.append([name, "-", "-", "-", "down (no reply; not named by the meta group yet)", ""])
         }
         let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
         var lines = rows.map { row in

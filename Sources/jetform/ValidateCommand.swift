@@ -32,9 +32,7 @@ struct ValidateCommand: AsyncParsableCommand {
         }
         if json {
             let report = ValidationReport(file: file, valid: summary != nil, diagnostics: diagnostics)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSON(report)
         } else {
             for diagnostic in diagnostics {
                 FileHandle.standardError.write(Data((diagnostic.rendered + "\n").utf8))

@@ -111,17 +111,8 @@ struct ManagementIntegrationTests {
             full.subjectDeleteMarkerTTL = .minutes(1)
         }
         // Right after a start, 2.10 places streams that reserve bytes only once it has heard every
-        // peer's statistics; until then it answers 10005. Give it a few seconds.
-        var created = false
-        for _ in 1...40 where !created {
-            let result = await Result(catching: { () async throws(JetStreamError) in try await js.createStream(full, pedantic: true) })
-            switch result {
-            case .success: created = true
-            case .failure(let error) where error.errCode == .noSuitablePeers: try await Task.sleep(for: .milliseconds(250))
-            case .failure(let error): throw error
-            }
-        }
-        #expect(created)
+        // peer's statistics; until then it answers 10005 (the helper asks the servers for them).
+        try await createRetryingPlacement(js, full, pedantic: true)
         let fullBack = try await js.streamInfo("RT_FULL")
         try checkRoundTrip(full, fullBack.config, extra: fullBack.config.extra, "RT_FULL")
         #expect(fullBack.extra.isEmpty && fullBack.state.extra.isEmpty)

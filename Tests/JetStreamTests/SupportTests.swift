@@ -151,6 +151,55 @@ enum NATSHeadersShim {
         #expect(!health.isHealthy)
     }
 
+    /// VARZ and ROUTEZ of servers configured with routes to 127.0.0.1:6222…6224 (`inst-1`…`inst-3`).
+    func routeReplies(answering: [String], addr: String = "127.0.0.1") throws -> ([ServerReply<Varz>], [ServerReply<Routez>]) {
+        let ports = ["inst-1": 6222, "inst-2": 6223, "inst-3": 6224]
+        let varz = try answering.map { name in
+            try reply("""
+                {"server":{"name":"\(name)","ver":"2.10.26","jetstream":true},
+                 "data":{"cluster":{"name":"c","addr":"\(addr)","cluster_port":\(ports[name]!),"urls":["127.0.0.1:6222","localhost:6223","127.0.0.1:6224"]}}}
+                """, as: Varz.self)
+        }
+        let routez = try answering.map { name in
+            let routes = answering.filter { $0 != name }.map { other in
+                #"{"remote_name":"\#(other)","did_solicit":true,"ip":"127.0.0.1","port":\#(ports[other]!)},{"remote_name":"\#(other)","did_solicit":false,"ip":"127.0.0.1","port":50000}"#
+            }.joined(separator: ",")
+            return try reply(#"{"server":{"name":"\#(name)","ver":"2.10.26","jetstream":true},"data":{"routes":[\#(routes)]}}"#, as: Routez.self)
+        }
+        return (varz, routez)
+    }
+
+    @Test func aServerNobodyCountsIsFoundAtItsConfiguredRoute() throws {
+        // 2.10 right after a start: inst-3 killed before the leader counted it (cluster_size 2).
+        var (jsz, healthz) = try replies(answering: ["inst-1", "inst-2"], leader: "inst-1", peers: [:])
+        jsz = try jsz.map { r in
+            try reply("""
+                {"server":{"name":"\(r.server.name)","ver":"2.10.26","jetstream":true},
+                 "data":{"meta_cluster":{"leader":"inst-1","cluster_size":2,"replicas":[]}}}
+                """, as: JSZ.self)
+        }
+        #expect(ClusterHealth(jsz: jsz, healthz: healthz, expectedServers: nil).isHealthy, "without the routes nothing tells")
+        let (varz, routez) = try routeReplies(answering: ["inst-1", "inst-2"])
+        let routes = ClusterHealth.unansweredRoutes(varz: varz, routez: routez, answering: ["inst-1", "inst-2"])
+        #expect(routes == ["127.0.0.1:6224"])
+        let health = ClusterHealth(jsz: jsz, healthz: healthz, expectedServers: nil, routes: routes)
+        #expect(health.unnamedMissing == 1 && !health.isHealthy)
+        #expect(health.problems == ["2 of 3 servers answered",
+                                    "no server answers at configured route 127.0.0.1:6224: down (the meta group does not name it yet)"])
+
+        // Every server answering: nothing is missing. Servers listening on every address, or routes by
+        // host name, are never judged missing.
+        let (all, allRoutes) = try routeReplies(answering: ["inst-1", "inst-2", "inst-3"])
+        #expect(ClusterHealth.unansweredRoutes(varz: all, routez: allRoutes, answering: ["inst-1", "inst-2", "inst-3"]).isEmpty)
+        let (wild, wildRoutes) = try routeReplies(answering: ["inst-1"], addr: "0.0.0.0")
+        #expect(ClusterHealth.unansweredRoutes(varz: wild, routez: wildRoutes, answering: ["inst-1"]) == ["127.0.0.1:6223", "127.0.0.1:6224"])
+        let named = try reply("""
+            {"server":{"name":"inst-1","ver":"2.10.26","jetstream":true},
+             "data":{"cluster":{"addr":"0.0.0.0","cluster_port":6222,"urls":["nats-1:6222","nats-2:6222","nats-3:6222"]}}}
+            """, as: Varz.self)
+        #expect(ClusterHealth.unansweredRoutes(varz: [named], routez: [], answering: ["inst-1"]).isEmpty)
+    }
+
     @Test func aKilledLeaderIsNeverTheMetaLeader() throws {
         // Two seconds after the leader was killed, the survivors still name it.
         let (jsz, healthz) = try replies(answering: ["inst-2", "inst-3"], leader: "inst-1", peers: [:])

@@ -24,6 +24,21 @@ struct ClusterStatusTests {
         #expect(!status.allUp)
     }
 
+    @Test func jsonSaysWhatTheTableSays() throws {
+        let status = ClusterStatus(servers: [
+            server("a", up: false, leader: nil), server("b", leader: "b"), server("c", leader: "b"),
+        ])
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let object = try #require(try JSONSerialization.jsonObject(with: encoder.encode(status)) as? [String: Any])
+        #expect(object["all_up"] as? Bool == false)
+        #expect(object["meta_leader"] as? String == "b")
+        #expect(object["down"] as? [String] == ["a"])
+        let servers = try #require(object["servers"] as? [[String: Any]])
+        #expect(servers.map { $0["name"] as? String } == ["a", "b", "c"])
+        #expect(servers.map { $0["is_up"] as? Bool } == [false, true, true])
+    }
+
     @Test func pidFilesNeverNameAProcessGroup() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("jetform-pid-\(UUID())")
         defer { try? FileManager.default.removeItem(at: file) }

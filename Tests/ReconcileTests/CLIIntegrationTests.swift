@@ -39,6 +39,12 @@ struct CLIIntegrationTests {
             }
             let both = try await cli.run(["plan", "-f", "topology.yaml", "other.yaml"])
             #expect(both.status == 64 && both.stderr.contains("give the topology file once"), "\(both)")
+
+            // `cluster status --json` on a state directory where nothing was started: every server down, exit 1.
+            let local = try await cli.run(["cluster", "status", "--json", "--state-dir", "nothing-here"])
+            #expect(local.status == 1, "\(local)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(local.stdout.utf8)) as? [String: Any], "\(local)")
+            #expect(object["all_up"] as? Bool == false && object["down"] as? [String] == ["inst-1", "inst-2", "inst-3"], "\(local)")
         }
     }
 

@@ -3,6 +3,7 @@ import JetStream
 import LocalCluster
 import NATS
 import Testing
+import TestSupport
 import Topology
 @testable import Reconcile
 
@@ -12,22 +13,10 @@ import Topology
 struct ExportIntegrationTests {
     /// Streams and consumers as another tool would make them (no jetform marker).
     /// Creates a stream, retrying "no suitable peers" (10005) while a fresh 2.10–2.12 cluster warms up.
+    /// 2.10 places streams only once the meta leader has every peer's statistics (the helper asks the
+    /// servers for them): on a loaded machine that can take well over 30 s after the start.
     static func create(_ js: JetStreamContext, _ config: StreamConfig) async throws {
-        // 2.10 places streams only once the meta leader has every peer's statistics: on a loaded
-        // machine that can take well over 30 s after the start.
-        let deadline = ContinuousClock.now + .seconds(90)
-        var done = false
-        while !done {
-            let result: Result<StreamInfo, JetStreamError>
-            do { result = .success(try await js.createStream(config)) } catch { result = .failure(error) }
-            switch result {
-            case .success:
-                done = true
-            case .failure(let error):
-                guard error.errCode == .noSuitablePeers, ContinuousClock.now < deadline else { throw error }
-                try await Task.sleep(for: .milliseconds(250))
-            }
-        }
+        try await createRetryingPlacement(js, config, timeout: .seconds(90))
     }
 
     static func createByHand(_ js: JetStreamContext) async throws {
@@ -137,6 +126,16 @@ struct ExportIntegrationTests {
             let text = try cli.read("plain.yaml")
             #expect(text.contains("password: ${NATS_PASSWORD}") && text.contains("password: ${NATS_SYS_PASSWORD}"), "\(text)")
             #expect(!text.contains("password: admin") && !text.contains("password: user"), "no secrets: \(text)")
+            // --json: the report on stdout, with the YAML in it; nothing on stderr.
+            let report = try await cli.run(["export", "--name", "shop", "--json"])
+            #expect(report.status == 0 && report.stderr.isEmpty, "\(report)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any], "\(report)")
+            #expect(object["topology"] as? String == "shop")
+            #expect(object["streams"] as? [String] == ["EVENTS", "ORDERS"], "\(report)")
+            #expect(object["consumers"] as? [String] == ["EVENTS.audit", "ORDERS.processor"], "\(report)")
+            #expect((object["unmarked"] as? [String])?.count == 4 && object["adopted"] as? Int == 0, "\(report)")
+            #expect((object["yaml"] as? String)?.contains("ORDERS:") == true && object["output"] == nil, "\(report)")
+
             let adoptPlan = try await cli.run(["plan", "--detailed-exitcode", "plain.yaml"], environment: secrets)
             #expect(adoptPlan.status == 2, "adoption shows as marker updates: \(adoptPlan)")
             #expect(adoptPlan.stdout.contains("Plan: 0 to add, 4 to change"), "\(adoptPlan)")

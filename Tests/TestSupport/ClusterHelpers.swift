@@ -29,12 +29,13 @@ public func systemClient(_ cluster: LocalCluster) async throws -> NATSClient {
 
 /// Creates a stream, retrying "no suitable peers" (10005) while a fresh cluster's meta leader has not yet
 /// heard every peer's statistics (seconds after the start on a loaded machine; longest on 2.10).
-public func createRetryingPlacement(_ js: JetStreamContext, _ config: StreamConfig, timeout: Duration = .seconds(60)) async throws {
+public func createRetryingPlacement(_ js: JetStreamContext, _ config: StreamConfig, pedantic: Bool = false,
+                                    timeout: Duration = .seconds(60)) async throws {
     let deadline = ContinuousClock.now + timeout
     var nudged = ContinuousClock.now
     while true {
         let result: Result<StreamInfo, JetStreamError>
-        do { result = .success(try await js.createStream(config)) } catch { result = .failure(error) }
+        do { result = .success(try await js.createStream(config, pedantic: pedantic)) } catch { result = .failure(error) }
         guard case .failure(let error) = result else { return }
         guard error.errCode == .noSuitablePeers, ContinuousClock.now < deadline else { throw error }
         if ContinuousClock.now - nudged > .seconds(2) {

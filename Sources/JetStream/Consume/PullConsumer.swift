@@ -79,8 +79,7 @@ public struct PullConsumer: Sendable {
                 let clock = ContinuousClock()
                 let hardDeadline = clock.now.advanced(by: (noWait ? .seconds(5) : expires) + .seconds(2))
                 while clock.now < hardDeadline {
-                    try? await Task.sleep(for: .milliseconds(100))
-                    if Task.isCancelled { return nil }
+                    do { try await Task.sleep(for: .milliseconds(100)) } catch { return nil }
                     if let heartbeat, activity.idle(clock.now) > heartbeat * 2 {
                         activity.missed = true
                         break

@@ -38,7 +38,7 @@ public final class PullMessages: AsyncSequence, Sendable {
         let period = Swift.min(idleHeartbeat / 2, .seconds(1))
         let task = Task { [weak self] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: period)
+                do { try await Task.sleep(for: period) } catch { return }
                 guard let self else { return }
                 await self.checkSilence()
             }

@@ -65,7 +65,7 @@ public final class AsyncPublisher: Sendable {
         let sweeper = Task { [weak self, ackTimeout] in
             let period = min(ackTimeout / 4, .seconds(1))
             while !Task.isCancelled {
-                try? await Task.sleep(for: period)
+                do { try await Task.sleep(for: period) } catch { return }
                 guard let self else { return }
                 self.expire()
             }

@@ -72,6 +72,10 @@ public struct ClusterHealth: Hashable, Sendable, Codable {
     /// Servers the meta group counts (`cluster_size`) that neither answered nor are named by anyone: 2.10
     /// lists a peer only once it has its statistics, so a server killed early is counted but not named.
     public var unnamedMissing: Int
+    /// Configured routes (`cluster.routes` of the answering servers, by IP address) that no answering
+    /// server listens on or is connected to: where the servers nobody names are, when the meta group does
+    /// not count them either (2.10 right after a start). Routes by host name are not judged.
+    public var unansweredRoutes: [String] = []
     /// The meta leader, only when it answered itself (a dead leader the others still name is no leader).
     public var metaLeader: String?
     /// What is wrong with the meta leadership, if anything.
@@ -100,8 +104,9 @@ public struct ClusterHealth: Hashable, Sendable, Codable {
         self.problems = problems
     }
 
-    /// Builds the summary from gathered replies (pure, so it is tested without a cluster).
-    public init(jsz: [ServerReply<JSZ>], healthz: [ServerReply<Healthz>], expectedServers: Int?) {
+    /// Builds the summary from gathered replies (pure, so it is tested without a cluster). `routes` are the
+    /// configured routes no answering server accounts for (`unansweredRoutes(varz:routez:answering:)`).
+    public init(jsz: [ServerReply<JSZ>], healthz: [ServerReply<Healthz>], expectedServers: Int?, routes: [String] = []) {
         var problems: [String] = []
         let healthByName = Dictionary(healthz.map { ($0.server.name, $0) }, uniquingKeysWith: { a, _ in a })
         var names = Set(jsz.map(\.server.name))
@@ -143,12 +148,21 @@ public struct ClusterHealth: Hashable, Sendable, Codable {
             problems.append("\(server.name) is down: it did not answer\(server.offline ? " and the meta group lists it as offline" : "")\(seen)")
         }
         // The meta group's size counts servers nobody names (yet): missing all the same.
-        let size = max(expectedServers ?? 0, jsz.compactMap { $0.data?.metaCluster?.clusterSize }.max() ?? 0)
+        let counted = max(expectedServers ?? 0, jsz.compactMap { $0.data?.metaCluster?.clusterSize }.max() ?? 0)
+        // A configured route nobody answers on is a server too, named or not.
+        let routed = servers.count + max(missing.count, routes.count)
+        let size = max(counted, routed)
         let unnamed = max(0, size - servers.count - missing.count)
         if servers.count < size { problems.append("\(servers.count) of \(size) servers answered") }
         if unnamed > 0 {
-            problems.append("\(unnamed) server\(unnamed == 1 ? "" : "s") the meta group counts did not answer and \(unnamed == 1 ? "is" : "are") "
-                            + "not named by it yet (down before the leader had its statistics)")
+            let unnamedRoutes = routes.count > missing.count ? routes : []
+            if !unnamedRoutes.isEmpty {
+                problems.append("no server answers at configured route\(unnamedRoutes.count == 1 ? "" : "s") \(unnamedRoutes.joined(separator: ", ")): "
+                                + "down (the meta group does not name \(unnamed == 1 ? "it" : "them") yet)")
+            } else {
+                problems.append("\(unnamed) server\(unnamed == 1 ? "" : "s") the meta group counts did not answer and \(unnamed == 1 ? "is" : "are") "
+                                + "not named by it yet (down before the leader had its statistics)")
+            }
         }
         // Leader per the servers; the leader's own view of its followers is the one that counts. A leader
         // that does not answer is dead (the others have not noticed yet): there is none until an election.
@@ -182,9 +196,51 @@ public struct ClusterHealth: Hashable, Sendable, Codable {
             apiLevel: servers.compactMap(\.apiLevel).min(), problems: problems, missing: missing, unnamedMissing: unnamed,
             metaLeaderProblem: leaderProblem
         )
+        unansweredRoutes = routes
     }
 
     /// Every server that answered or that an answering server's meta group names.
+    /// The configured routes of the answering servers that none of them listens on (`cluster.addr` and
+    /// `cluster_port` in VARZ) or has dialled and reached (`did_solicit` routes in ROUTEZ, which keep the
+    /// configured address and name the server at the other end). Only IP addresses and `localhost` are
+    /// judged: a host name may be any of the answering servers, so it never counts as missing.
+    public static func unansweredRoutes(varz: [ServerReply<Varz>], routez: [ServerReply<Routez>], answering: Set<String>) -> [String] {
+        func normalised(_ url: String) -> (host: String, port: Int)? {
+            var address = Substring(url)
+            if let scheme = address.range(of: "://") { address = address[scheme.upperBound...] }
+            if let at = address.lastIndex(of: "@") { address = address[address.index(after: at)...] }
+            guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else { return nil }
+            var host = String(address[..<colon].filter { $0 != "[" && $0 != "]" })
+            if host == "localhost" { host = "127.0.0.1" }
+            return (host, port)
+        }
+        func isAddress(_ host: String) -> Bool {
+            host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil } || host.contains(":")
+        }
+        var configured = Set<String>()
+        var accounted = Set<String>()
+        var anyHostPorts = Set<Int>()
+        for reply in varz where answering.contains(reply.server.name) {
+            guard let cluster = reply.data?.extra["cluster"] else { continue }
+            for url in cluster["urls"]?.arrayValue ?? [] {
+                if let (host, port) = url.stringValue.flatMap(normalised), isAddress(host) { configured.insert("\(host):\(port)") }
+            }
+            if let port = cluster["cluster_port"]?.intValue {
+                let addr = cluster["addr"]?.stringValue ?? ""
+                if addr.isEmpty || addr == "0.0.0.0" || addr == "::" { anyHostPorts.insert(Int(port)) } else { accounted.insert("\(addr):\(port)") }
+            }
+        }
+        for reply in routez where answering.contains(reply.server.name) {
+            for route in reply.data?.routes ?? [] where route.didSolicit == true {
+                if let name = route.remoteName, answering.contains(name), let ip = route.ip, let port = route.port { accounted.insert("\(ip):\(port)") }
+            }
+        }
+        return configured.filter { url in
+            guard let (_, port) = normalised(url) else { return false }
+            return !accounted.contains(url) && !anyHostPorts.contains(port)
+        }.sorted()
+    }
+
     public static func knownServers(_ jsz: [ServerReply<JSZ>]) -> Set<String> {
         var known = Set(jsz.map(\.server.name))
         for reply in jsz {

@@ -113,7 +113,13 @@ public struct SystemClient: Sendable {
             jsz = byName.values.sorted { $0.server.name < $1.server.name }
         }
         let everyone = max(expectedServers ?? 0, ClusterHealth.knownServers(jsz).count, size)
-        let health = try await healthz(expected: everyone > 0 ? everyone : nil, timeout: timeout)
-        return ClusterHealth(jsz: jsz, healthz: health, expectedServers: expectedServers)
+        let expected = everyone > 0 ? everyone : nil
+        // The configured routes, asked at the same time: where a server is that the meta group does not count.
+        async let varz = self.varz(expected: expected, timeout: timeout)
+        async let routez = self.ping("ROUTEZ", as: Routez.self, expected: expected, timeout: timeout)
+        let health = try await healthz(expected: expected, timeout: timeout)
+        let answering = Set(jsz.map(\.server.name))
+        let routes = ClusterHealth.unansweredRoutes(varz: (try? await varz) ?? [], routez: (try? await routez) ?? [], answering: answering)
+        return ClusterHealth(jsz: jsz, healthz: health, expectedServers: expectedServers, routes: routes)
     }
 }

@@ -101,6 +101,21 @@ public struct Healthz: Hashable, Sendable, Codable {
 }
 
 /// `VARZ` data: the fields jetform uses; the rest stays in ``extra``.
+/// `ROUTEZ` data: each route connection, with the server at the other end and, for routes this server
+/// dialled, the configured address it dialled.
+public struct Routez: Hashable, Sendable, Codable {
+    public struct Route: Hashable, Sendable, Codable {
+        public var remoteName: String?
+        public var didSolicit: Bool?
+        public var ip: String?
+        public var port: Int?
+
+        enum CodingKeys: String, CodingKey { case remoteName = "remote_name", didSolicit = "did_solicit", ip, port }
+    }
+
+    public var routes: [Route]?
+}
+
 public struct Varz: Hashable, Sendable, Codable {
     public var serverID: String?
     public var serverName: String?

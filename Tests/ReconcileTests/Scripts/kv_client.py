@@ -1,0 +1,70 @@
+"""nats-py's own Key-Value API on a bucket, for jetform's KV tests.
+
+    kv_client.py use URL USER PASSWORD BUCKET     put, update with revision, get, history, watch
+    kv_client.py create URL USER PASSWORD BUCKET  create the bucket as nats-py does (history 3, ttl 1h), put one key
+    kv_client.py obj-use URL USER PASSWORD BUCKET   object store: put a 300 KB object (3 chunks), get it back, list, info
+    kv_client.py obj-create URL USER PASSWORD BUCKET  create the object store as nats-py does (ttl 1h), put one object
+
+Prints one JSON line with what it saw; exits non-zero on any failure.
+"""
+import asyncio
+import json
+import sys
+
+import nats
+from nats.js.api import KeyValueConfig, StorageType
+
+
+async def main(mode, url, user, password, bucket):
+    nc = await nats.connect(servers=url.split(","), user=user, password=password)
+    js = nc.jetstream()
+    out = {"mode": mode}
+    if mode == "obj-create":
+        from nats.js.api import ObjectStoreConfig
+        obs = await js.create_object_store(bucket, config=ObjectStoreConfig(ttl=3600, storage=StorageType.MEMORY))
+        info = await obs.put("readme.txt", b"hello")
+        out["size"] = info.size
+    elif mode == "obj-use":
+        obs = await js.object_store(bucket)
+        data = bytes(range(256)) * 1200  # 307,200 bytes: three 128 KiB chunks
+        info = await obs.put("blob.bin", data)
+        back = await obs.get("blob.bin")
+        assert back.data == data, "the object read back differs"
+        out["size"] = info.size
+        out["chunks"] = info.chunks
+        out["listed"] = sorted(i.name for i in await obs.list())
+    elif mode == "create":
+        kv = await js.create_key_value(KeyValueConfig(bucket=bucket, history=3, ttl=3600, storage=StorageType.MEMORY))
+        out["revision"] = await kv.put("greeting", b"hello")
+    else:
+        kv = await js.key_value(bucket)
+        first = await kv.put("a", b"1")
+        second = await kv.update("a", b"2", last=first)
+        entry = await kv.get("a")
+        assert entry.value == b"2" and entry.revision == second, (entry.value, entry.revision, second)
+        try:
+            await kv.update("a", b"stale", last=first)
+            raise AssertionError("an update with a stale revision was accepted")
+        except nats.js.errors.KeyWrongLastSequenceError:
+            out["stale_update_refused"] = True
+        out["history"] = [e.value.decode() for e in await kv.history("a")]
+        watcher = await kv.watch("a")
+        seen = []
+        async def collect():
+            while len(seen) < 2:
+                update = await watcher.updates(timeout=5)
+                if update is not None:
+                    seen.append(update.value.decode())
+        task = asyncio.create_task(collect())
+        await asyncio.sleep(0.2)
+        await kv.put("a", b"3")
+        await asyncio.wait_for(task, 10)
+        await watcher.stop()
+        out["watched"] = seen
+        out["status_history"] = (await kv.status()).history
+    await nc.close()
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    asyncio.run(main(*sys.argv[1:6]))
