@@ -110,9 +110,11 @@ struct ManagementIntegrationTests {
             full.allowMsgTTL = true
             full.subjectDeleteMarkerTTL = .minutes(1)
         }
-        // Right after a start, 2.10 places streams that reserve bytes only once it has heard every
-        // peer's statistics; until then it answers 10005 (the helper asks the servers for them).
-        try await createRetryingPlacement(js, full, pedantic: true)
+        // Right after a start, 2.10 places R3 streams only once the meta leader has every peer's
+        // statistics; until then it answers 10005 (the helpers ask the servers for them). With the whole
+        // suite running beside it on two cores that took over a minute.
+        try await waitUntilPlacementWorks(js)
+        try await createRetryingPlacement(js, full, pedantic: true, timeout: .seconds(120))
         let fullBack = try await js.streamInfo("RT_FULL")
         try checkRoundTrip(full, fullBack.config, extra: fullBack.config.extra, "RT_FULL")
         #expect(fullBack.extra.isEmpty && fullBack.state.extra.isEmpty)

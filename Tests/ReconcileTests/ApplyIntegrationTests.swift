@@ -20,10 +20,6 @@ struct ApplyIntegrationTests {
         return try TopologyLoader.load(yaml: text, file: "topology.yaml", environment: [:]).topology
     }
 
-    func plan(_ topology: TopologySpec, _ js: JetStreamContext, _ client: NATSClient, options: PlanOptions = .init()) async throws -> Plan {
-        let observed = try await ClusterObserver(jetStream: js).observe()
-        return Planner.plan(desired: topology, observed: observed, capabilities: ClusterObserver.capabilities(of: client)!, options: options)
-    }
 
     func converge(version: String?) async throws {
         try await LocalCluster.withCluster(version: version) { cluster in
@@ -32,10 +28,10 @@ struct ApplyIntegrationTests {
             try await waitUntilPlacementWorks(js)
             let topology = try load()
 
-            let first = try await plan(topology, js, client)
+            let first = try await livePlan(topology, js)
             #expect(first.actions.count == 4)
             _ = try await PlanExecutor(jetStream: js).apply(first)
-            let second = try await plan(topology, js, client)
+            let second = try await livePlan(topology, js)
             #expect(second.isEmpty, "no false drift after apply: \(PlanRenderer.render(second))")
 
             // Another client changes a field: plan shows it, apply puts it back.
@@ -43,29 +39,29 @@ struct ApplyIntegrationTests {
             edited.maxAge = .seconds(9)
             edited.duplicateWindow = .seconds(9)
             _ = try await js.updateStream(edited)
-            let drift = try await plan(topology, js, client)
+            let drift = try await livePlan(topology, js)
             #expect(drift.actions.map(\.kind) == [.update])
             #expect(drift.actions.first?.changes.map(\.path).contains("max_age") == true)
             _ = try await PlanExecutor(jetStream: js).apply(drift)
-            #expect(try await plan(topology, js, client).isEmpty)
+            #expect(try await livePlan(topology, js).isEmpty)
 
             // A consumer changed by another client, then deleted between plan and apply (as a short
             // inactive_threshold does): the update finds it gone and creates it as declared.
             var workers = try #require(try await js.consumerInfo(stream: "REQUESTS", name: "workers").config)
             workers.ackWait = .seconds(7)
             _ = try await js.createConsumer(stream: "REQUESTS", config: workers, action: .update)
-            let consumerDrift = try await plan(topology, js, client)
+            let consumerDrift = try await livePlan(topology, js)
             #expect(consumerDrift.actions.flatMap(\.steps).map(\.operation) == [.updateConsumer])
             try await js.deleteConsumer(stream: "REQUESTS", name: "workers")
             _ = try await PlanExecutor(jetStream: js).apply(consumerDrift)
             #expect(try await js.consumerInfo(stream: "REQUESTS", name: "workers").config?.ackWait == .seconds(2))
-            #expect(try await plan(topology, js, client).isEmpty)
+            #expect(try await livePlan(topology, js).isEmpty)
 
             // A stream nobody declared: listed, never touched, even with prune.
             var foreign = StreamConfig(name: "FOREIGN", subjects: ["foreign.>"])
             foreign.storage = .memory
             _ = try await js.createStream(foreign)
-            let pruned = try await plan(topology, js, client, options: PlanOptions(prune: true))
+            let pruned = try await livePlan(topology, js, options: PlanOptions(prune: true))
             #expect(pruned.actions.isEmpty)
             #expect(pruned.unmanaged.map(\.resource.name) == ["FOREIGN"])
 
@@ -74,10 +70,10 @@ struct ApplyIntegrationTests {
                 let i = text.range(of: "RESPONSES:")!.lowerBound
                 return String(text[..<i]) + text[i...].replacingOccurrences(of: "storage: memory", with: "storage: file")
             }
-            let replace = try await plan(fileStorage, js, client)
+            let replace = try await livePlan(fileStorage, js)
             #expect(replace.actions.contains { $0.kind == .replace })
             await #expect(throws: ApplyError.self) { _ = try await PlanExecutor(jetStream: js).apply(replace) }
-            #expect(try await plan(topology, js, client).isEmpty, "a refused plan changed nothing")
+            #expect(try await livePlan(topology, js).isEmpty, "a refused plan changed nothing")
             await client.close()
         }
     }

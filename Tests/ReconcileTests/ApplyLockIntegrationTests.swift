@@ -11,11 +11,6 @@ import Topology
 /// the expiry, concurrent applies (library and `jetform` processes) serialise and converge.
 @Suite("Apply lock against a real cluster", .serialized)
 struct ApplyLockIntegrationTests {
-    func plan(_ topology: TopologySpec, _ js: JetStreamContext, options: PlanOptions = .init()) async throws -> Plan {
-        let observed = try await ClusterObserver(jetStream: js).observe()
-        return Planner.plan(desired: topology, observed: observed, capabilities: ClusterObserver.capabilities(of: js.client)!,
-                            options: options)
-    }
 
     @Test func oneHolderAtATimeAndAWaiterThatGivesUpNamesTheHolder() async throws {
         try await LocalCluster.withCluster { cluster in
@@ -221,7 +216,7 @@ struct ApplyLockIntegrationTests {
 
             // The lock stream is jetform's own: not planned, not listed, not pruned.
             #expect(try await js.streamNames().contains(ApplyLock.streamName))
-            let after = try await plan(topology, js, options: PlanOptions(prune: true))
+            let after = try await livePlan(topology, js, options: PlanOptions(prune: true))
             #expect(after.isEmpty)
             #expect(after.unmanaged.isEmpty, "\(after.unmanaged)")
             await client.close()

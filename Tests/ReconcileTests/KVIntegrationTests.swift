@@ -28,10 +28,6 @@ struct KVIntegrationTests {
         try TopologyLoader.load(yaml: text, file: "topology.yaml", environment: ["NATS_URL": cluster.clientURLs.joined(separator: ",")]).topology
     }
 
-    func plan(_ topology: TopologySpec, _ js: JetStreamContext, _ client: NATSClient, options: PlanOptions = .init()) async throws -> Plan {
-        let observed = try await ClusterObserver(jetStream: js).observe()
-        return Planner.plan(desired: topology, observed: observed, capabilities: ClusterObserver.capabilities(of: client)!, options: options)
-    }
 
     func lifecycle(version: String?) async throws {
         try await LocalCluster.withCluster(version: version) { cluster in
@@ -45,12 +41,12 @@ struct KVIntegrationTests {
                     storage: memory
                     num_replicas: 3
                 """), cluster)
-            let create = try await plan(five, js, client)
+            let create = try await livePlan(five, js)
             #expect(create.errors.isEmpty, "\(create.errors)")
             let text = PlanRenderer.render(create)
             #expect(text.contains("+ kv CONFIG (create)") && text.contains("history: 5") && text.contains("ttl: 1h"), "\(text)")
             _ = try await PlanExecutor(jetStream: js).apply(create)
-            let empty = try await plan(five, js, client)
+            let empty = try await livePlan(five, js)
             #expect(empty.isEmpty, "no drift after apply: \(PlanRenderer.render(empty))")
 
             // The stream is the one `nats kv add` makes.
@@ -72,13 +68,13 @@ struct KVIntegrationTests {
                     storage: memory
                     num_replicas: 3
                 """), cluster)
-            let update = try await plan(ten, js, client)
+            let update = try await livePlan(ten, js)
             #expect(update.actions.map(\.kind) == [.update], "\(PlanRenderer.render(update))")
             let updateText = PlanRenderer.render(update)
             #expect(updateText.contains("~ kv CONFIG (update in-place)") && updateText.contains("~ history: 5 → 10"), "\(updateText)")
             #expect(!updateText.contains("max_msgs_per_subject"), "\(updateText)")
             _ = try await PlanExecutor(jetStream: js).apply(update)
-            #expect(try await plan(ten, js, client).isEmpty)
+            #expect(try await livePlan(ten, js).isEmpty)
             #expect(try await js.streamInfo("KV_CONFIG").state.messages == 3)
 
             // storage memory → file: a replace, refused without --allow-replace, and with keys in it
@@ -89,31 +85,31 @@ struct KVIntegrationTests {
                     ttl: 1h
                     num_replicas: 3
                 """), cluster)
-            let replace = try await plan(file, js, client)
+            let replace = try await livePlan(file, js)
             #expect(replace.actions.map(\.kind) == [.replace], "\(PlanRenderer.render(replace))")
             #expect(PlanRenderer.render(replace).contains("-/+ kv CONFIG (replace"), "\(PlanRenderer.render(replace))")
             #expect(replace.actions.first?.blocked.contains(.needsAllowReplace) == true)
             #expect(replace.actions.first?.blocked.contains { if case .needsAllowDataLoss = $0 { true } else { false } } == true)
             await #expect(throws: ApplyError.self) { _ = try await PlanExecutor(jetStream: js).apply(replace) }
-            let allowed = try await plan(file, js, client, options: PlanOptions(allowReplace: true, allowDataLoss: true))
+            let allowed = try await livePlan(file, js, options: PlanOptions(allowReplace: true, allowDataLoss: true))
             _ = try await PlanExecutor(jetStream: js).apply(allowed)
             #expect(try await js.streamInfo("KV_CONFIG").config.storage == .file)
-            #expect(try await plan(file, js, client).isEmpty)
+            #expect(try await livePlan(file, js).isEmpty)
             await client.close()
         }
     }
 
-    @Test func aBucketAppliesAndTheClientsKVAPIWorksOnItOnTheCurrentRelease() async throws {
-        try await lifecycle(version: nil)
-    }
+    /// Every release line: 2.15.1 (nil), 2.14.6, 2.12.8, 2.11.11 and 2.10.26.
+    static let releases: [String?] = [nil, "2.14.6", "2.12.8", "2.11.11", "2.10.26"]
 
-    @Test func aBucketAppliesAndTheClientsKVAPIWorksOnItOn2_10() async throws {
-        try await lifecycle(version: "2.10.26")
+    @Test(arguments: releases)
+    func aBucketAppliesAndTheClientsKVAPIWorksOnIt(version: String?) async throws {
+        try await lifecycle(version: version)
     }
 
     /// A bucket nats-py made (with its own defaults: no direct get, message TTLs on from 2.11): export
     /// writes it under `kv:` with its settings, and the plan only adopts it.
-    @Test(arguments: [nil, "2.10.26"] as [String?])
+    @Test(arguments: releases)
     func aBucketMadeByNatsPyAdoptsWithoutFieldDrift(version: String?) async throws {
         try await LocalCluster.withCluster(version: version) { cluster in
             let client = try await appClient(cluster)
@@ -155,23 +151,12 @@ enum PythonClient {
         guard FileManager.default.fileExists(atPath: packages.appendingPathComponent("nats/__init__.py").path) else {
             throw Failure(description: "nats-py is not installed in \(packages.path): run `make servers` (it installs nats-py there), or set NATS_PY_DIR")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", root.appendingPathComponent("Tests/ReconcileTests/Scripts/kv_client.py").path] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONPATH"] = packages.path
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-              let object = try? JSONSerialization.jsonObject(with: stdout) as? [String: Any] else {
-            throw Failure(description: "kv_client.py \(arguments.first ?? "") failed (exit \(process.terminationStatus)):\n"
-                          + String(decoding: stdout, as: UTF8.self) + String(decoding: stderr, as: UTF8.self))
+        let script = root.appendingPathComponent("Tests/ReconcileTests/Scripts/kv_client.py").path
+        let output = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", script] + arguments, environment: environment)
+        guard output.status == 0, let object = try? JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any] else {
+            throw Failure(description: "kv_client.py \(arguments.first ?? "") failed: \(output)")
         }
         return object
     }
@@ -181,7 +166,7 @@ enum PythonClient {
 /// (a three-chunk object put and read back, listed); one nats-py made adopts with no field drift.
 @Suite("Object stores against a real cluster", .serialized)
 struct ObjectStoreIntegrationTests {
-    @Test(arguments: [nil, "2.10.26"] as [String?])
+    @Test(arguments: KVIntegrationTests.releases)
     func anObjectStoreAppliesAndTheClientsAPIWorksOnIt(version: String?) async throws {
         try await LocalCluster.withCluster(version: version) { cluster in
             let client = try await appClient(cluster)

@@ -1,3 +1,4 @@
+import JetStream
 import JetStreamSchema
 import Foundation
 import Testing
@@ -16,6 +17,13 @@ func shippedTopology() throws -> TopologySpec {
 func topology(_ streams: String, name: String = "users") throws -> TopologySpec {
     let yaml = "name: \(name)\ncontexts:\n  user: { url: 'nats://localhost:4222' }\nstreams:\n" + streams
     return try TopologyLoader.load(yaml: yaml, file: "topology.yaml", environment: [:]).topology
+}
+
+/// The plan for `topology` against what the cluster behind `js` holds now, on its server's release.
+func livePlan(_ topology: TopologySpec, _ js: JetStreamContext, options: PlanOptions = .init()) async throws -> Plan {
+    let observed = try await ClusterObserver(jetStream: js).observe()
+    let capabilities = try #require(ClusterObserver.capabilities(of: js.client))
+    return Planner.plan(desired: topology, observed: observed, capabilities: capabilities, options: options)
 }
 
 /// Parses JSON text into a `JSONValue`.

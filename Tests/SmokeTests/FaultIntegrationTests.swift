@@ -93,19 +93,8 @@ import TestSupport
 
 /// `jetform smoke` end to end: the shipped topology.yaml, connection from the environment, exit codes.
 @Suite(.serialized) struct CommandIntegrationTests {
-    func run(_ jetform: String, _ arguments: [String], environment: [String: String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: jetform)
-        process.arguments = arguments
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    func run(_ jetform: String, _ arguments: [String], environment: [String: String]) throws -> ProcessOutput {
+        try runProcess(URL(fileURLWithPath: jetform), arguments, environment: environment)
     }
 
     @Test func smokeCommandRunsEveryScenario() async throws {
