@@ -66,12 +66,14 @@ extension LocalCluster {
     ///   - version: a release such as "2.10.25" (see `ServerBinary.release`); nil uses `serverBinary`
     ///     or nats-server on PATH. A missing release is an error, never a skip.
     ///   - extraConfig: appended to the shared `server.conf`.
+    ///   - timeout: how long the servers may take to agree on a meta leader. A 2.10 server starved of CPU
+    ///     (the whole test suite beside it on two cores) was seen not current with the leader after 30 s.
     public static func withCluster<T>(
         size: Int = 3,
         version: String? = nil,
         serverBinary: URL? = nil,
         extraConfig: String = "",
-        timeout: Duration = .seconds(30),
+        timeout: Duration = .seconds(90),
         isolation: isolated (any Actor)? = #isolation,
         _ body: (LocalCluster) async throws -> T
     ) async throws -> T {
