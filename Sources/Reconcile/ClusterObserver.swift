@@ -5,7 +5,7 @@ public import NATS
 public import Topology
 
 /// Reads the live cluster for the planner: every stream (paged `STREAM.LIST`) and the consumers of
-/// each, a bounded number of streams at a time.
+/// each, a bounded number of streams at a time — with a topology, only of the streams it declares or owns.
 ///
 /// A clustered list is a scatter-gather: the meta leader asks every stream (consumer) leader for its
 /// info and leaves out those that do not answer in time — one electing a leader right after it was
@@ -59,8 +59,18 @@ public struct ClusterObserver: Sendable {
         let expectedConsumers = Dictionary(topology?.streams.map { ($0.name, $0.consumers.map(\.name)) } ?? [],
                                            uniquingKeysWith: { a, _ in a })
         let known = found
+        // With a topology, consumers are read only where the plan can use them: streams the file declares
+        // and those this topology owns (what --prune deletes). Other owners' streams are listed without
+        // their consumers, so a plan costs what the file declares, not what the account holds.
+        let interesting: (@Sendable (String, JSONObject) -> Bool)? = topology.map { topology in
+            let declared = Set(topology.streams.map(\.name) + topology.buckets.map(\.streamName))
+            return { name, info in
+                declared.contains(name) || Ownership.owner(of: info["config"]?.objectValue ?? [:], topology: topology.name) == .this
+            }
+        }
         let observed = try await Self.concurrently(infos, limit: concurrency) { info -> ObservedStream? in
             guard let name = Self.streamName(info) else { return nil }
+            if let interesting, !interesting(name, info) { return ObservedStream(info: info, consumerInfos: []) }
             let count = info["state"]?["consumer_count"]?.intValue.map(Int.init)
             let early = known[name] ?? []
             // Every consumer the stream has was among the file's: nothing more to read.

@@ -20,7 +20,11 @@ public enum PlanRenderer {
     /// The text, ending in a newline. `color` adds ANSI colours to the markers (`+` green, `~` yellow,
     /// `-` red); whether to use it (TTY, `NO_COLOR`) is the caller's decision. `fileName` names the
     /// topology file in messages.
-    public static func render(_ plan: Plan, color: Bool = false, fileName: String = "topology.yaml") -> String {
+    /// More resources left alone than this are summed up by owner unless `showUnmanaged` lists them.
+    public static let unmanagedListLimit = 20
+
+    public static func render(_ plan: Plan, color: Bool = false, fileName: String = "topology.yaml",
+                              showUnmanaged: Bool = false) -> String {
         let paint = Paint(enabled: color)
         var lines: [String] = []
         for issue in plan.errors { lines.append(paint.red("Error: ") + issue.summary) }
@@ -38,9 +42,11 @@ public enum PlanRenderer {
         let foreign = plan.unmanaged.filter { !$0.prunable }
         let prunable = plan.unmanaged.filter(\.prunable)
         if !foreign.isEmpty || !prunable.isEmpty { lines.append("") }
-        if !foreign.isEmpty {
+        if !foreign.isEmpty && (showUnmanaged || foreign.count <= unmanagedListLimit) {
             let names = foreign.map { $0.resource.description + ($0.managedBy.map { " (managed by '\($0)')" } ?? "") }
             lines.append("Not managed by this file (left alone): " + names.joined(separator: ", "))
+        } else if !foreign.isEmpty {
+            lines.append("Not managed by this file (left alone): " + unmanagedSummary(foreign) + "; --show-unmanaged lists them")
         }
         if !prunable.isEmpty {
             lines.append("Managed by '\(plan.topology)' but no longer in \(fileName) (left alone; --prune deletes them): "
@@ -68,6 +74,17 @@ public enum PlanRenderer {
             lines.append(paint.red("The plan has \(count) and cannot be applied."))
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `2,000 streams and 3 consumers: 1,500 of 'team-a', 503 without a marker`.
+    static func unmanagedSummary(_ resources: [UnmanagedResource]) -> String {
+        func count(_ n: Int, _ what: String) -> String { "\(n.formatted()) \(what)\(n == 1 ? "" : "s")" }
+        let streams = resources.filter { $0.resource.kind == .stream }.count
+        let kinds = [(streams, "stream"), (resources.count - streams, "consumer")].filter { $0.0 > 0 }.map { count($0.0, $0.1) }
+        let byOwner = Dictionary(grouping: resources, by: \.managedBy).map { ($0.key, $0.value.count) }
+            .sorted { ($0.1, $1.0 ?? "") > ($1.1, $0.0 ?? "") }
+        let owners = byOwner.map { owner, n in owner.map { "\(n.formatted()) of '\($0)'" } ?? "\(n.formatted()) without a marker" }
+        return kinds.joined(separator: " and ") + ": " + owners.joined(separator: ", ")
     }
 
     private static func render(_ action: PlanAction, paint: Paint, fileName: String) -> [String] {

@@ -24,6 +24,9 @@ struct PlanCommand: AsyncParsableCommand {
     @Flag(name: .customLong("detailed-exitcode"), help: "Exit 0 when there are no changes, 2 when there are, 1 on errors.")
     var detailedExitcode = false
 
+    @Flag(help: "List every stream and consumer left alone by name (more than \(PlanRenderer.unmanagedListLimit) are summed up by owner).")
+    var showUnmanaged = false
+
     @Option(name: [.customLong("out", withSingleDash: true), .customLong("out")],
             help: ArgumentHelp("Save the plan to this file for `jetform apply FILE`.", valueName: "file"))
     var out: String?
@@ -43,7 +46,7 @@ struct PlanCommand: AsyncParsableCommand {
             return (session.plan(topology, options: options, observed: observed), observed)
         }
         Trace.mark("closed the connection")
-        print(json ? PlanJSON.encode(plan) : PlanRenderer.render(plan, color: useColor, fileName: file))
+        print(json ? PlanJSON.encode(plan) : PlanRenderer.render(plan, color: useColor, fileName: file, showUnmanaged: showUnmanaged))
         if let out {
             let saved = SavedPlan(plan: plan, topologyFile: file, context: contextName, observed: observed)
             do {

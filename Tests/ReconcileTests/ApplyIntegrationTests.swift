@@ -61,6 +61,11 @@ struct ApplyIntegrationTests {
             var foreign = StreamConfig(name: "FOREIGN", subjects: ["foreign.>"])
             foreign.storage = .memory
             _ = try await js.createStream(foreign)
+            _ = try await js.createConsumer(stream: "FOREIGN", config: ConsumerConfig(durableName: "theirs", ackPolicy: .explicit))
+            let observedForPlan = try await ClusterObserver(jetStream: js).observe(expecting: topology)
+            #expect(observedForPlan.stream(named: "FOREIGN")?.consumers.isEmpty == true, "another owner's consumers are not read")
+            #expect(observedForPlan.stream(named: "REQUESTS")?.consumers.map(\.name) == ["workers"])
+            #expect(try await ClusterObserver(jetStream: js).observe().stream(named: "FOREIGN")?.consumers.map(\.name) == ["theirs"])
             let pruned = try await livePlan(topology, js, options: PlanOptions(prune: true))
             #expect(pruned.actions.isEmpty)
             #expect(pruned.unmanaged.map(\.resource.name) == ["FOREIGN"])

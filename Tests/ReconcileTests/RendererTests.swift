@@ -70,6 +70,23 @@ import Topology
         """)
     }
 
+    @Test func manyResourcesLeftAloneAreSummedUpByOwner() throws {
+        let t = try shippedTopology()
+        var live = applied(t, capabilities: .v2_15)
+        for i in 0..<2000 {
+            let owner: JSONValue? = i < 1500 ? .object(["jetform.managed-by": "team-a"]) : i < 1990 ? nil : .object(["jetform.managed-by": "team-b"])
+            var config: JSONObject = ["name": .string("F\(i)")]
+            if let owner { config["metadata"] = owner }
+            live.streams.append(ObservedStream(name: "F\(i)", config: config))
+        }
+        let plan = Planner.plan(desired: t, observed: live, capabilities: .v2_15)
+        let text = PlanRenderer.render(plan)
+        #expect(text.contains("Not managed by this file (left alone): 2,000 streams: 1,500 of 'team-a', 490 without a marker, 10 of 'team-b'; --show-unmanaged lists them"), "\(text)")
+        #expect(!text.contains("F1999"))
+        #expect(PlanRenderer.render(plan, showUnmanaged: true).contains("stream F1999 (managed by 'team-b')"))
+        #expect(plan.unmanaged.count == 2000, "the JSON plan keeps the whole list")
+    }
+
     @Test func noChanges() throws {
         let t = try shippedTopology()
         let plan = Planner.plan(desired: t, observed: applied(t, capabilities: .v2_15), capabilities: .v2_15)

@@ -3,6 +3,7 @@
     driver.py topology --prefix P --streams N --replicas R [--consumers-per-stream 1] > file.yaml
     driver.py info     --urls URL --prefix P --streams N --concurrency 64 [--consumers-only]
     driver.py create   --urls URL --prefix P --streams N --replicas R --concurrency 16
+    driver.py list     --urls URL      (pages STREAM.LIST over the whole account: what any plan reads at least)
     driver.py clean    --urls URL
     driver.py timed    -- COMMAND...   (wall time and peak RSS of a child process)
 
@@ -114,6 +115,27 @@ async def cmd_create(a) -> dict:
             "consumers": a.streams * a.consumers_per_stream, "replicas": a.replicas, "seconds": round(seconds, 4)}
 
 
+async def cmd_list(a) -> dict:
+    """Pages $JS.API.STREAM.LIST over the account: the one read a plan cannot skip however few streams
+    its file declares (it must know every stream, to leave the others alone)."""
+    import nats
+    start = time.perf_counter()
+    nc = await nats.connect(a.urls, user="user", password="user")
+    seen, offset = 0, 0
+    while True:
+        body = json.loads((await nc.request("$JS.API.STREAM.LIST", json.dumps({"offset": offset}).encode(), timeout=a.timeout)).data)
+        if "error" in body:
+            raise RuntimeError(body["error"])
+        page = body.get("streams") or []
+        seen += len(page)
+        offset += len(page)
+        if not page or offset >= body.get("total", 0):
+            break
+    seconds = time.perf_counter() - start
+    await nc.close()
+    return {"client": "nats-py", "mode": "list", "streams": seen, "seconds": round(seconds, 4)}
+
+
 async def cmd_clean(a) -> dict:
     """Deletes every stream of the account and waits until none is left."""
     import nats
@@ -147,7 +169,7 @@ def cmd_timed(a) -> dict:
 def main() -> None:
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
-    for name in ("topology", "info", "create", "clean"):
+    for name in ("topology", "info", "create", "list", "clean"):
         s = sub.add_parser(name)
         s.add_argument("--urls", default=os.environ.get("NATS_URL", ""))
         s.add_argument("--prefix", default="B")
@@ -171,7 +193,7 @@ def main() -> None:
         print(json.dumps(cmd_timed(a)))
         return
     try:
-        result = asyncio.run({"info": cmd_info, "create": cmd_create, "clean": cmd_clean}[a.cmd](a))
+        result = asyncio.run({"info": cmd_info, "create": cmd_create, "list": cmd_list, "clean": cmd_clean}[a.cmd](a))
     except Exception as e:  # noqa: BLE001 - reported as an errored run
         result = {"client": "nats-py", "mode": a.cmd, "error": repr(e)}
         print(json.dumps(result))

@@ -16,10 +16,14 @@
 #            at a time (target: at least 8× faster). Who goes first alternates between repeats, and every
 #            run starts SETTLE seconds after the previous run's streams were deleted (the servers tear
 #            down the Raft groups of deleted streams in the background).
+#   foreign  a 2-stream `jetform plan` in an account that also holds FOREIGN_STREAMS streams of others
+#            (one consumer each), versus the same plan before they existed plus nats-py paging STREAM.LIST
+#            over the account (the read no plan can skip). Target: within 1.5× of that sum.
 # jetform's figures are whole-process wall times (start-up, connect, read the cluster, plan, apply and
 # the re-plan apply does afterwards); nats-py's run from before connect to the last answer.
 #
 # Environment [defaults]: PLAN_STREAMS [1000] PLAN_REPLICAS [1] APPLY_STREAMS [300] REPEAT [3] SETTLE [3]
+#   FOREIGN_STREAMS ["2000 10000"] (each count in turn) SCENARIOS ["plan apply foreign"]
 #   NATS_VERSION [2.15.1] NATS_SERVER_BIN PYTHON [python3] SWIFT [swift]
 #   JETFORM_BIN  a built jetform (else `swift build -c release --scratch-path .build-release --product jetform`)
 # Raw results: bench/out/reconcile-<date>.jsonl. The cluster is removed on exit.
@@ -33,6 +37,8 @@ PYTHON=${PYTHON:-python3}
 SWIFT=${SWIFT:-swift}
 PLAN_STREAMS=${PLAN_STREAMS:-1000}; PLAN_REPLICAS=${PLAN_REPLICAS:-1}; APPLY_STREAMS=${APPLY_STREAMS:-300}; REPEAT=${REPEAT:-3}
 SETTLE=${SETTLE:-3}
+FOREIGN_STREAMS=${FOREIGN_STREAMS:-2000 10000}; SCENARIOS=${SCENARIOS:-plan apply foreign}
+want() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 case "${1:-}" in -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 log() { echo "bench: $*" >&2; }
 mkdir -p "$OUT"
@@ -86,6 +92,7 @@ py_run() {  # mode repeat args…
 }
 
 # --- plan with no changes over PLAN_STREAMS streams and as many consumers
+if want plan; then
 py topology --prefix P --streams "$PLAN_STREAMS" --replicas "$PLAN_REPLICAS" > "$WORK/plan.yaml"
 log "creating $PLAN_STREAMS R$PLAN_REPLICAS streams and $PLAN_STREAMS consumers with jetform apply (untimed)"
 "$JETFORM_BIN" apply --yes "$WORK/plan.yaml" > "$WORK/plan-setup.log" 2>&1 || { log "setup apply failed:"; tail -20 "$WORK/plan-setup.log" >&2; exit 1; }
@@ -97,8 +104,10 @@ for rep in $(seq 1 "$REPEAT"); do
   py_run consumerinfo64 "$rep" info --prefix P --streams "$PLAN_STREAMS" --concurrency 64 --consumers-only
 done
 py clean --urls "$URL" >/dev/null
+fi
 
 # --- apply creating APPLY_STREAMS R3 streams and as many consumers on an empty cluster
+if want apply; then
 py topology --prefix A --streams "$APPLY_STREAMS" --replicas 3 > "$WORK/apply.yaml"
 clean() { py clean --urls "$URL" >/dev/null; sleep "$SETTLE"; }
 jetform_apply() { jetform_run apply "$1" apply --yes "$WORK/apply.yaml"; clean; }
@@ -113,6 +122,27 @@ for rep in $(seq 1 "$REPEAT"); do
   py_run create1 "$rep" create --prefix A --streams "$APPLY_STREAMS" --replicas 3 --concurrency 1
   clean
 done
+fi
+
+# --- plan cost follows the file: 2 declared streams among FOREIGN_STREAMS of other owners
+if want foreign; then
+py clean --urls "$URL" >/dev/null
+py topology --prefix M --streams 2 --replicas 1 > "$WORK/mine.yaml"
+"$JETFORM_BIN" apply --yes "$WORK/mine.yaml" > "$WORK/mine-setup.log" 2>&1 || { log "setup apply failed:"; tail -20 "$WORK/mine-setup.log" >&2; exit 1; }
+for rep in $(seq 1 "$REPEAT"); do
+  jetform_run own "$rep" plan --detailed-exitcode "$WORK/mine.yaml"
+done
+for n in $FOREIGN_STREAMS; do
+  log "creating $n foreign streams with a consumer each (untimed)"
+  py create --urls "$URL" --prefix F --streams "$n" --replicas 1 --concurrency 16 > /dev/null
+  for rep in $(seq 1 "$REPEAT"); do
+    jetform_run "foreign$n" "$rep" plan --detailed-exitcode "$WORK/mine.yaml"
+    line=$(py list --urls "$URL" | tail -1)
+    emit "$(echo "$line" | "$PYTHON" -c "import json,sys; d=json.load(sys.stdin); d.update(mode='list$n', repeat=$rep); print(json.dumps(d))")"
+  done
+done
+py clean --urls "$URL" >/dev/null
+fi
 
 "$PYTHON" "$HERE/summarize.py" "$RESULTS"
 log "raw results in $RESULTS (load average now $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -51,6 +51,14 @@ def main() -> int:
     if floor and info:
         print(f"{'floor: only the CONSUMER.INFO reads':<36}{'-':>10}{f'{floor:.2f}s':>10}   "
               f"{floor / info:.2f}× of nats-py's plan reads: no plan can take less than this server time")
+    own = secs("jetform", "own")
+    foreign = sorted({int(r["mode"][7:]) for r in rows if r.get("mode", "").startswith("foreign") and r["mode"][7:].isdigit()})
+    for n in foreign:
+        j, listed = secs("jetform", f"foreign{n}"), secs("nats-py", f"list{n}")
+        if j and own and listed:
+            floor = own + listed
+            print(f"{f'plan 2 streams among {n:,} foreign':<36}{f'{j:.2f}s':>10}{f'{listed:.2f}s':>10}   "
+                  f"{j / floor:.2f}× of (plan without them {own:.2f}s + STREAM.LIST) (≤ 1.5×) {'PASS' if j / floor <= 1.5 else 'FAIL'}")
     for mode in ("plan", "apply"):
         m = rss(mode)
         if m:
