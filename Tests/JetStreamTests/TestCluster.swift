@@ -11,8 +11,8 @@ enum Releases {
     static let all = [current, old]
 }
 
-/// Runs `body` against a fresh 3-node cluster of `version`, with a JetStream context for the
-/// application user and a system client. A missing nats-server fails with the install command.
+/// Runs `body` against a fresh 3-node cluster of `version` that places R3 streams, with a JetStream
+/// context for the application user and a system client. A missing nats-server fails with the install command.
 func withJetStreamCluster<T>(
     version: String,
     _ body: (LocalCluster, JetStreamContext, SystemClient) async throws -> T
@@ -21,6 +21,9 @@ func withJetStreamCluster<T>(
         let user = try await connect(cluster, user: "user")
         let admin = try await connect(cluster, user: "admin")
         do {
+            // Ready means R3 streams can be placed: right after the start a loaded machine's meta leader
+            // still answers "no suitable peers, peer offline" (10005) for a while.
+            try await waitUntilPlacementWorks(JetStreamContext(client: user))
             let result = try await body(cluster, JetStreamContext(client: user), SystemClient(client: admin))
             await user.close()
             await admin.close()
