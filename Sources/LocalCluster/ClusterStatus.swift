@@ -18,6 +18,9 @@ public struct ServerStatus: Sendable, Hashable, Encodable {
     /// How many servers' client URLs it announces (its own included): clients, and jetform's planner,
     /// learn the cluster's size from them.
     public var announcedServers: Int?
+    /// When this server is the meta leader: the followers it lists as current and online. The leader
+    /// places replicas only on those (2.10 lists a follower only once it has its statistics).
+    public var currentMetaFollowers: [String]?
 
     public init(
         name: String, clientURL: String, monitorURL: String, pid: Int32? = nil, isUp: Bool,

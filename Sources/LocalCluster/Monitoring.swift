@@ -19,11 +19,18 @@ struct Monitoring {
 
     struct Jsz: Decodable {
         struct MetaCluster: Decodable {
+            struct Peer: Decodable {
+                var name: String
+                var current: Bool?
+                var offline: Bool?
+            }
+
             var leader: String?
             var clusterSize: Int?
+            var replicas: [Peer]?
 
             enum CodingKeys: String, CodingKey {
-                case leader, clusterSize = "cluster_size"
+                case leader, clusterSize = "cluster_size", replicas
             }
         }
 
