@@ -114,6 +114,7 @@ struct KVIntegrationTests {
         try await LocalCluster.withCluster(version: version) { cluster in
             let client = try await appClient(cluster)
             let js = JetStreamContext(client: client)
+            try await waitUntilPlacementWorks(js)
             _ = try PythonClient.run(["create", cluster.clientURLs.joined(separator: ","), "user", "user", "PREFS"])
             let capabilities = try #require(ClusterObserver.capabilities(of: client))
             let observed = try await ClusterObserver(jetStream: js).observe()

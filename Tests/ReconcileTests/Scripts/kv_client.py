@@ -15,6 +15,19 @@ import nats
 from nats.js.api import KeyValueConfig, StorageType
 
 
+async def settled(call, seconds=15):
+    """A stream created a moment ago may not have elected its leader yet: the first publish then finds
+    no responder. Retried for a while, as a client waiting for its new bucket would."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        try:
+            return await call()
+        except (nats.js.errors.NoStreamResponseError, nats.errors.NoRespondersError, nats.errors.TimeoutError):
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.2)
+
+
 async def main(mode, url, user, password, bucket):
     nc = await nats.connect(servers=url.split(","), user=user, password=password)
     js = nc.jetstream()
@@ -22,12 +35,12 @@ async def main(mode, url, user, password, bucket):
     if mode == "obj-create":
         from nats.js.api import ObjectStoreConfig
         obs = await js.create_object_store(bucket, config=ObjectStoreConfig(ttl=3600, storage=StorageType.MEMORY))
-        info = await obs.put("readme.txt", b"hello")
+        info = await settled(lambda: obs.put("readme.txt", b"hello"))
         out["size"] = info.size
     elif mode == "obj-use":
         obs = await js.object_store(bucket)
         data = bytes(range(256)) * 1200  # 307,200 bytes: three 128 KiB chunks
-        info = await obs.put("blob.bin", data)
+        info = await settled(lambda: obs.put("blob.bin", data))
         back = await obs.get("blob.bin")
         assert back.data == data, "the object read back differs"
         out["size"] = info.size
@@ -35,10 +48,10 @@ async def main(mode, url, user, password, bucket):
         out["listed"] = sorted(i.name for i in await obs.list())
     elif mode == "create":
         kv = await js.create_key_value(KeyValueConfig(bucket=bucket, history=3, ttl=3600, storage=StorageType.MEMORY))
-        out["revision"] = await kv.put("greeting", b"hello")
+        out["revision"] = await settled(lambda: kv.put("greeting", b"hello"))
     else:
         kv = await js.key_value(bucket)
-        first = await kv.put("a", b"1")
+        first = await settled(lambda: kv.put("a", b"1"))
         second = await kv.update("a", b"2", last=first)
         entry = await kv.get("a")
         assert entry.value == b"2" and entry.revision == second, (entry.value, entry.revision, second)
