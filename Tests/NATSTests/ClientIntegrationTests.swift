@@ -204,7 +204,9 @@ struct ClientIntegrationTests {
             try await Task.sleep(for: .milliseconds(200))
             task.cancel()
             let took = await task.value
-            #expect(took < .seconds(5), "took \(took)")
+            // Far below the request's 20 s timeout: the cancellation ended the wait (5.4 s was seen with
+            // the whole suite beside it on two cores).
+            #expect(took < .seconds(15), "took \(took)")
             sub.unsubscribe()
             await client.close()
             await responder.close()
