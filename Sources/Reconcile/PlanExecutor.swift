@@ -216,6 +216,7 @@ public struct PlanExecutor: Sendable {
                 _ = try await server { () async throws(JetStreamError) in
                     try await retrying([]) { js async throws(JetStreamError) in try await js.pauseConsumer(stream: stream, name: name, until: until) }
                 }
+                try await server { () async throws(JetStreamError) in try await awaitPause(stream: stream, name: name, until: until) }
             }
         } catch {
             failure = error
@@ -226,6 +227,22 @@ public struct PlanExecutor: Sendable {
             "error": failure.map { "\($0)" } ?? "",
         ])
         return result
+    }
+
+    /// In a cluster `CONSUMER.PAUSE` answers once the meta leader has proposed the change, before the
+    /// consumer's leader has applied it: a plan read right after apply could still see the old
+    /// `pause_until` (the differential test saw `+ pause_until` on 2.11.11). Waits until the consumer
+    /// reports the new value, for at most 10 s; then the step is done and a re-plan shows the truth.
+    private func awaitPause(stream: String, name: String, until: String?) async throws(JetStreamError) {
+        let wanted = until.flatMap(Timestamps.canonical)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            let info = try await retrying([]) { js async throws(JetStreamError) in try await js.consumerInfo(stream: stream, name: name) }
+            if info.config?.pauseUntil.flatMap({ Timestamps.canonical($0.rawValue) }) == wanted { return }
+            do { try await Task.sleep(for: .milliseconds(50)) } catch { return }
+        }
+        logger.notice("the consumer did not report its new pause_until within 10 s",
+                      metadata: ["stream": "\(stream)", "consumer": "\(name)"])
     }
 
     /// Deletes a stream; already gone is what a delete wants (seen on 2.12.8 right after a list showed it).

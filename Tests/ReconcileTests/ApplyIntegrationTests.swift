@@ -90,4 +90,42 @@ struct ApplyIntegrationTests {
     @Test func shippedTopologyConvergesOn2_10() async throws {
         try await converge(version: "2.10.26")
     }
+
+    /// `CONSUMER.PAUSE` in a cluster answers before the meta layer has applied the change: a re-plan
+    /// right after apply must still see the pause (the differential test once saw `+ pause_until` on 2.11.11).
+    @Test(arguments: ["2.11.11", nil as String?]) func aPauseIsInPlaceWhenApplyReturns(_ version: String?) async throws {
+        try await LocalCluster.withCluster(version: version) { cluster in
+            let client = try await appClient(cluster)
+            let js = JetStreamContext(client: client)
+            try await waitUntilPlacementWorks(js)
+            func topology(_ pause: String?) throws -> TopologySpec {
+                let line = pause.map { "\n        pause_until: \"\($0)\"" } ?? ""
+                let yaml = """
+                    name: pausetest
+                    contexts:
+                      user: { url: "nats://127.0.0.1:4222" }
+                    streams:
+                      P:
+                        subjects: [p.>]
+                        storage: memory
+                        num_replicas: 3
+                        consumers:
+                          c:
+                            ack_policy: explicit\(line)
+                    """
+                return try TopologyLoader.load(yaml: yaml, file: "pause.yaml", environment: [:]).topology
+            }
+            _ = try await PlanExecutor(jetStream: js).apply(try await livePlan(try topology(nil), js))
+            for round in 1...12 {
+                let pause: String? = [nil, "2025-01-02T15:04:05Z", "2099-01-0\(round % 9 + 1)T00:00:00Z"][round % 3]
+                let wanted = try topology(pause)
+                let plan = try await livePlan(wanted, js)
+                #expect(plan.actions.flatMap(\.steps).map(\.operation) == [.pauseConsumer], "round \(round)")
+                _ = try await PlanExecutor(jetStream: js).apply(plan)
+                let again = try await livePlan(wanted, js)
+                #expect(again.isEmpty, "round \(round), pause_until \(pause ?? "none"): \(PlanRenderer.render(again))")
+            }
+            await client.close()
+        }
+    }
 }
