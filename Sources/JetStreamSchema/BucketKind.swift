@@ -39,6 +39,16 @@ public enum BucketKind: String, Sendable, Hashable, Codable, CaseIterable {
         return mapped + path.dropFirst(head.count)
     }
 
+    /// Every stream path a bucket field decides, for `ignore_changes`: `ttl` also sets `duplicate_window`
+    /// (min(ttl, 2m)).
+    public func streamPaths(bucketPath path: String) -> [String] {
+        let mapped = streamPath(bucketPath: path)
+        switch path {
+        case "ttl": return [mapped, "duplicate_window"]
+        default: return [mapped]
+        }
+    }
+
     /// The bucket field a stream path shows as (`max_msgs_per_subject` → `history`); nil for a field every
     /// bucket of the kind sets the same way (`deny_delete`).
     public func bucketPath(streamPath path: String) -> String? {

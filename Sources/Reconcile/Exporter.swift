@@ -111,7 +111,7 @@ public enum Exporter {
             let id = ResourceID.stream(stream.name)
             result.resources.append(id)
             track(id, stream.config, topology: name, into: &result)
-            let config = minimalStream(stream.config, capabilities: capabilities, notes: &result.notes)
+            let config = protected(minimalStream(stream.config, capabilities: capabilities, notes: &result.notes), live: stream.config)
             lines.append("  \(scalar(stream.name)):")
             lines += render(config, fields: FieldCatalog.stream, indent: "    ")
             let durables = stream.consumers.filter(\.isDurable).sorted { $0.name < $1.name }
@@ -121,8 +121,8 @@ public enum Exporter {
                 let cid = ResourceID.consumer(stream: stream.name, name: consumer.name)
                 result.resources.append(cid)
                 track(cid, consumer.config, topology: name, into: &result)
-                let cconfig = minimalConsumer(consumer.config, stream: stream.config, capabilities: capabilities,
-                                              id: cid, notes: &result.notes)
+                let cconfig = protected(minimalConsumer(consumer.config, stream: stream.config, capabilities: capabilities,
+                                                        id: cid, notes: &result.notes), live: consumer.config)
                 lines.append("      \(scalar(consumer.name)):" + (cconfig.isEmpty ? " {}" : ""))
                 lines += render(cconfig, fields: FieldCatalog.consumer, indent: "        ")
             }
@@ -136,8 +136,9 @@ public enum Exporter {
                 let id = ResourceID.stream(stream.name)
                 result.resources.append(id)
                 track(id, stream.config, topology: name, into: &result)
+                let config = protected(config, live: stream.config)
                 lines.append("  \(scalar(bucket)):" + (config.isEmpty ? " {}" : ""))
-                lines += render(config, fields: kind.fields, indent: "    ")
+                lines += render(config, fields: FieldCatalog.bucket(kind), indent: "    ")
             }
         }
         result.yaml = lines.joined(separator: "\n") + "\n"
@@ -167,14 +168,25 @@ public enum Exporter {
 
     // MARK: fewest fields
 
-    /// Metadata without `_nats.*` keys and without the ownership marker; nil when nothing is left.
+    /// Metadata without `_nats.*` keys and without jetform's markers (ownership, `prevent_destroy`,
+    /// which the file writes as its own key); nil when nothing is left.
     static func userMetadata(_ config: JSONObject) -> JSONValue? {
         guard let metadata = config["metadata"]?.objectValue else { return nil }
         var kept = JSONObject()
-        for (key, value) in metadata where !key.hasPrefix("_nats.") && key != TopologySpec.managedByMetadataKey {
+        for (key, value) in metadata where !key.hasPrefix("_nats.") && key != TopologySpec.managedByMetadataKey
+            && key != TopologySpec.preventDestroyMetadataKey {
             kept[key] = value
         }
         return kept.isEmpty ? nil : .object(kept)
+    }
+
+    /// `prevent_destroy: true` where the live resource carries its marker, so the exported file keeps
+    /// protecting it.
+    private static func protected(_ config: JSONObject, live: JSONObject) -> JSONObject {
+        guard LifecycleRules.isMarked(live) else { return config }
+        var config = config
+        config["prevent_destroy"] = .bool(true)
+        return config
     }
 
     /// `config` as the planner compares it, the marker left out (exporting does not decide ownership).

@@ -97,6 +97,9 @@ public enum BlockReason: Sendable, Hashable {
     case needsAllowReplace
     /// Deleting a stream that holds messages needs `allowDataLoss` (`--allow-data-loss`).
     case needsAllowDataLoss(StreamHoldings)
+    /// The resource (`stream S`, `kv CONFIG`, `consumer S.c`) has `prevent_destroy`: in the file
+    /// (`inFile`), or only as the marker on the cluster. No flag lifts it.
+    case preventDestroy(String, inFile: Bool)
 
     /// One line for people.
     public var message: String {
@@ -104,8 +107,15 @@ public enum BlockReason: Sendable, Hashable {
         case .needsAllowReplace: return "replacing needs --allow-replace"
         case .needsAllowDataLoss(let holds):
             return "would delete \(ValueFormatter.holdings(holds)); needs --allow-data-loss"
+        case .preventDestroy(let what, let inFile):
+            return inFile
+                ? "\(what) has prevent_destroy: no flag allows deleting or replacing it; remove prevent_destroy from the file and apply first"
+                : "\(what) is marked \(TopologySpec.preventDestroyMetadataKey) on the cluster: declare it again without prevent_destroy and apply, then prune"
         }
     }
+
+    /// Whether this is a `prevent_destroy` block.
+    public var isPreventDestroy: Bool { if case .preventDestroy = self { true } else { false } }
 }
 
 /// One change to one resource, as people read it; `steps` are the API calls that make it.

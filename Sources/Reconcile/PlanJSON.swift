@@ -157,7 +157,7 @@ extension PlanAction: Codable {
     }
 
     private enum CauseKeys: String, CodingKey { case type, stream }
-    private enum BlockKeys: String, CodingKey { case reason, message, holds }
+    private enum BlockKeys: String, CodingKey { case reason, message, holds, resource, inFile = "in_file" }
     private enum StepKeys: String, CodingKey { case phase, operation, config }
 
     public init(from decoder: any Decoder) throws {
@@ -179,6 +179,8 @@ extension PlanAction: Codable {
             switch try b.decode(String.self, forKey: .reason) {
             case "needs_allow_replace": blocked.append(.needsAllowReplace)
             case "needs_allow_data_loss": blocked.append(.needsAllowDataLoss(try b.decode(StreamHoldings.self, forKey: .holds)))
+            case "prevent_destroy":
+                blocked.append(.preventDestroy(try b.decode(String.self, forKey: .resource), inFile: try b.decode(Bool.self, forKey: .inFile)))
             case let other: throw PlanJSON.FormatError(description: "unknown block reason '\(other)'")
             }
         }
@@ -235,6 +237,10 @@ extension PlanAction: Codable {
             case .needsAllowDataLoss(let holds):
                 try b.encode("needs_allow_data_loss", forKey: .reason)
                 try b.encode(holds, forKey: .holds)
+            case .preventDestroy(let what, let inFile):
+                try b.encode("prevent_destroy", forKey: .reason)
+                try b.encode(what, forKey: .resource)
+                try b.encode(inFile, forKey: .inFile)
             }
             try b.encode(reason.message, forKey: .message)
         }

@@ -58,7 +58,14 @@ public enum PlanRenderer {
             let s = plan.summary
             lines.append("Plan: \(s.add) to add, \(s.change) to change, \(s.replace) to replace, \(s.destroy) to destroy.")
             let blocked = plan.blockedActions
-            if !blocked.isEmpty {
+            let protected = blocked.filter { $0.blocked.contains(where: \.isPreventDestroy) }
+            if !protected.isEmpty {
+                let count = protected.count == 1 ? "1 action deletes or replaces" : "\(protected.count) actions delete or replace"
+                lines.append(paint.red("\(count) what prevent_destroy protects") + "; apply refuses the plan whatever the flags.")
+            }
+            let needsFlags = blocked.filter { $0.blocked.contains { !$0.isPreventDestroy } }
+            if !needsFlags.isEmpty {
+                let blocked = needsFlags
                 var flags: [String] = []
                 if blocked.contains(where: { $0.blocked.contains(.needsAllowReplace) }) { flags.append("--allow-replace") }
                 if blocked.contains(where: { $0.blocked.contains { if case .needsAllowDataLoss = $0 { true } else { false } } }) {

@@ -75,6 +75,30 @@ struct PlanBuilder {
         holds.isEmpty || options.allowDataLoss ? [] : [.needsAllowDataLoss(holds)]
     }
 
+    /// `prevent_destroy`, from the file or from the marker the cluster holds: no flag lifts it.
+    private func protectionBlock(_ id: ResourceID, lifecycle: Lifecycle?, live: JSONObject?) -> [BlockReason] {
+        let fromFile = lifecycle?.preventDestroy == true
+        guard fromFile || live.map(LifecycleRules.isMarked) == true else { return [] }
+        return [.preventDestroy(bucketNames[id] ?? id.description, inFile: fromFile)]
+    }
+
+    /// A stream's protection and that of each consumer a delete or replace of it drops.
+    private func streamProtectionBlock(_ live: ObservedStream, spec: StreamSpec?) -> [BlockReason] {
+        var blocks = protectionBlock(.stream(live.name), lifecycle: spec?.lifecycle, live: live.config)
+        for consumer in live.consumers.sorted(by: { $0.name < $1.name }) {
+            blocks += protectionBlock(.consumer(stream: live.name, name: consumer.name),
+                                      lifecycle: spec?.consumer(named: consumer.name)?.lifecycle, live: consumer.config)
+        }
+        return blocks
+    }
+
+    /// What the file declares, marked as jetform sends it: ignored fields as the cluster has them, then the
+    /// ownership and protection markers.
+    private func declaredConfig(_ config: JSONObject, lifecycle: Lifecycle, live: JSONObject?) -> JSONObject {
+        let kept = live.map { LifecycleRules.keepingLive(config, live: $0, lifecycle) } ?? config
+        return LifecycleRules.marked(Ownership.marked(kept, topology: topology.name), protect: lifecycle.preventDestroy)
+    }
+
     // MARK: streams of the file
 
     /// A Key-Value bucket or object store: its stream as the clients make it, planned like any stream and
@@ -90,14 +114,14 @@ struct PlanBuilder {
         for i in first..<actions.count where actions[i].resource == .stream(spec.name) {
             actions[i].bucket = ref
             if actions[i].kind == .create {
-                actions[i].declared = Ownership.marked(bucket.config, topology: topology.name)
+                actions[i].declared = declaredConfig(bucket.config, lifecycle: bucket.lifecycle, live: nil)
             }
         }
     }
 
     mutating func plan(_ spec: StreamSpec) {
         let id = ResourceID.stream(spec.name)
-        let declared = Ownership.marked(spec.config, topology: topology.name)
+        let declared = declaredConfig(spec.config, lifecycle: spec.lifecycle, live: observed.stream(named: spec.name)?.config)
         let origin = mirrorOrigin(of: spec)
         // Compared with the cluster: what the server would store. Sent: what the file declares (the
         // server fills the rest), plus what pedantic mode will not fill in.
@@ -121,6 +145,7 @@ struct PlanBuilder {
         var changes = Differ.diff(kind: .stream, observed: Normaliser.canonical(stream: live.config, capabilities: capabilities),
                                   desired: Normaliser.canonical(stream: config, capabilities: capabilities),
                                   capabilities: capabilities, locations: spec.fieldLocations)
+        changes.removeAll { spec.lifecycle.ignores($0.path) }
         if let firstSeq = changes.first(where: { $0.path == "first_seq" }) {
             changes.removeAll { $0.path == "first_seq" }
             warnings.append(PlanIssue(.warning, "stream \(spec.name): first_seq only applies when a stream is created; the existing stream keeps its sequence",
@@ -177,7 +202,7 @@ struct PlanBuilder {
         }
         actions.append(PlanAction(
             kind: .replace, resource: id, config: config, changes: changes, replaceReasons: replaceReasons(changes), holds: live.state,
-            droppedConsumers: dropped, blocked: replaceBlock + dataLossBlock(live.state),
+            droppedConsumers: dropped, blocked: replaceBlock + dataLossBlock(live.state) + streamProtectionBlock(live, spec: spec),
             steps: [PlanStep(phase: .deleteStreams, operation: .deleteStream, resource: id),
                     PlanStep(phase: .applyStreams, operation: .createStream, resource: id, config: send)],
             location: spec.location))
@@ -245,7 +270,7 @@ struct PlanBuilder {
 
     private mutating func planCreate(_ spec: ConsumerSpec, stream: JSONObject, cause: PlanAction.Cause?) {
         let id = ResourceID.consumer(stream: spec.stream, name: spec.name)
-        let declared = Ownership.marked(spec.config, topology: topology.name)
+        let declared = declaredConfig(spec.config, lifecycle: spec.lifecycle, live: nil)
         let config = ServerDefaults.consumer(declared, stream: stream, capabilities: capabilities)
         actions.append(PlanAction(kind: .create, resource: id, config: config, declared: declared, cause: cause,
                                   steps: [PlanStep(phase: .applyConsumers, operation: .createConsumer, resource: id, config: declared)],
@@ -255,18 +280,19 @@ struct PlanBuilder {
     private mutating func planExisting(_ spec: ConsumerSpec, live: ObservedConsumer, stream: JSONObject, liveStream: JSONObject) {
         let id = ResourceID.consumer(stream: spec.stream, name: spec.name)
         guard checkOwner(live.config, id, location: spec.location) else { return }
-        let declared = Ownership.marked(spec.config, topology: topology.name)
+        let declared = declaredConfig(spec.config, lifecycle: spec.lifecycle, live: live.config)
         let config = ServerDefaults.consumer(declared, stream: stream, capabilities: capabilities)
-        let changes = Differ.diff(
+        var changes = Differ.diff(
             kind: .consumer,
             observed: Normaliser.canonical(consumer: live.config, stream: liveStream, capabilities: capabilities),
             desired: Normaliser.canonical(consumer: config, stream: stream, capabilities: capabilities),
             capabilities: capabilities, locations: spec.fieldLocations)
+        changes.removeAll { spec.lifecycle.ignores($0.path) }
         if changes.isEmpty { return }
         if changes.contains(where: \.immutable) {
             actions.append(PlanAction(
                 kind: .replace, resource: id, config: config, changes: changes, replaceReasons: replaceReasons(changes),
-                blocked: replaceBlock,
+                blocked: replaceBlock + protectionBlock(id, lifecycle: spec.lifecycle, live: live.config),
                 steps: [PlanStep(phase: .deleteConsumers, operation: .deleteConsumer, resource: id),
                         PlanStep(phase: .applyConsumers, operation: .createConsumer, resource: id, config: declared)],
                 location: spec.location))
@@ -296,7 +322,7 @@ struct PlanBuilder {
         let id = ResourceID.stream(live.name)
         let delete = PlanAction(kind: .delete, resource: id, holds: live.state,
                                 droppedConsumers: live.consumers.map(\.name).sorted(), cause: .pruned,
-                                blocked: dataLossBlock(live.state),
+                                blocked: dataLossBlock(live.state) + streamProtectionBlock(live, spec: nil),
                                 steps: [PlanStep(phase: .deleteStreams, operation: .deleteStream, resource: id)])
         pruneOrList(id, config: live.config, delete: delete)
     }
@@ -308,6 +334,7 @@ struct PlanBuilder {
             let id = ResourceID.consumer(stream: live.name, name: consumer.name)
             pruneOrList(id, config: consumer.config, delete: PlanAction(
                 kind: .delete, resource: id, cause: .pruned,
+                blocked: protectionBlock(id, lifecycle: nil, live: consumer.config),
                 steps: [PlanStep(phase: .deleteConsumers, operation: .deleteConsumer, resource: id)]))
         }
     }

@@ -10,16 +10,31 @@ public enum FieldCatalog {
     /// key under `streams` is the name.
     public static let stream: [FieldSpec] = StreamFields.all + [
         FieldSpec("consumers", .namedObjects(consumer), "Durable consumers of this stream, by name."),
-    ]
+    ] + lifecycle
 
     /// `ConsumerConfig` fields (the schema's table). `durable_name`/`name` are not listed: the key under
     /// `consumers` is the name.
-    public static let consumer: [FieldSpec] = ConsumerFields.all
+    public static let consumer: [FieldSpec] = ConsumerFields.all + lifecycle
 
     /// Key-Value bucket fields (the schema's table). The key under `kv` is the bucket's name.
-    public static let kv: [FieldSpec] = KVFields.all
+    public static let kv: [FieldSpec] = KVFields.all + lifecycle
     /// Object store fields (the schema's table). The key under `object_stores` is the store's name.
-    public static let objectStore: [FieldSpec] = ObjectStoreFields.all
+    public static let objectStore: [FieldSpec] = ObjectStoreFields.all + lifecycle
+
+    /// The fields of a bucket kind as the file writes them.
+    public static func bucket(_ kind: BucketKind) -> [FieldSpec] { kind == .kv ? kv : objectStore }
+
+    /// Keys of the file that say how jetform treats a resource; never sent to the server (Terraform's
+    /// `lifecycle` block, NACK's `preventDelete`).
+    public static let lifecycle: [FieldSpec] = [
+        FieldSpec("prevent_destroy", .bool,
+                  "Refuse to delete or replace this resource, even with --allow-replace, --allow-data-loss or --prune (jetform also marks it on the cluster with metadata jetform.prevent-destroy)."),
+        FieldSpec("ignore_changes", .stringList,
+                  "Fields operators tune on the live cluster: never reported as drift, never reverted (a create still uses the file's value)."),
+    ]
+
+    /// Whether `name` is one of the `lifecycle` keys, which stay out of the config.
+    public static func isLifecycleKey(_ name: String) -> Bool { name == "prevent_destroy" || name == "ignore_changes" }
 
     /// natscli context file keys.
     public static let context: [FieldSpec] = [
@@ -108,7 +123,7 @@ public enum FieldCatalog {
         "stream": "streams", "consumer": "consumers",
         "key_value": "kv", "keyvalue": "kv", "buckets": "kv", "kv_buckets": "kv",
         "object_store": "object_stores", "objectstores": "object_stores", "obj": "object_stores", "objects": "object_stores",
-        "max_history": "history", "history_depth": "history", "max_value": "max_value_size", "max_age_ttl": "ttl",
+        "max_history": "history", "history_depth": "history", "max_value": "max_value_size", "max_age_ttl": "ttl", "max_age": "ttl",
     ]
 
     /// Finds a field by name in a list.

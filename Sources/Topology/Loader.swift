@@ -148,9 +148,10 @@ struct TopologyBuilder {
         let decoder = FieldDecoder(reservedKeys: [
             "name": "remove it; the key under 'streams' is the stream's name",
         ])
-        guard let obj = decoder.decodeObject(node, fields: FieldCatalog.stream, owner: owner, bag: &bag)
+        guard var obj = decoder.decodeObject(node, fields: FieldCatalog.stream, owner: owner, bag: &bag)
         else { return nil }
         checkMetadata(obj, owner: owner, bag: &bag)
+        let lifecycle = takeLifecycle(&obj, fields: StreamFields.all, owner: owner, bag: &bag)
         var consumers: [ConsumerSpec] = []
         if let (_, consumersNode) = obj.children["consumers"] {
             for (ckey, cnode) in namedEntries(consumersNode, what: "'consumers' of \(owner)", bag: &bag) {
@@ -160,7 +161,7 @@ struct TopologyBuilder {
         var config = JSONObject([("name", .string(key.text))])
         for (k, v) in obj.json { config[k] = v }
         return StreamSpec(name: key.text, config: config, consumers: consumers, location: key.location,
-                          fieldLocations: obj.locations)
+                          fieldLocations: obj.locations, lifecycle: lifecycle)
     }
 
     private func buildBucket(_ kind: BucketKind, _ key: YScalar, _ node: YNode, bag: inout DiagnosticBag) -> BucketSpec? {
@@ -171,8 +172,9 @@ struct TopologyBuilder {
         var bucket = BucketSpec(kind: kind, name: key.text, config: JSONObject(), location: key.location, fieldLocations: [:])
         let section = kind == .kv ? "kv" : "object_stores"
         let decoder = FieldDecoder(reservedKeys: ["name": "remove it; the key under '\(section)' is the bucket's name"])
-        guard let obj = decoder.decodeObject(node, fields: kind.fields, owner: bucket.owner, bag: &bag) else { return nil }
+        guard var obj = decoder.decodeObject(node, fields: FieldCatalog.bucket(kind), owner: bucket.owner, bag: &bag) else { return nil }
         checkMetadata(obj, owner: bucket.owner, bag: &bag)
+        bucket.lifecycle = takeLifecycle(&obj, fields: kind.fields, owner: bucket.owner, bag: &bag)
         bucket.config = obj.json
         bucket.fieldLocations = obj.locations
         return bucket
@@ -186,13 +188,62 @@ struct TopologyBuilder {
         let owner = "consumer '\(key.text)' of stream '\(stream)'"
         let nameFix = "remove it; the key under 'consumers' is the durable name"
         let decoder = FieldDecoder(reservedKeys: ["name": nameFix, "durable_name": nameFix])
-        guard let obj = decoder.decodeObject(node, fields: FieldCatalog.consumer, owner: owner, bag: &bag)
+        guard var obj = decoder.decodeObject(node, fields: FieldCatalog.consumer, owner: owner, bag: &bag)
         else { return nil }
         checkMetadata(obj, owner: owner, bag: &bag)
+        let lifecycle = takeLifecycle(&obj, fields: ConsumerFields.all, owner: owner, bag: &bag)
         var config = JSONObject([("durable_name", .string(key.text))])
         for (k, v) in obj.json { config[k] = v }
         return ConsumerSpec(name: key.text, stream: stream, config: config, location: key.location,
-                            fieldLocations: obj.locations)
+                            fieldLocations: obj.locations, lifecycle: lifecycle)
+    }
+
+    /// Moves `prevent_destroy` and `ignore_changes` out of the decoded config (they are never sent) and
+    /// checks that every ignored path names a field of the resource (`fields`).
+    private func takeLifecycle(_ obj: inout DecodedObject, fields: [FieldSpec], owner: String, bag: inout DiagnosticBag) -> Lifecycle {
+        var lifecycle = Lifecycle()
+        if let prevent = obj.json["prevent_destroy"]?.boolValue {
+            lifecycle.preventDestroy = prevent
+            lifecycle.preventDestroyLocation = obj.locations["prevent_destroy"]
+        }
+        for (i, value) in (obj.json["ignore_changes"]?.arrayValue ?? []).enumerated() {
+            guard let path = value.stringValue else { continue }
+            let at = obj.locations["ignore_changes[\(i)]"] ?? obj.locations["ignore_changes"]!
+            if let problem = Self.fieldPathProblem(path, in: fields) {
+                bag.error(at, "'ignore_changes[\(i)]' in \(owner) \(problem)", fix: Self.fieldPathFix(path, in: fields))
+            } else if lifecycle.ignoreChanges.contains(path) {
+                bag.error(at, "'ignore_changes' in \(owner) lists '\(path)' twice", fix: "keep one")
+            } else {
+                lifecycle.ignoreChanges.append(path)
+            }
+        }
+        obj.json["prevent_destroy"] = nil
+        obj.json["ignore_changes"] = nil
+        return lifecycle
+    }
+
+    /// Why `path` (`max_bytes`, `placement.cluster`) is not a field of `fields`, or nil.
+    static func fieldPathProblem(_ path: String, in fields: [FieldSpec]) -> String? {
+        var level = fields
+        for (depth, part) in path.split(separator: ".", omittingEmptySubsequences: false).enumerated() {
+            guard let field = FieldCatalog.field(String(part), in: level) else {
+                return depth == 0 ? "names no field: '\(FieldDecoder.clip(path))'" : "names no field: '\(FieldDecoder.clip(path))' ('\(part)' is not part of it)"
+            }
+            if case .namedObjects = field.kind { return "cannot name '\(part)': list the fields of each consumer under that consumer" }
+            level = field.nested ?? []
+        }
+        return nil
+    }
+
+    private static func fieldPathFix(_ path: String, in fields: [FieldSpec]) -> String {
+        let head = String(path.prefix { $0 != "." })
+        if head == "consumers" { return "write ignore_changes under each consumer, naming that consumer's fields" }
+        let names = fields.map(\.name).filter { !FieldCatalog.isLifecycleKey($0) }
+        if FieldCatalog.field(head, in: fields) == nil,
+           let suggestion = Suggestions.suggest(head, among: names, aliases: FieldCatalog.keyAliases) {
+            return "did you mean '\(suggestion)'?"
+        }
+        return "name a field of the resource, e.g. max_bytes or placement.cluster"
     }
 
     private func checkMetadata(_ obj: DecodedObject, owner: String, bag: inout DiagnosticBag) {
@@ -200,6 +251,10 @@ struct TopologyBuilder {
         if let location = obj.locations[reserved] {
             bag.error(location, "metadata key '\(TopologySpec.managedByMetadataKey)' in \(owner) is reserved",
                       fix: Self.reservedMetadataFix)
+        }
+        if let location = obj.locations["metadata.\(TopologySpec.preventDestroyMetadataKey)"] {
+            bag.error(location, "metadata key '\(TopologySpec.preventDestroyMetadataKey)' in \(owner) is reserved",
+                      fix: "remove it and write 'prevent_destroy: true'; jetform sets the key from it")
         }
     }
 

@@ -5,6 +5,9 @@ import Foundation
 public struct TopologySpec: Sendable {
     /// Metadata key jetform writes on every stream and consumer it owns; its value is `name`.
     public static let managedByMetadataKey = "jetform.managed-by"
+    /// Metadata key (value `"true"`) on a resource the file protects with `prevent_destroy`: a prune or
+    /// replace is refused by what the cluster says, even once the file no longer declares the resource.
+    public static let preventDestroyMetadataKey = "jetform.prevent-destroy"
 
     /// The topology's name; marks what jetform owns.
     public var name: String
@@ -110,6 +113,29 @@ public struct ContextSpec: Sendable, Hashable, CustomStringConvertible, CustomDe
     }
 }
 
+/// How jetform treats a resource beyond its config (`prevent_destroy`, `ignore_changes`).
+public struct Lifecycle: Sendable, Hashable {
+    /// Delete, prune and replace are refused for the resource, whatever the flags.
+    public var preventDestroy = false
+    /// Fields (paths of the resource's own config, as written: `max_bytes`, `placement.cluster`) left as
+    /// the cluster has them.
+    public var ignoreChanges: [String] = []
+    /// Where `prevent_destroy` was written.
+    public var preventDestroyLocation: SourceLocation?
+
+    public init(preventDestroy: Bool = false, ignoreChanges: [String] = [], preventDestroyLocation: SourceLocation? = nil) {
+        self.preventDestroy = preventDestroy
+        self.ignoreChanges = ignoreChanges
+        self.preventDestroyLocation = preventDestroyLocation
+    }
+
+    /// Whether a change at `path` (`max_bytes`, `placement.cluster`, `subjects[2]`) falls under
+    /// `ignore_changes`: the path or one of its parents is listed.
+    public func ignores(_ path: String) -> Bool {
+        ignoreChanges.contains { path == $0 || path.hasPrefix($0 + ".") || path.hasPrefix($0 + "[") }
+    }
+}
+
 /// A stream as the file declares it.
 public struct StreamSpec: Sendable, Hashable {
     public var name: String
@@ -123,6 +149,8 @@ public struct StreamSpec: Sendable, Hashable {
     public var location: SourceLocation
     /// Where each field was written: `max_age`, `placement.cluster`, `subjects[0]`, `sources[1].name`.
     public var fieldLocations: [String: SourceLocation]
+    /// `prevent_destroy` and `ignore_changes`.
+    public var lifecycle = Lifecycle()
 
     /// `subjects`, or empty when not written.
     public var subjects: [String] { config["subjects"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
@@ -150,13 +178,17 @@ public struct BucketSpec: Sendable, Hashable {
     public var location: SourceLocation
     /// Where each bucket field was written (`history`, `placement.cluster`).
     public var fieldLocations: [String: SourceLocation]
+    /// `prevent_destroy` and `ignore_changes` (bucket field names).
+    public var lifecycle: Lifecycle
 
-    public init(kind: BucketKind, name: String, config: JSONObject, location: SourceLocation, fieldLocations: [String: SourceLocation]) {
+    public init(kind: BucketKind, name: String, config: JSONObject, location: SourceLocation,
+                fieldLocations: [String: SourceLocation], lifecycle: Lifecycle = Lifecycle()) {
         self.kind = kind
         self.name = name
         self.config = config
         self.location = location
         self.fieldLocations = fieldLocations
+        self.lifecycle = lifecycle
     }
 
     /// `KV_<name>` or `OBJ_<name>`.
@@ -170,8 +202,10 @@ public struct BucketSpec: Sendable, Hashable {
     public var streamSpec: StreamSpec {
         var locations: [String: SourceLocation] = [:]
         for (path, at) in fieldLocations { locations[kind.streamPath(bucketPath: path)] = at }
+        var streamLifecycle = lifecycle
+        streamLifecycle.ignoreChanges = lifecycle.ignoreChanges.flatMap(kind.streamPaths(bucketPath:))
         return StreamSpec(name: streamName, config: kind.streamConfig(bucket: name, config), consumers: [],
-                          location: location, fieldLocations: locations)
+                          location: location, fieldLocations: locations, lifecycle: streamLifecycle)
     }
 }
 
@@ -185,6 +219,8 @@ public struct ConsumerSpec: Sendable, Hashable {
     public var location: SourceLocation
     /// Where each field was written, as for `StreamSpec.fieldLocations`.
     public var fieldLocations: [String: SourceLocation]
+    /// `prevent_destroy` and `ignore_changes`.
+    public var lifecycle = Lifecycle()
 
     /// `filter_subject` and `filter_subjects` together; empty means unfiltered.
     public var filters: [String] {
