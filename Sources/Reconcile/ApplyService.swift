@@ -146,6 +146,9 @@ public struct ApplyService: Sendable {
     public func run(saved: SavedPlan, topology: TopologySpec?, confirm: @escaping Confirm,
                     events: @escaping Events = { _ in }) async throws(ApplyFailure) -> ApplyOutcome {
         let plan = saved.plan
+        if let mismatch = ClusterGuard.check(savedFor: saved.cluster, environment: saved.environment, info: session.client.serverInfo) {
+            throw .session(.wrongCluster(mismatch))
+        }
         if !plan.isEmpty && !plan.hasErrors { try await checkHealth(plan, events: events) }
         return try await locked(plan.topology, events: events) { () async throws(ApplyFailure) -> ApplyOutcome in
             let observed: ObservedState

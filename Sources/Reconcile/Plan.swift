@@ -214,6 +214,35 @@ public struct UnmanagedResource: Sendable, Hashable {
     }
 }
 
+/// How many unmanaged streams and consumers one owner (marker value, or none) has: the plan's summary of
+/// what it leaves alone in a shared account.
+public struct UnmanagedOwner: Sendable, Hashable, Encodable {
+    /// The owner's topology name; nil for resources without a marker.
+    public var managedBy: String?
+    public var streams: Int
+    public var consumers: Int
+
+    enum CodingKeys: String, CodingKey { case managedBy = "managed_by", streams, consumers }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(managedBy, forKey: .managedBy)
+        try c.encode(streams, forKey: .streams)
+        try c.encode(consumers, forKey: .consumers)
+    }
+
+    /// Owners of `resources`, the largest first (then by name, no marker last).
+    public static func summary(_ resources: [UnmanagedResource]) -> [UnmanagedOwner] {
+        Dictionary(grouping: resources, by: \.managedBy).map { owner, items in
+            let streams = items.filter { $0.resource.kind == .stream }.count
+            return UnmanagedOwner(managedBy: owner, streams: streams, consumers: items.count - streams)
+        }.sorted {
+            let (a, b) = ($0.streams + $0.consumers, $1.streams + $1.consumers)
+            return a != b ? a > b : ($0.managedBy ?? "\u{10FFFF}") < ($1.managedBy ?? "\u{10FFFF}")
+        }
+    }
+}
+
 /// A problem found while planning, with where it is and how to fix it. Errors make the plan unusable.
 public struct PlanIssue: Sendable, Hashable, CustomStringConvertible {
     public enum Severity: String, Sendable, Hashable, Codable {

@@ -34,6 +34,7 @@ import Topology
 ///         "location": {"file", "line", "column"} | null
 ///       }],
 ///       "unmanaged": [{"resource": "stream", "name": "FOREIGN", "stream": "FOREIGN", "managed_by": null, "prunable": false}],
+///       "unmanaged_by_owner": [{"managed_by": null, "streams": 1, "consumers": 0}],   // what is left alone, by owner
 ///       "warnings": [{"message": "…", "fix": "…", "location": {…} | null}],
 ///       "errors": [ same as warnings ]
 ///     }
@@ -81,7 +82,7 @@ private struct LocationJSON: Codable {
 extension Plan: Codable {
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version", topology, server, options, fingerprint, applicable, summary, actions,
-             unmanaged, warnings, errors
+             unmanaged, unmanagedByOwner = "unmanaged_by_owner", warnings, errors
     }
 
     public init(from decoder: any Decoder) throws {
@@ -111,6 +112,7 @@ extension Plan: Codable {
         try c.encode(summary, forKey: .summary)
         try c.encode(actions, forKey: .actions)
         try c.encode(unmanaged, forKey: .unmanaged)
+        try c.encode(UnmanagedOwner.summary(unmanaged.filter { !$0.prunable }), forKey: .unmanagedByOwner)
         try c.encode(warnings, forKey: .warnings)
         try c.encode(errors, forKey: .errors)
     }

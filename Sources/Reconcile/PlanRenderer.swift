@@ -88,9 +88,10 @@ public enum PlanRenderer {
         func count(_ n: Int, _ what: String) -> String { "\(n.formatted()) \(what)\(n == 1 ? "" : "s")" }
         let streams = resources.filter { $0.resource.kind == .stream }.count
         let kinds = [(streams, "stream"), (resources.count - streams, "consumer")].filter { $0.0 > 0 }.map { count($0.0, $0.1) }
-        let byOwner = Dictionary(grouping: resources, by: \.managedBy).map { ($0.key, $0.value.count) }
-            .sorted { ($0.1, $1.0 ?? "") > ($1.1, $0.0 ?? "") }
-        let owners = byOwner.map { owner, n in owner.map { "\(n.formatted()) of '\($0)'" } ?? "\(n.formatted()) without a marker" }
+        let owners = UnmanagedOwner.summary(resources).map { owner in
+            let n = owner.streams + owner.consumers
+            return owner.managedBy.map { "\(n.formatted()) of '\($0)'" } ?? "\(n.formatted()) without a marker"
+        }
         return kinds.joined(separator: " and ") + ": " + owners.joined(separator: ", ")
     }
 

@@ -12,6 +12,8 @@ public enum SessionError: Error, Sendable, CustomStringConvertible {
     case lostConnection(target: String)
     /// Listing the cluster's streams and consumers failed.
     case cannotRead(any Error & Sendable)
+    /// The server is not the cluster the environment (or saved plan) is for.
+    case wrongCluster(ClusterMismatch)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum SessionError: Error, Sendable, CustomStringConvertible {
             return "lost the connection to \(target) before reading the server's version"
         case .cannotRead(let error):
             return "cannot read the cluster's streams and consumers: \(error)"
+        case .wrongCluster(let mismatch):
+            return "\(mismatch)"
         }
     }
 }
@@ -40,10 +44,15 @@ public struct ReconcileSession: Sendable {
     /// Called when a stage finishes (`JETFORM_TRACE`).
     public let trace: @Sendable (String) -> Void
 
+    /// The cluster name the server reports (INFO `cluster`); nil outside a cluster.
+    public var clusterName: String? { client.serverInfo?.cluster }
+
     /// Connects with `settings`, runs `body` with the session, and closes the connection when `body`
-    /// returns or throws.
+    /// returns or throws. With an `environment`, a server of another cluster (or domain) than it names
+    /// ends the session before `body` runs (`SessionError.wrongCluster`).
     public static func withSession<T: Sendable>(
         _ settings: NATSConnectionSettings, system: NATSConnectionSettings? = nil, name: String,
+        environment: EnvironmentSpec? = nil,
         trace: @escaping @Sendable (String) -> Void = { _ in },
         _ body: (ReconcileSession) async throws -> T
     ) async throws -> T {
@@ -61,6 +70,7 @@ public struct ReconcileSession: Sendable {
                 throw SessionError.lostConnection(target: settings.description)
             }
             trace("connected to \(client.serverInfo?.serverName ?? "?") (nats-server \(capabilities.version))")
+            if let mismatch = ClusterGuard.check(environment, info: client.serverInfo) { throw SessionError.wrongCluster(mismatch) }
             let session = ReconcileSession(
                 client: client, jetStream: JetStreamContext(client: client, domain: settings.jetStreamDomain),
                 capabilities: capabilities, system: system, trace: trace)

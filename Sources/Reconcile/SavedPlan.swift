@@ -7,30 +7,46 @@ import Topology
 /// The file is the plan's JSON (`PlanJSON`, so every reader of plan JSON reads it) plus a `saved` key:
 ///
 ///     "saved": {
-///       "topology_file": "topology.yaml",      // where the plan came from (relative to where plan ran)
+///       "topology_file": "topology.yaml",      // where the plan came from (relative to where plan ran);
+///                                               // "topology_files": [...] when it was split across files
 ///       "context": "user",                      // the context it connected with (a name, never credentials)
+///       "environment": "prod",                  // the environment it was made for, if the file has any
+///       "cluster": "prod-east",                 // the cluster name the server reported; apply refuses another
 ///       "resources": {"stream ORDERS": "sha256:…" | "absent", …}   // per touched resource, for the stale check
 ///     }
 ///
 /// It holds no secrets: configs, names and digests only (contexts are named, never copied).
 public struct SavedPlan: Sendable {
     public var plan: Plan
-    public var topologyFile: String?
+    /// The topology's files (or directory), as given to `plan`.
+    public var topologyFiles: [String]
     public var context: String?
+    /// The environment the plan was made for.
+    public var environment: String?
+    /// The cluster name the server reported when the plan was made.
+    public var cluster: String?
     /// `PlanFingerprint.digests` of the touched resources when the plan was made.
     public var resources: [ResourceID: String]
 
-    public init(plan: Plan, topologyFile: String?, context: String?, observed: ObservedState) {
+    /// The topology's files joined for messages.
+    public var topologyFile: String? { topologyFiles.isEmpty ? nil : topologyFiles.joined(separator: ",") }
+
+    public init(plan: Plan, topologyFiles: [String], context: String?, environment: String? = nil, cluster: String? = nil,
+                observed: ObservedState) {
         self.plan = plan
-        self.topologyFile = topologyFile
+        self.topologyFiles = topologyFiles
         self.context = context
+        self.environment = environment
+        self.cluster = cluster
         self.resources = PlanFingerprint.digests(resources: plan.touchedResources, observed: observed, capabilities: plan.capabilities)
     }
 
-    init(plan: Plan, topologyFile: String?, context: String?, resources: [ResourceID: String]) {
+    init(plan: Plan, topologyFiles: [String], context: String?, environment: String?, cluster: String?, resources: [ResourceID: String]) {
         self.plan = plan
-        self.topologyFile = topologyFile
+        self.topologyFiles = topologyFiles
         self.context = context
+        self.environment = environment
+        self.cluster = cluster
         self.resources = resources
     }
 
@@ -48,8 +64,14 @@ public struct SavedPlan: Sendable {
             return PlanJSON.encode(plan)
         }
         var saved = JSONObject()
-        if let topologyFile { saved["topology_file"] = .string(topologyFile) }
+        if topologyFiles.count == 1 {
+            saved["topology_file"] = .string(topologyFiles[0])
+        } else if !topologyFiles.isEmpty {
+            saved["topology_files"] = .array(topologyFiles.map(JSONValue.string))
+        }
         if let context { saved["context"] = .string(context) }
+        if let environment { saved["environment"] = .string(environment) }
+        if let cluster { saved["cluster"] = .string(cluster) }
         var digests = JSONObject()
         for (resource, digest) in resources.sorted(by: { $0.key < $1.key }) { digests[resource.description] = .string(digest) }
         saved["resources"] = .object(digests)
@@ -74,8 +96,11 @@ public struct SavedPlan: Sendable {
         for (key, value) in saved?["resources"]?.objectValue ?? JSONObject() {
             if let id = byName[key], let digest = value.stringValue { resources[id] = digest }
         }
-        return SavedPlan(plan: plan, topologyFile: saved?["topology_file"]?.stringValue,
-                         context: saved?["context"]?.stringValue, resources: resources)
+        let files = saved?["topology_files"]?.arrayValue?.compactMap(\.stringValue)
+            ?? saved?["topology_file"]?.stringValue.map { [$0] } ?? []
+        return SavedPlan(plan: plan, topologyFiles: files, context: saved?["context"]?.stringValue,
+                         environment: saved?["environment"]?.stringValue, cluster: saved?["cluster"]?.stringValue,
+                         resources: resources)
     }
 
     /// Why the plan no longer fits the cluster, one line per changed resource; empty when it still fits.

@@ -92,9 +92,11 @@ struct DiagnosticBag {
         items.append(Diagnostic(.warning, at: location, message, fix: fix))
     }
 
-    /// File order; a stable sort keeps the discovery order for problems at the same spot.
+    /// File order (files by name, as a directory is read); a stable sort keeps the discovery order for
+    /// problems at the same spot.
     var sorted: [Diagnostic] {
         items.enumerated().sorted { a, b in
+            if a.element.file != b.element.file { return a.element.file < b.element.file }
             let la = (a.element.line, a.element.column), lb = (b.element.line, b.element.column)
             return la != lb ? la < lb : a.offset < b.offset
         }.map(\.element)

@@ -88,6 +88,26 @@ public enum FieldCatalog {
         ]), "Core NATS request/reply."),
     ]
 
+    /// What an environment's `overrides` may change: fields of the streams (and their consumers) and
+    /// buckets the file declares.
+    public static let overrides: [FieldSpec] = [
+        FieldSpec("streams", .namedObjects(stream), "Stream fields that differ in this environment, by stream name."),
+        FieldSpec("kv", .namedObjects(kv), "Key-Value bucket fields that differ in this environment."),
+        FieldSpec("object_stores", .namedObjects(objectStore), "Object store fields that differ in this environment."),
+    ]
+
+    /// One entry of `environments`.
+    public static let environment: [FieldSpec] = [
+        FieldSpec("description", .string, "What the environment is."),
+        FieldSpec("cluster", .string,
+                  "The cluster name its servers report (INFO cluster): every command stops, changing nothing, when the connected cluster has another name."),
+        FieldSpec("domain", .string, "The JetStream domain its servers report (INFO domain), checked like cluster."),
+        FieldSpec("context", .string, "The context JetStream work uses in this environment (replaces the top-level context)."),
+        FieldSpec("system_context", .string, "The system context in this environment (replaces the top-level one)."),
+        FieldSpec("overrides", .object(overrides),
+                  "Values that differ in this environment, laid over what the file declares (mappings merge, other values replace, null removes)."),
+    ]
+
     /// Top-level keys of `topology.yaml`.
     public static let topLevel: [FieldSpec] = [
         FieldSpec("name", .string, required: true,
@@ -100,6 +120,8 @@ public enum FieldCatalog {
         FieldSpec("object_stores", .namedObjects(objectStore),
                   "Object stores, by name (each is the stream OBJ_<name>, made as `nats obj add` makes it)."),
         FieldSpec("smoke", .object(smoke), "How the smoke test uses the streams."),
+        FieldSpec("environments", .namedObjects(environment),
+                  "Environments (dev, staging, prod…), by name: the cluster each must be, its contexts and the values that differ; chosen with --env or JETFORM_ENV."),
     ]
 
     /// Wrong keys people write, mapped to the right one (natscli flag names, other tools, plain mistakes).

@@ -1,30 +1,81 @@
 import JetStreamSchema
 import Foundation
 
-/// Reads `topology.yaml` into a `TopologySpec`, reporting every problem at once.
+/// Reads `topology.yaml` (or a topology split across files) into a `TopologySpec`, reporting every
+/// problem at once.
 public struct TopologyLoader {
-    /// Loads and validates a file. `environment` feeds `${VAR}` expansion (pass the process
-    /// environment from the CLI, a fixed dictionary in tests).
-    public static func load(path: String, environment: [String: String]) throws(TopologyLoadError) -> LoadedTopology {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let location = SourceLocation(file: path, line: 1, column: 1)
-            throw TopologyLoadError(diagnostics: [Diagnostic(.error, at: location, "cannot read the file",
-                                                             fix: "check the path and permissions")])
+    /// Loads and validates a file, or every `*.yaml`/`*.yml` file of a directory. `environment` feeds
+    /// `${VAR}` expansion (pass the process environment from the CLI, a fixed dictionary in tests);
+    /// `selecting` names the environment (`environments.<NAME>`) to load for.
+    public static func load(path: String, environment: [String: String], selecting: String? = nil) throws(TopologyLoadError) -> LoadedTopology {
+        try load(paths: [path], environment: environment, selecting: selecting)
+    }
+
+    /// Loads a topology split across files (directories stand for their YAML files) as one.
+    public static func load(paths: [String], environment: [String: String], selecting: String? = nil) throws(TopologyLoadError) -> LoadedTopology {
+        var documents: [(file: String, yaml: String)] = []
+        var problems: [Diagnostic] = []
+        for file in try files(paths) {
+            let location = SourceLocation(file: file, line: 1, column: 1)
+            guard let data = FileManager.default.contents(atPath: file) else {
+                problems.append(Diagnostic(.error, at: location, "cannot read the file", fix: "check the path and permissions"))
+                continue
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                problems.append(Diagnostic(.error, at: location, "the file is not UTF-8 text", fix: "save it as UTF-8"))
+                continue
+            }
+            documents.append((file, text))
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            let location = SourceLocation(file: path, line: 1, column: 1)
-            throw TopologyLoadError(diagnostics: [Diagnostic(.error, at: location, "the file is not UTF-8 text",
-                                                             fix: "save it as UTF-8")])
+        if !problems.isEmpty { throw TopologyLoadError(diagnostics: problems) }
+        return try load(documents: documents, environment: environment, selecting: selecting)
+    }
+
+    /// The files `paths` stand for: a directory's `*.yaml` and `*.yml` files in name order (hidden ones
+    /// left out), any other path as given.
+    public static func files(_ paths: [String]) throws(TopologyLoadError) -> [String] {
+        var out: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                out.append(path)
+                continue
+            }
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
+                .filter { !$0.hasPrefix(".") && ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) }.sorted()
+            if names.isEmpty {
+                throw TopologyLoadError(diagnostics: [Diagnostic(.error, at: SourceLocation(file: path, line: 1, column: 1),
+                                                                 "the directory holds no .yaml or .yml file",
+                                                                 fix: "give the topology file, or the directory holding its files")])
+            }
+            let base = path.hasSuffix("/") ? path : path + "/"
+            out += names.map { base + $0 }
         }
-        return try load(yaml: text, file: path, environment: environment)
+        return out
     }
 
     /// Loads and validates YAML text; `file` is the name used in diagnostics.
-    public static func load(yaml: String, file: String, environment: [String: String]) throws(TopologyLoadError)
+    public static func load(yaml: String, file: String, environment: [String: String], selecting: String? = nil) throws(TopologyLoadError)
         -> LoadedTopology {
+        try load(documents: [(file, yaml)], environment: environment, selecting: selecting)
+    }
+
+    /// Loads documents (file name, YAML text) as one topology.
+    public static func load(documents: [(file: String, yaml: String)], environment: [String: String],
+                            selecting: String? = nil) throws(TopologyLoadError) -> LoadedTopology {
         var bag = DiagnosticBag()
-        var reader = YAMLReader(file: file, environment: environment)
-        let topology = reader.read(yaml, into: &bag).flatMap { TopologyBuilder(file: file).build($0, bag: &bag) }
+        var roots: [YNode] = []
+        for document in documents {
+            var reader = YAMLReader(file: document.file, environment: environment)
+            if let root = reader.read(document.yaml, into: &bag) { roots.append(root) }
+        }
+        var root = roots.count == documents.count ? Composition.combine(roots, bag: &bag) : nil
+        if let combined = root, let selecting { root = Composition.select(selecting, in: combined, bag: &bag) }
+        let file = documents.first?.file ?? "topology.yaml"
+        var topology = root.flatMap { TopologyBuilder(file: file).build($0, bag: &bag) }
+        if topology != nil, let selecting {
+            topology!.environment = topology!.environments.first { $0.name == selecting }
+        }
         if let topology {
             TopologyValidator(topology: topology).validate(into: &bag)
         }
@@ -96,10 +147,27 @@ struct TopologyBuilder {
                           fix: "add 'context: <name>' naming the one used for JetStream work")
             }
         }
+        var environments: [EnvironmentSpec] = []
+        if let (_, node) = top.children["environments"] {
+            for (key, value) in namedEntries(node, what: "'environments'", bag: &bag) {
+                if let problem = Names.contextNameProblem(key.text) {
+                    bag.error(key.location, "environment name '\(FieldDecoder.clip(key.text))' \(problem)",
+                              fix: "use letters, digits, '-' or '_' (it is given as --env NAME)")
+                }
+                let owner = "environment '\(key.text)'"
+                guard let obj = FieldDecoder().decodeObject(value, fields: FieldCatalog.environment, owner: owner, bag: &bag) else { continue }
+                environments.append(EnvironmentSpec(
+                    name: key.text, cluster: obj.json["cluster"]?.stringValue, domain: obj.json["domain"]?.stringValue,
+                    environmentDescription: obj.json["description"]?.stringValue, location: key.location, fieldLocations: obj.locations))
+            }
+        }
+
         locations = locations.filter { !$0.key.hasPrefix("smoke.") }
-        return TopologySpec(name: name, contexts: contexts, context: context ?? "",
-                        systemContext: top.json["system_context"]?.stringValue, streams: streams, kv: kv, objectStores: objectStores, smoke: smoke,
-                        fieldLocations: locations)
+        var topology = TopologySpec(name: name, contexts: contexts, context: context ?? "",
+                                    systemContext: top.json["system_context"]?.stringValue, streams: streams, kv: kv, objectStores: objectStores,
+                                    smoke: smoke, fieldLocations: locations)
+        topology.environments = environments
+        return topology
     }
 
     /// The entries of a `name: {…}` mapping, duplicates reported.

@@ -18,6 +18,12 @@ enum Suggestions {
         return best.name
     }
 
+    /// A declared name close to `word`, compared without case (names keep theirs: `ORDRES` → `ORDERS`).
+    static func suggestName(_ word: String, among names: [String]) -> String? {
+        let lowered = Dictionary(names.map { ($0.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
+        return suggest(word, among: Array(lowered.keys)).flatMap { lowered[$0] }
+    }
+
     /// Levenshtein distance over characters.
     static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)

@@ -27,6 +27,14 @@ public struct TopologySpec: Sendable {
     public var smoke: SmokeSpec?
     /// Where each top-level key was written (`name`, `context`, …).
     public var fieldLocations: [String: SourceLocation]
+    /// Every environment the file declares, in file order.
+    public var environments: [EnvironmentSpec] = []
+    /// The environment this topology was loaded for (its overrides laid over the file), if any.
+    public var environment: EnvironmentSpec?
+
+    /// Whether the file declares environments but none was chosen: commands that talk to a cluster
+    /// must not guess which one.
+    public var needsEnvironment: Bool { environment == nil && !environments.isEmpty }
 
     /// The context with this name.
     public func context(named name: String) -> ContextSpec? { contexts.first { $0.name == name } }
@@ -42,6 +50,30 @@ public struct TopologySpec: Sendable {
     public var jetStreamContext: ContextSpec? { context(named: context) }
     /// Number of consumers over all streams.
     public var consumerCount: Int { streams.reduce(0) { $0 + $1.consumers.count } }
+}
+
+/// One entry of `environments`: which cluster it must be, and its contexts.
+public struct EnvironmentSpec: Sendable, Hashable {
+    public var name: String
+    /// The cluster name its servers must report (INFO `cluster`); nil: not checked.
+    public var cluster: String?
+    /// The JetStream domain its servers must report (INFO `domain`); nil: not checked.
+    public var domain: String?
+    public var environmentDescription: String?
+    /// Where the environment's name was written.
+    public var location: SourceLocation
+    /// Where each key was written (`cluster`, `domain`, …).
+    public var fieldLocations: [String: SourceLocation]
+
+    public init(name: String, cluster: String? = nil, domain: String? = nil, environmentDescription: String? = nil,
+                location: SourceLocation, fieldLocations: [String: SourceLocation] = [:]) {
+        self.name = name
+        self.cluster = cluster
+        self.domain = domain
+        self.environmentDescription = environmentDescription
+        self.location = location
+        self.fieldLocations = fieldLocations
+    }
 }
 
 /// A value that must not be printed. `description`, `debugDescription` and `dump` show `<redacted>`.

@@ -91,7 +91,7 @@ struct ApplyCommand: AsyncParsableCommand {
     private func applyTopology() async throws {
         let file = self.file
         Trace.mark("start")
-        let topology = try loadTopology(file)
+        let topology = try fileArguments.load()
         Trace.mark("loaded \(file): \(topology.streams.count) streams, \(topology.consumerCount) consumers")
         let options = self.options
         let dryRun = self.dryRun
@@ -122,10 +122,14 @@ struct ApplyCommand: AsyncParsableCommand {
         let plan = saved.plan
         // The topology file only supplies contexts to connect with; the plan itself is never recomputed.
         var topology: TopologySpec?
-        var topologyPath = topologyFile ?? saved.topologyFile
+        if let chosen = fileArguments.environmentName, chosen != saved.environment {
+            throw CommandFailure("error: the plan \(file) was made for \(saved.environment.map { "environment '\($0)'" } ?? "no environment"), not '\(chosen)'; nothing was changed — make a plan with --env \(chosen)")
+        }
+        let paths = topologyFile.map { [$0] } ?? saved.topologyFiles
+        var topologyPath = paths.isEmpty ? nil : paths.joined(separator: ",")
         if let path = topologyPath {
-            if FileManager.default.fileExists(atPath: path) {
-                let loaded = try loadTopology(path)
+            if paths.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) {
+                let loaded = try loadTopology(paths, selecting: saved.environment)
                 guard loaded.name == plan.topology else {
                     throw CommandFailure("error: \(path) is topology '\(loaded.name)' but the plan \(file) is for '\(plan.topology)'; nothing was changed")
                 }

@@ -57,20 +57,39 @@ struct ConnectionFlags: ParsableArguments {
     }
 }
 
-/// The topology a command reads: `jetform CMD [FILE]` or `jetform CMD -f FILE` (default topology.yaml).
+/// The topology a command reads: `jetform CMD [FILE|DIR]` or `jetform CMD -f FILE [-f FILE…]` (default
+/// topology.yaml), for the environment `--env NAME` (or `JETFORM_ENV`).
 struct TopologyFileArguments: ParsableArguments {
-    @Argument(help: ArgumentHelp("The topology file (default: topology.yaml).", valueName: "file"))
+    @Argument(help: ArgumentHelp("The topology file, or a directory of topology files (default: topology.yaml).", valueName: "file"))
     var positional: String?
 
-    @Option(name: [.customShort("f"), .customLong("file")], help: ArgumentHelp("The topology file (same as FILE).", valueName: "file"))
-    var option: String?
+    @Option(name: [.customShort("f"), .customLong("file")],
+            help: ArgumentHelp("A topology file (same as FILE); give it several times for a topology split across files.", valueName: "file"))
+    var options: [String] = []
 
-    var path: String { option ?? positional ?? "topology.yaml" }
+    @Option(name: .customLong("env"), help: ArgumentHelp("The environment of the file's `environments` to use (env JETFORM_ENV).", valueName: "name"))
+    var environmentOption: String?
+
+    /// The files or directories given.
+    var paths: [String] { options.isEmpty ? [positional ?? "topology.yaml"] : options }
+    /// How messages name the topology: the file, the directory, or the files joined with commas.
+    var path: String { paths.joined(separator: ",") }
+    /// Whether every path exists (commands that can run without a topology check this first).
+    var exists: Bool { paths.allSatisfy { FileManager.default.fileExists(atPath: $0) } }
+    /// `--env`, else `JETFORM_ENV`.
+    var environmentName: String? {
+        environmentOption ?? ProcessInfo.processInfo.environment["JETFORM_ENV"].flatMap { $0.isEmpty ? nil : $0 }
+    }
 
     func validate() throws {
-        if let option, let positional, option != positional {
-            throw ValidationError("give the topology file once: FILE (\(positional)) or --file (\(option))")
+        if let positional, !options.isEmpty, options != [positional] {
+            throw ValidationError("give the topology once: FILE (\(positional)) or --file (\(options.joined(separator: ", ")))")
         }
+    }
+
+    /// Loads the topology for a command that talks to a cluster: a file with environments needs one chosen.
+    func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(CommandFailure) -> TopologySpec {
+        try loadTopology(paths, environment: environment, selecting: environmentName)
     }
 }
 
@@ -91,15 +110,25 @@ struct CommandFailure: Error, CustomStringConvertible {
     static func error(_ message: String) -> CommandFailure { CommandFailure("error: \(message)") }
 }
 
-/// Loads a topology for a command: prints warnings; errors end the command (exit 1) before anything is contacted.
-func loadTopology(_ path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(CommandFailure) -> TopologySpec {
+/// Loads a topology for a command: prints warnings; errors end the command (exit 1) before anything is
+/// contacted. A file that declares environments needs one (`--env`, `JETFORM_ENV`): jetform never guesses
+/// which cluster a command is for.
+func loadTopology(_ paths: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+                  selecting: String? = nil) throws(CommandFailure) -> TopologySpec {
+    let topology: TopologySpec
     do {
-        let loaded = try TopologyLoader.load(path: path, environment: environment)
+        let loaded = try TopologyLoader.load(paths: paths, environment: environment, selecting: selecting)
         for warning in loaded.warnings { printError(warning.rendered) }
-        return loaded.topology
+        topology = loaded.topology
     } catch {
         throw CommandFailure(error.diagnostics.map(\.rendered).joined(separator: "\n"))
     }
+    if topology.needsEnvironment {
+        let names = topology.environments.map(\.name).joined(separator: ", ")
+        let at = topology.environments.first.map { "\($0.location): " } ?? ""
+        throw CommandFailure("\(at)error: the topology declares environments (\(names)) and none was chosen — give --env NAME or set JETFORM_ENV; nothing was contacted")
+    }
+    return topology
 }
 
 func printError(_ text: String) {

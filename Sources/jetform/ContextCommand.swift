@@ -29,7 +29,7 @@ struct ContextExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let topology = try loadTopology(topologyFile.path, environment: environment)
+        let topology = try topologyFile.load(environment: environment)
         let directory = dir ?? NatsContextExport.defaultConfigDirectory(environment: environment)
         do {
             let written = try NatsContextExport.export(topology.contexts, to: directory, select: select)

@@ -55,7 +55,7 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         let file = topologyFile.path
         var topology: TopologySpec?
-        if FileManager.default.fileExists(atPath: file) { topology = try loadTopology(file) }
+        if topologyFile.exists { topology = try topologyFile.load() }
         let topologyName = name ?? topology?.name ?? "exported"
         let resolved = try connection.resolve(topology: topology, file: file, defaultContext: topology?.context)
         var contexts = [Self.exportContext(name: resolved.contextName ?? "user", settings: resolved.settings,

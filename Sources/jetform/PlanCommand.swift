@@ -37,18 +37,19 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         let file = topologyFile.path
         Trace.mark("start")
-        let topology = try loadTopology(file)
+        let topology = try topologyFile.load()
         Trace.mark("loaded \(file): \(topology.streams.count) streams, \(topology.consumerCount) consumers")
         let options = planFlags.options
         let contextName = try connection.resolve(topology: topology, file: file, defaultContext: topology.context).contextName
-        let (plan, observed) = try await connection.withSession(topology: topology, file: file, purpose: "plan") { session in
+        let (plan, observed, cluster) = try await connection.withSession(topology: topology, file: file, purpose: "plan") { session in
             let observed = try await session.observe(expecting: topology)
-            return (session.plan(topology, options: options, observed: observed), observed)
+            return (session.plan(topology, options: options, observed: observed), observed, session.clusterName)
         }
         Trace.mark("closed the connection")
         print(json ? PlanJSON.encode(plan) : PlanRenderer.render(plan, color: useColor, fileName: file, showUnmanaged: showUnmanaged))
         if let out {
-            let saved = SavedPlan(plan: plan, topologyFile: file, context: contextName, observed: observed)
+            let saved = SavedPlan(plan: plan, topologyFiles: topologyFile.paths, context: contextName,
+                                  environment: topology.environment?.name, cluster: cluster, observed: observed)
             do {
                 try saved.encode().write(toFile: out, atomically: true, encoding: .utf8)
             } catch {

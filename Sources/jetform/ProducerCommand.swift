@@ -41,7 +41,7 @@ struct ProducerCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionFlags
 
     func run() async throws {
-        let setup = try DurableSetup.load(file: file, connection: connection, role: "producer")
+        let setup = try DurableSetup.load(topologyFile, connection: connection, role: "producer")
         let run = runId ?? SmokePayload.newRunId()
         let s = setup.scenario
         var producer = SmokeProducer(requestSubject: s.requestSubject, responsesStream: s.responsesStream,

@@ -31,7 +31,7 @@ extension ConnectionFlags {
         }
         do {
             return try await ReconcileSession.withSession(application.settings, system: system, name: "jetform \(purpose)",
-                                                          trace: { Trace.mark($0) }, body)
+                                                          environment: topology?.environment, trace: { Trace.mark($0) }, body)
         } catch let error as SessionError {
             throw CommandFailure("error: \(error)")
         }

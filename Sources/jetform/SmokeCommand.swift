@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reconcile
 import NATS
 import Smoke
 import Synchronization
@@ -63,7 +64,7 @@ struct SmokeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let topology = try loadTopology(file, environment: environment)
+        let topology = try topologyFile.load(environment: environment)
         var kinds: [ScenarioKind]?
         var producersOverride: Int?
         if let scenario {
@@ -95,6 +96,11 @@ struct SmokeCommand: AsyncParsableCommand {
             } catch { throw CommandFailure.error("\(error)") }
         }
 
+        if let environment = topology.environment, environment.cluster != nil || environment.domain != nil {
+            do {
+                try await ReconcileSession.withSession(settings, name: "jetform smoke", environment: environment) { _ in }
+            } catch { throw CommandFailure.error("\(error)") }
+        }
         let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
         let report = await runner.run(env) { kind, recorder in progress.watch(kind, recorder) }
         progress.stop()

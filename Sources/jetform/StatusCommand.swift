@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JetStream
 import NATS
+import Reconcile
 import Topology
 
 /// `jetform status`: cluster health through the system account — servers, versions, JetStream API
@@ -33,7 +34,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let file = topologyFile.path
         var topology: TopologySpec?
-        if FileManager.default.fileExists(atPath: file) { topology = try loadTopology(file) }
+        if topologyFile.exists { topology = try topologyFile.load() }
         let resolved = try connection.resolve(topology: topology, file: file, defaultContext: topology.map { $0.systemContext ?? $0.context })
         let settings = resolved.settings
         let client: NATSClient
@@ -42,6 +43,10 @@ struct StatusCommand: AsyncParsableCommand {
         } catch let error as NATSError {
             if case .noServersAvailable = error { throw CommandFailure.error("\(error)") }
             throw CommandFailure.error("cannot connect (\(settings)): \(error)")
+        }
+        if let mismatch = ClusterGuard.check(topology?.environment, info: client.serverInfo) {
+            await client.close()
+            throw CommandFailure.error("\(mismatch)")
         }
         let health: ClusterHealth
         do {

@@ -18,18 +18,34 @@ struct ValidateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let diagnostics: [Diagnostic]
+        let selected = topologyFile.environmentName
+        var diagnostics: [Diagnostic] = []
+        func load(_ name: String?) -> TopologySpec? {
+            do {
+                let loaded = try TopologyLoader.load(paths: topologyFile.paths, environment: environment, selecting: name)
+                diagnostics += loaded.warnings.filter { !diagnostics.contains($0) }
+                return loaded.topology
+            } catch {
+                diagnostics += error.diagnostics.filter { !diagnostics.contains($0) }
+                return nil
+            }
+        }
         var summary: String?
-        do {
-            let loaded = try TopologyLoader.load(path: file, environment: environment)
-            diagnostics = loaded.warnings
-            let t = loaded.topology
-            let counts = [(t.streams.count, "stream"), (t.consumerCount, "consumer"), (t.contexts.count, "context")]
+        if let t = load(selected) {
+            let counts = [(t.streams.count, "stream"), (t.consumerCount, "consumer"), (t.buckets.count, "bucket"), (t.contexts.count, "context")]
+                .filter { $0.0 > 0 || $0.1 != "bucket" }
                 .map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : "s")" }
             summary = "\(file): valid (\(counts.joined(separator: ", ")))"
-        } catch {
-            diagnostics = error.diagnostics
+            if let selected {
+                summary! += " for environment \(selected)"
+            } else if !t.environments.isEmpty {
+                // Without --env: the file as written, then each environment laid over it.
+                let names = t.environments.map(\.name)
+                for name in names { _ = load(name) }
+                summary! += "; environments \(names.joined(separator: ", ")) checked"
+            }
         }
+        if diagnostics.contains(where: { $0.severity == .error }) { summary = nil }
         if json {
             let report = ValidationReport(file: file, valid: summary != nil, diagnostics: diagnostics)
             try printJSON(report)

@@ -34,7 +34,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionFlags
 
     func run() async throws {
-        let setup = try DurableSetup.load(file: file, connection: connection, role: "worker-\(id)")
+        let setup = try DurableSetup.load(topologyFile, connection: connection, role: "worker-\(id)")
         var worker = SmokeWorker(requestsStream: setup.scenario.requestsStream, requestsConsumer: setup.scenario.requestsConsumer,
                                  responsePrefix: setup.scenario.responsePrefix, runId: runId,
                                  delay: delay > 0 ? .milliseconds(delay) : nil, batch: batch)
@@ -68,9 +68,9 @@ struct DurableSetup {
     var options: NATSClientOptions
     var jetStreamDomain: String?
 
-    static func load(file: String, connection: ConnectionFlags, role: String) throws -> DurableSetup {
-        let environment = ProcessInfo.processInfo.environment
-        let topology = try loadTopology(file, environment: environment)
+    static func load(_ arguments: TopologyFileArguments, connection: ConnectionFlags, role: String) throws -> DurableSetup {
+        let file = arguments.path
+        let topology = try arguments.load()
         let runner: SmokeRunner
         let scenario: DurableScenario
         do {

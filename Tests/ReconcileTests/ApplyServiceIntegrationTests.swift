@@ -85,7 +85,7 @@ struct ApplyServiceIntegrationTests {
                 try await waitUntilPlacementWorks(session.jetStream)
                 let observed = try await session.observe(expecting: topology)
                 let plan = session.plan(topology, options: PlanOptions(), observed: observed)
-                let text = SavedPlan(plan: plan, topologyFile: "topology.yaml", context: "user", observed: observed).encode()
+                let text = SavedPlan(plan: plan, topologyFiles: ["topology.yaml"], context: "user", observed: observed).encode()
                 // A stream's create step turned into a consumer operation: the executor used to skip it and
                 // count it as done.
                 let edited = try #require(try Self.editFirstStep(of: "RESPONSES", in: text, operation: "create_consumer"))

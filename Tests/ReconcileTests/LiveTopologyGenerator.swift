@@ -51,7 +51,7 @@ struct LiveTopologyGenerator {
         for i in 0..<count {
             let replicas = base.rng.next() % 2 == 0 ? 1 : 3
             yaml += "  S\(i):\n    subjects: [s\(i).b, s\(i).a]\n    num_replicas: \(replicas)\n"
-            for field in FieldCatalog.stream where !Self.streamFieldsHandledApart.contains(field.name)
+            for field in StreamFields.all where !Self.streamFieldsHandledApart.contains(field.name)
                 && capabilities.supports(field.since) && base.rng.next() % 3 == 0 {
                 if let v = base.value(for: field) { yaml += "    \(field.name): \(v)\n" }
             }
@@ -107,7 +107,7 @@ struct LiveTopologyGenerator {
             yaml += "    consumers:\n"
             for j in 0..<Int.random(in: 0...2, using: &base.rng) {
                 var members: [String] = []
-                for field in FieldCatalog.consumer where !Self.consumerFieldsHandledApart.contains(field.name)
+                for field in ConsumerFields.all where !Self.consumerFieldsHandledApart.contains(field.name)
                     && capabilities.supports(field.since) && base.rng.next() % 3 == 0 {
                     if let v = base.value(for: field) { members.append("\(field.name): \(v)") }
                 }

@@ -48,7 +48,7 @@ struct TopologyGenerator {
         for i in 0..<count {
             yaml += "  S\(i):\n    subjects: [s\(i).b, s\(i).a]\n"
             var fields: [(String, String)] = []
-            for field in FieldCatalog.stream where !Self.skippedStreamFields.contains(field.name)
+            for field in StreamFields.all where !Self.skippedStreamFields.contains(field.name)
                 && capabilities.supports(field.since) && Bool.random(using: &rng) {
                 if let v = value(for: field) { fields.append((field.name, v)) }
             }
@@ -56,7 +56,7 @@ struct TopologyGenerator {
             yaml += "    consumers:\n"
             for j in 0..<Int.random(in: 0...2, using: &rng) {
                 var members: [String] = []
-                for field in FieldCatalog.consumer where !Self.skippedConsumerFields.contains(field.name)
+                for field in ConsumerFields.all where !Self.skippedConsumerFields.contains(field.name)
                     && capabilities.supports(field.since) && Bool.random(using: &rng) {
                     if let v = value(for: field) { members.append("\(field.name): \(v)") }
                 }

@@ -1,3 +1,4 @@
+import Foundation
 import JetStreamSchema
 import Testing
 @testable import Reconcile
@@ -85,6 +86,11 @@ import Topology
         #expect(!text.contains("F1999"))
         #expect(PlanRenderer.render(plan, showUnmanaged: true).contains("stream F1999 (managed by 'team-b')"))
         #expect(plan.unmanaged.count == 2000, "the JSON plan keeps the whole list")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(PlanJSON.encode(plan).utf8)) as? [String: Any])
+        let owners = try #require(json["unmanaged_by_owner"] as? [[String: Any]])
+        #expect(owners.map { $0["managed_by"] as? String ?? "-" } == ["team-a", "-", "team-b"])
+        #expect(owners.map { $0["streams"] as? Int } == [1500, 490, 10])
+        #expect(owners.allSatisfy { $0["consumers"] as? Int == 0 })
     }
 
     @Test func noChanges() throws {

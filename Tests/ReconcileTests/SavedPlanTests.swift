@@ -17,7 +17,7 @@ struct SavedPlanTests {
     @Test func aSavedPlanRoundTripsAndIsToldFromATopologyFile() throws {
         let desired = try topology(Self.streams)
         let plan = Planner.plan(desired: desired, observed: ObservedState(), capabilities: .v2_15)
-        let saved = SavedPlan(plan: plan, topologyFile: "topology.yaml", context: "user", observed: ObservedState())
+        let saved = SavedPlan(plan: plan, topologyFiles: ["topology.yaml"], context: "user", observed: ObservedState())
         let text = saved.encode()
         #expect(SavedPlan.looksLikePlan(text))
         #expect(!SavedPlan.looksLikePlan("name: users\nstreams: {}\n"))
@@ -29,12 +29,18 @@ struct SavedPlanTests {
         #expect(back.staleness(comparedTo: ObservedState(), capabilities: .v2_15).isEmpty)
         // PlanJSON readers read it too (the `saved` key is ignored).
         #expect(try PlanJSON.decode(text) == plan)
+
+        // A plan of a topology split across files, for an environment, records all of it.
+        let split = SavedPlan(plan: plan, topologyFiles: ["shop.yaml", "orders.yaml"], context: "prod", environment: "prod",
+                              cluster: "prod-east", observed: ObservedState())
+        let read = try SavedPlan.decode(split.encode(), file: "p.json")
+        #expect(read.topologyFiles == ["shop.yaml", "orders.yaml"] && read.environment == "prod" && read.cluster == "prod-east")
     }
 
     @Test func stalenessNamesWhatChanged() throws {
         let desired = try topology(Self.streams)
         let plan = Planner.plan(desired: desired, observed: ObservedState(), capabilities: .v2_15)
-        let saved = SavedPlan(plan: plan, topologyFile: nil, context: nil, observed: ObservedState())
+        let saved = SavedPlan(plan: plan, topologyFiles: [], context: nil, observed: ObservedState())
         let now = ObservedState(streams: [ObservedStream(name: "ORDERS", config: ["name": "ORDERS", "subjects": .array(["x.>"])])])
         let reasons = saved.staleness(comparedTo: now, capabilities: .v2_15)
         #expect(reasons == ["stream ORDERS was created since the plan"])

@@ -143,7 +143,7 @@ func capturedTopology(for capabilities: ServerCapabilities) throws -> TopologySp
 enum ServerEcho {
     static func stream(_ config: JSONObject, capabilities: ServerCapabilities) -> JSONObject {
         var c = ServerDefaults.stream(config, capabilities: capabilities)
-        for field in FieldCatalog.stream where c[field.name] == nil && capabilities.supports(field.since) {
+        for field in StreamFields.all where c[field.name] == nil && capabilities.supports(field.since) {
             if case .bool = field.kind, ["sealed", "deny_delete", "deny_purge", "allow_rollup_hdrs", "allow_direct",
                                          "mirror_direct", "allow_msg_ttl"].contains(field.name) {
                 c[field.name] = .bool(false)
