@@ -38,7 +38,7 @@ struct CLIIntegrationTests {
                 #expect(result.status == 0, "\(arguments): \(result)")
             }
             let both = try await cli.run(["plan", "-f", "topology.yaml", "other.yaml"])
-            #expect(both.status == 64 && both.stderr.contains("give the topology file once"), "\(both)")
+            #expect(both.status == 64 && both.stderr.contains("give the topology once"), "\(both)")
 
             // `cluster status --json` on a state directory where nothing was started: every server down, exit 1.
             let local = try await cli.run(["cluster", "status", "--json", "--state-dir", "nothing-here"])
