@@ -81,7 +81,7 @@ extension JetStreamContext {
     func pages<Item: Sendable>(_ api: String, subject: String? = nil,
                                reading read: @escaping @Sendable (ByteBuffer) throws(JetStreamError) -> ListPage<Item>)
         async throws(JetStreamError) -> (items: [Item], missing: [String]) {
-        func page(_ offset: Int) async throws(JetStreamError) -> ListPage<Item> {
+        @Sendable func page(_ offset: Int) async throws(JetStreamError) -> ListPage<Item> {
             try await request(api, body: Self.encode(PageRequest(offset: offset, subject: subject)), reading: read)
         }
         var items: [Item] = []
@@ -93,25 +93,27 @@ extension JetStreamContext {
         let pageSize = items.count + missing.count
         if let total = first.total, pageSize > 0, total > pageSize {
             let offsets = Array(stride(from: pageSize, to: total, by: pageSize))
-            var pages: [Int: ListPage<Item>] = [:]
-            let results = await withTaskGroup(of: (Int, Result<ListPage<Item>, JetStreamError>).self) { group in
-                for offset in offsets {
-                    group.addTask {
-                        do throws(JetStreamError) {
-                            return (offset, .success(try await page(offset)))
-                        } catch {
-                            return (offset, .failure(error))
-                        }
+            // (A child result of `(Int, Result<ListPage<Item>, JetStreamError>)` came back with a garbage
+            // index from release builds of Swift 6.3.1, so every page was asked for twice; plain throwing
+            // children carry the index intact.)
+            let pages: [ListPage<Item>?]
+            do {
+                pages = try await withThrowingTaskGroup(of: (Int, ListPage<Item>).self) { group in
+                    for (index, offset) in offsets.enumerated() {
+                        group.addTask { (index, try await page(offset)) }
                     }
+                    var all = [ListPage<Item>?](repeating: nil, count: offsets.count)
+                    for try await (index, page) in group { all[index] = page }
+                    return all
                 }
-                var all: [(Int, Result<ListPage<Item>, JetStreamError>)] = []
-                for await result in group { all.append(result) }
-                return all
+            } catch let error as JetStreamError {
+                throw error
+            } catch {
+                throw .cancelled(operation: Self.operationName(api))
             }
-            for (offset, result) in results { pages[offset] = try result.get() }
-            for offset in offsets {
-                items.append(contentsOf: pages[offset]?.items ?? [])
-                missing.append(contentsOf: pages[offset]?.missing ?? [])
+            for page in pages {
+                items.append(contentsOf: page?.items ?? [])
+                missing.append(contentsOf: page?.missing ?? [])
             }
         }
         if items.count + missing.count >= (first.total ?? 0) || pageSize == 0 { return (items, missing) }
