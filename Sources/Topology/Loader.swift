@@ -147,7 +147,7 @@ struct TopologyBuilder {
         let owner = "stream '\(key.text)'"
         let decoder = FieldDecoder(reservedKeys: [
             "name": "remove it; the key under 'streams' is the stream's name",
-        ])
+        ], deferredKeys: ["check"])
         guard let obj = decoder.decodeObject(node, fields: FieldCatalog.stream, owner: owner, bag: &bag)
         else { return nil }
         checkMetadata(obj, owner: owner, bag: &bag)
@@ -160,7 +160,7 @@ struct TopologyBuilder {
         var config = JSONObject([("name", .string(key.text))])
         for (k, v) in obj.json { config[k] = v }
         return StreamSpec(name: key.text, config: config, consumers: consumers, location: key.location,
-                          fieldLocations: obj.locations)
+                          fieldLocations: obj.locations, check: check(obj, metrics: CheckMetric.stream, owner: owner, bag: &bag))
     }
 
     private func buildBucket(_ kind: BucketKind, _ key: YScalar, _ node: YNode, bag: inout DiagnosticBag) -> BucketSpec? {
@@ -170,11 +170,13 @@ struct TopologyBuilder {
         }
         var bucket = BucketSpec(kind: kind, name: key.text, config: JSONObject(), location: key.location, fieldLocations: [:])
         let section = kind == .kv ? "kv" : "object_stores"
-        let decoder = FieldDecoder(reservedKeys: ["name": "remove it; the key under '\(section)' is the bucket's name"])
-        guard let obj = decoder.decodeObject(node, fields: kind.fields, owner: bucket.owner, bag: &bag) else { return nil }
+        let decoder = FieldDecoder(reservedKeys: ["name": "remove it; the key under '\(section)' is the bucket's name"],
+                                   deferredKeys: ["check"])
+        guard let obj = decoder.decodeObject(node, fields: FieldCatalog.bucket(kind), owner: bucket.owner, bag: &bag) else { return nil }
         checkMetadata(obj, owner: bucket.owner, bag: &bag)
         bucket.config = obj.json
         bucket.fieldLocations = obj.locations
+        bucket.check = check(obj, metrics: CheckMetric.stream, owner: bucket.owner, bag: &bag)
         return bucket
     }
 
@@ -185,14 +187,20 @@ struct TopologyBuilder {
         }
         let owner = "consumer '\(key.text)' of stream '\(stream)'"
         let nameFix = "remove it; the key under 'consumers' is the durable name"
-        let decoder = FieldDecoder(reservedKeys: ["name": nameFix, "durable_name": nameFix])
+        let decoder = FieldDecoder(reservedKeys: ["name": nameFix, "durable_name": nameFix], deferredKeys: ["check"])
         guard let obj = decoder.decodeObject(node, fields: FieldCatalog.consumer, owner: owner, bag: &bag)
         else { return nil }
         checkMetadata(obj, owner: owner, bag: &bag)
         var config = JSONObject([("durable_name", .string(key.text))])
         for (k, v) in obj.json { config[k] = v }
         return ConsumerSpec(name: key.text, stream: stream, config: config, location: key.location,
-                            fieldLocations: obj.locations)
+                            fieldLocations: obj.locations, check: check(obj, metrics: CheckMetric.consumer, owner: owner, bag: &bag))
+    }
+
+    /// The `check:` thresholds of a decoded stream, consumer or bucket (jetform's own: not in its config).
+    private func check(_ obj: DecodedObject, metrics: [CheckMetric], owner: String, bag: inout DiagnosticBag) -> CheckSpec? {
+        guard let (key, node) = obj.children["check"] else { return nil }
+        return CheckDecoder().decode(key, node, metrics: metrics, owner: owner, bag: &bag)
     }
 
     private func checkMetadata(_ obj: DecodedObject, owner: String, bag: inout DiagnosticBag) {

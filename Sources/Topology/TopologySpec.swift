@@ -123,6 +123,8 @@ public struct StreamSpec: Sendable, Hashable {
     public var location: SourceLocation
     /// Where each field was written: `max_age`, `placement.cluster`, `subjects[0]`, `sources[1].name`.
     public var fieldLocations: [String: SourceLocation]
+    /// Health thresholds for `jetform check` (`check:`); not part of `config`.
+    public var check: CheckSpec? = nil
 
     /// `subjects`, or empty when not written.
     public var subjects: [String] { config["subjects"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
@@ -150,6 +152,8 @@ public struct BucketSpec: Sendable, Hashable {
     public var location: SourceLocation
     /// Where each bucket field was written (`history`, `placement.cluster`).
     public var fieldLocations: [String: SourceLocation]
+    /// Health thresholds for `jetform check` (`check:`); not part of `config`.
+    public var check: CheckSpec? = nil
 
     public init(kind: BucketKind, name: String, config: JSONObject, location: SourceLocation, fieldLocations: [String: SourceLocation]) {
         self.kind = kind
@@ -171,7 +175,7 @@ public struct BucketSpec: Sendable, Hashable {
         var locations: [String: SourceLocation] = [:]
         for (path, at) in fieldLocations { locations[kind.streamPath(bucketPath: path)] = at }
         return StreamSpec(name: streamName, config: kind.streamConfig(bucket: name, config), consumers: [],
-                          location: location, fieldLocations: locations)
+                          location: location, fieldLocations: locations, check: check)
     }
 }
 
@@ -185,6 +189,8 @@ public struct ConsumerSpec: Sendable, Hashable {
     public var location: SourceLocation
     /// Where each field was written, as for `StreamSpec.fieldLocations`.
     public var fieldLocations: [String: SourceLocation]
+    /// Health thresholds for `jetform check` (`check:`); not part of `config`.
+    public var check: CheckSpec? = nil
 
     /// `filter_subject` and `filter_subjects` together; empty means unfiltered.
     public var filters: [String] {
