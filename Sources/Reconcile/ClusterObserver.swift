@@ -1,4 +1,4 @@
-import JetStreamSchema
+public import JetStreamSchema
 public import JetStream
 import NIOCore
 public import NATS
@@ -33,6 +33,14 @@ public struct ClusterObserver: Sendable {
     /// streams and consumers that neither the list nor the names show are asked for with `INFO`: right
     /// after a create the meta leader's lists can lag behind the stream (seen on 2.15.1 after a replace).
     public func observe(expecting topology: TopologySpec? = nil) async throws -> ObservedState {
+        ObservedState(streams: try await read(expecting: topology).compactMap {
+            ObservedStream(info: $0.info, consumerInfos: $0.consumers)
+        })
+    }
+
+    /// The replies `observe` is made of, whole (`cluster`, `state`, `mirror`, `sources`, `num_pending`, …):
+    /// what `jetform check` measures, read at the cost of a plan.
+    public func read(expecting topology: TopologySpec? = nil) async throws -> [StreamReading] {
         let js = jetStream
         let concurrency = self.concurrency
         // The file's consumers are asked for by name while the streams are listed: on a cluster that
@@ -68,19 +76,19 @@ public struct ClusterObserver: Sendable {
                 declared.contains(name) || Ownership.owner(of: info["config"]?.objectValue ?? [:], topology: topology.name) == .this
             }
         }
-        let observed = try await Self.concurrently(infos, limit: concurrency) { info -> ObservedStream? in
+        let observed = try await Self.concurrently(infos, limit: concurrency) { info -> StreamReading? in
             guard let name = Self.streamName(info) else { return nil }
-            if let interesting, !interesting(name, info) { return ObservedStream(info: info, consumerInfos: []) }
+            if let interesting, !interesting(name, info) { return StreamReading(info: info, consumers: []) }
             let count = info["state"]?["consumer_count"]?.intValue.map(Int.init)
             let early = known[name] ?? []
             // Every consumer the stream has was among the file's: nothing more to read.
             if let count, count == early.count {
-                return ObservedStream(info: info, consumerInfos: early)
+                return StreamReading(info: info, consumers: early)
             }
             let consumers = try await Self.consumers(of: name, count: count, js, expecting: expectedConsumers[name] ?? [])
-            return ObservedStream(info: info, consumerInfos: consumers)
+            return StreamReading(info: info, consumers: consumers)
         }
-        return ObservedState(streams: observed.compactMap { $0 })
+        return observed.compactMap { $0 }
     }
 
     /// `config.name` of a stream info.
@@ -226,4 +234,19 @@ public struct ClusterObserver: Sendable {
         guard let info = client.serverInfo else { return nil }
         return ServerCapabilities(version: info.version, apiLevel: nil, clusterSize: max(1, info.connectURLs.count))
     }
+}
+
+/// One stream as the cluster reported it: its `STREAM.INFO` (or `STREAM.LIST` entry) and the
+/// `CONSUMER.INFO` (or `CONSUMER.LIST`) entries of the consumers read with it.
+public struct StreamReading: Sendable {
+    public var info: JSONObject
+    public var consumers: [JSONObject]
+
+    public init(info: JSONObject, consumers: [JSONObject]) {
+        self.info = info
+        self.consumers = consumers
+    }
+
+    /// `config.name`.
+    public var name: String? { ClusterObserver.streamName(info) }
 }

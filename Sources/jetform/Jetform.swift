@@ -16,6 +16,7 @@ struct Jetform: AsyncParsableCommand {
             ExportCommand.self,
             SmokeCommand.self,
             StatusCommand.self,
+            CheckCommand.self,
             ClusterCommand.self,
             SchemaCommand.self,
             ContextCommand.self,
