@@ -142,7 +142,9 @@ public enum CheckEvaluator {
             } else if peer["current"]?.boolValue != true {
                 var detail: [String] = []
                 if let lag = peer["lag"]?.intValue, lag > 0 { detail.append("\(lag) operations behind") }
-                if let active = peer["active"]?.intValue, active > 0 { detail.append("last seen \(DurationText.format(active / 1_000_000 * 1_000_000)) ago") }
+                if let active = peer["active"]?.intValue, active > 0 {
+                    detail.append("last seen \(ValueFormatter.seconds((Double(active) / 1e8).rounded() / 10)) ago")
+                }
                 findings.append(CheckFinding(.critical, resource, .replicas,
                                              "replica \(name) is not current" + (detail.isEmpty ? "" : " (\(detail.joined(separator: ", ")))"),
                                              peer: name, at: location))
@@ -176,9 +178,16 @@ public enum CheckEvaluator {
             let name = m.status == .critical ? "crit" : "warn"
             let subject = source.map { "\(metric.rawValue) of \($0)" } ?? metric.rawValue
             findings.append(CheckFinding(m.status, resource, .threshold,
-                                         "\(subject) \(metric.format(value)) is above \(name) \(metric.format(limit))",
+                                         "\(subject) \(shown(metric, value)) is above \(name) \(metric.format(limit))",
                                          metric: metric, value: value, threshold: limit, source: source, at: threshold.location))
         }
+    }
+
+    /// A measured value for people: durations to the second (to the millisecond under one).
+    static func shown(_ metric: CheckMetric, _ value: Int64) -> String {
+        guard metric.unit == .duration else { return metric.format(value) }
+        let unit: Int64 = value >= 1_000_000_000 ? 1_000_000_000 : 1_000_000
+        return metric.format(value / unit * unit)
     }
 
     /// An RFC 3339 timestamp as the server writes it (to the nanosecond), or nil.
