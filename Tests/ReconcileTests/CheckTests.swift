@@ -146,6 +146,8 @@ struct CheckTests {
             #expect(bad.status == 3, "\(bad)")
             #expect(bad.stderr.contains("bad.yaml:13:21: error: 'check.pending' in consumer 'runners' of stream 'ORDERS' warns at 1000, above its crit 100 — "),
                     "\(bad)")
+            let usage = try await cli.run(["check", "--format", "bogus"])
+            #expect(usage.status == 3 && usage.stderr.contains("bogus"), "a usage error is UNKNOWN too: \(usage)")
             await client.close()
         }
     }
