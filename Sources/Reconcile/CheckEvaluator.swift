@@ -49,7 +49,9 @@ public enum CheckEvaluator {
         for (spec, resource) in declared {
             guard let reading = byName[spec.name] else { continue }
             let info = reading.info
-            findings += health(info, resource: resource, replicas: spec.int("num_replicas") ?? 1, location: spec.location)
+            // Replicas the resource has by its live config: a different count than the file's is drift, reported above.
+            let streamReplicas = max(1, info["config"]?["num_replicas"]?.intValue ?? 1)
+            findings += health(info, resource: resource, replicas: streamReplicas, location: spec.location)
             var values: [(CheckMetric, Int64, String?)] = [
                 (.messages, info["state"]?["messages"]?.intValue ?? 0, nil),
                 (.bytes, info["state"]?["bytes"]?.intValue ?? 0, nil),
@@ -64,11 +66,10 @@ public enum CheckEvaluator {
 
             var consumers: [String: JSONObject] = [:]
             for c in reading.consumers { if let name = c["name"]?.stringValue { consumers[name] = c } }
-            let streamReplicas = spec.int("num_replicas") ?? 1
             for consumer in spec.consumers {
                 guard let info = consumers[consumer.name] else { continue }
                 let id = CheckResource.consumer(spec.name, consumer.name)
-                let replicas = consumer.int("num_replicas").flatMap { $0 > 0 ? $0 : nil } ?? streamReplicas
+                let replicas = info["config"]?["num_replicas"]?.intValue.flatMap { $0 > 0 ? $0 : nil } ?? streamReplicas
                 findings += health(info, resource: id, replicas: replicas, location: consumer.location)
                 if let paused = pause(info, declared: consumer, now: now) {
                     findings.append(CheckFinding(.critical, id, .paused, paused, at: consumer.location(of: "pause_until")))
