@@ -136,12 +136,17 @@ struct CheckTests {
             #expect(deleted.stdout.contains("CRITICAL consumer ORDERS.runners: does not exist (declared at topology.yaml:"), "\(deleted)")
 
             // Nothing listens on port 1: UNKNOWN, in every format, without secrets.
-            let nowhere = ["NATS_URL": "nats://127.0.0.1:1"]
+            let nowhere = ["NATS_URL": "nats://127.0.0.1:1", "NATS_PASSWORD": "s3cret-never-shown"]
             let unreachable = try await cli.run(["check", "topology.yaml"], environment: nowhere)
             #expect(unreachable.status == 3, "\(unreachable)")
-            #expect(unreachable.stderr.contains("127.0.0.1:1") && !unreachable.stderr.contains("password"), "\(unreachable)")
-            let unknown = try await cli.run(["check", "topology.yaml", "--format", "nagios"], environment: nowhere)
-            #expect(unknown.status == 3 && unknown.stdout.hasPrefix("JETFORM UNKNOWN: "), "\(unknown)")
+            #expect(unreachable.stderr.contains("127.0.0.1:1"), "\(unreachable)")
+            for format in ["nagios", "json", "prometheus"] {
+                let unknown = try await cli.run(["check", "topology.yaml", "--format", format], environment: nowhere)
+                #expect(unknown.status == 3, "\(format): \(unknown)")
+                #expect(!unknown.stdout.contains("s3cret") && !unknown.stderr.contains("s3cret"), "\(format): \(unknown)")
+                #expect(unknown.stdout.contains(format == "nagios" ? "JETFORM UNKNOWN: " : format == "json" ? "\"exit_code\": 3" : "jetform_check_status{topology=\"checks\"} 3"),
+                        "\(format): \(unknown)")
+            }
 
             // A bad file: UNKNOWN with the usual diagnostics, before anything is contacted.
             try Self.topology.replacingOccurrences(of: "pending: {warn: 100, crit: 1000}", with: "pending: {warn: 1000, crit: 100}")
