@@ -17,6 +17,12 @@ struct TopologyValidator {
             checkWorkQueue(stream, &bag)
             for consumer in stream.consumers { checkConsumer(consumer, of: stream, &bag) }
             checkLagThreshold(stream.check, config: stream.config, owner: "stream '\(stream.name)'", &bag)
+            for consumer in stream.consumers where consumer.isPush {
+                // Push consumers take no pull requests: num_waiting stays 0.
+                guard let waiting = consumer.check?.threshold(.waiting) else { continue }
+                bag.warning(waiting.location, "'check.waiting' in consumer '\(consumer.name)' of stream '\(stream.name)' counts pull requests, and it is a push consumer",
+                            fix: "remove waiting; it always measures 0 here")
+            }
         }
         for bucket in topology.buckets {
             checkBucket(bucket, &bag)

@@ -69,6 +69,16 @@ struct CheckTests {
             #expect(idle.status == 0, "\(idle)")
             #expect(idle.stdout == "OK: topology checks, 1 stream, 1 consumer, 1 bucket: healthy\n", "\(idle)")
 
+            // What the file does not declare is not checked: another client's stream full of pending messages,
+            // and its consumer on a declared stream.
+            _ = try await js.createStream(StreamConfig(name: "FOREIGN", subjects: ["foreign.>"]))
+            _ = try await js.createConsumer(stream: "FOREIGN", config: ConsumerConfig(durableName: "theirs", ackPolicy: .explicit))
+            _ = try await js.createConsumer(stream: "ORDERS", config: ConsumerConfig(durableName: "theirs", ackPolicy: .explicit))
+            for i in 0..<20 { _ = try await js.publish(subject: "foreign.x", "m\(i)") }
+            let foreign = try await check(cli) { $0.status == 0 }
+            #expect(foreign.status == 0 && !foreign.stdout.contains("FOREIGN") && !foreign.stdout.contains("theirs"), "\(foreign)")
+            try await js.deleteConsumer(stream: "ORDERS", name: "theirs")
+
             // A killed server hosting the R3 stream: its replicas are not current, naming the peer.
             let victim = cluster.servers[1].name
             try await cluster.kill(server: victim)
