@@ -1,4 +1,4 @@
-import JetStreamSchema
+public import JetStreamSchema
 public import JetStream
 import NIOCore
 public import NATS
@@ -33,11 +33,22 @@ public struct ClusterObserver: Sendable {
     /// streams and consumers that neither the list nor the names show are asked for with `INFO`: right
     /// after a create the meta leader's lists can lag behind the stream (seen on 2.15.1 after a replace).
     public func observe(expecting topology: TopologySpec? = nil) async throws -> ObservedState {
+        ObservedState(streams: try await read(expecting: topology).compactMap {
+            ObservedStream(info: $0.info, consumerInfos: $0.consumers)
+        })
+    }
+
+    /// The replies `observe` is made of, whole (`cluster`, `state`, `mirror`, `sources`, `num_pending`, …):
+    /// what `jetform check` measures, read at the cost of a plan.
+    public func read(expecting topology: TopologySpec? = nil) async throws -> [StreamReading] {
         let js = jetStream
         let concurrency = self.concurrency
         // The file's consumers are asked for by name while the streams are listed: on a cluster that
         // matches the file (the common case) their answers are all the consumer reads there are.
         // (Only those of streams that exist: on an empty cluster they would all be wasted requests.)
+        // The names (answered by the meta leader from its assignments) and the list (a scatter-gather
+        // to every stream leader) are asked for at once.
+        async let listing = js.streamList(reading: Self.page(of: "streams", operation: "STREAM LIST"))
         let names = try await js.streamNames()
         let existing = Set(names)
         let declared = (topology?.streams ?? []).filter { existing.contains($0.name) }
@@ -45,7 +56,7 @@ public struct ClusterObserver: Sendable {
         async let early = Self.concurrently(declared, limit: concurrency) { consumer in
             try await Self.consumerInfoIfAny(stream: consumer.stream, name: consumer.name, js)
         }
-        var infos = try await Self.streams(js, names: names)
+        var infos = try await Self.streams(js, listed: try await listing, names: names)
         if let topology {
             let seen = Set(infos.compactMap(Self.streamName))
             let unseen = topology.streams.map(\.name).filter { !seen.contains($0) }
@@ -68,19 +79,31 @@ public struct ClusterObserver: Sendable {
                 declared.contains(name) || Ownership.owner(of: info["config"]?.objectValue ?? [:], topology: topology.name) == .this
             }
         }
-        let observed = try await Self.concurrently(infos, limit: concurrency) { info -> ObservedStream? in
+        // Streams of other owners need no request: no task either (an account may hold 10,000).
+        var readings: [StreamReading?] = Array(repeating: nil, count: infos.count)
+        var toRead: [(index: Int, info: JSONObject)] = []
+        for (index, info) in infos.enumerated() {
+            guard let name = Self.streamName(info) else { continue }
+            if let interesting, !interesting(name, info) {
+                readings[index] = StreamReading(info: info, consumers: [])
+            } else {
+                toRead.append((index, info))
+            }
+        }
+        let read = try await Self.concurrently(toRead, limit: concurrency) { item -> StreamReading? in
+            let info = item.info
             guard let name = Self.streamName(info) else { return nil }
-            if let interesting, !interesting(name, info) { return ObservedStream(info: info, consumerInfos: []) }
             let count = info["state"]?["consumer_count"]?.intValue.map(Int.init)
             let early = known[name] ?? []
             // Every consumer the stream has was among the file's: nothing more to read.
             if let count, count == early.count {
-                return ObservedStream(info: info, consumerInfos: early)
+                return StreamReading(info: info, consumers: early)
             }
             let consumers = try await Self.consumers(of: name, count: count, js, expecting: expectedConsumers[name] ?? [])
-            return ObservedStream(info: info, consumerInfos: consumers)
+            return StreamReading(info: info, consumers: consumers)
         }
-        return ObservedState(streams: observed.compactMap { $0 })
+        for (item, reading) in zip(toRead, read) { readings[item.index] = reading }
+        return readings.compactMap { $0 }
     }
 
     /// `config.name` of a stream info.
@@ -88,8 +111,8 @@ public struct ClusterObserver: Sendable {
 
     /// Every stream: infos from `STREAM.LIST`, plus `STREAM.INFO` for those it left out (`missing`, and
     /// names of `STREAM.NAMES` it did not return).
-    static func streams(_ js: JetStreamContext, names: [String]) async throws(JetStreamError) -> [JSONObject] {
-        let listed = try await js.streamList(reading: Self.page(of: "streams", operation: "STREAM LIST"))
+    static func streams(_ js: JetStreamContext, listed: (items: [JSONObject], missing: [String]),
+                        names: [String]) async throws(JetStreamError) -> [JSONObject] {
         var infos: [JSONObject] = []
         var seen: Set<String> = []
         for info in listed.items {
@@ -226,4 +249,19 @@ public struct ClusterObserver: Sendable {
         guard let info = client.serverInfo else { return nil }
         return ServerCapabilities(version: info.version, apiLevel: nil, clusterSize: max(1, info.connectURLs.count))
     }
+}
+
+/// One stream as the cluster reported it: its `STREAM.INFO` (or `STREAM.LIST` entry) and the
+/// `CONSUMER.INFO` (or `CONSUMER.LIST`) entries of the consumers read with it.
+public struct StreamReading: Sendable {
+    public var info: JSONObject
+    public var consumers: [JSONObject]
+
+    public init(info: JSONObject, consumers: [JSONObject]) {
+        self.info = info
+        self.consumers = consumers
+    }
+
+    /// `config.name`.
+    public var name: String? { ClusterObserver.streamName(info) }
 }

@@ -10,16 +10,17 @@ public enum FieldCatalog {
     /// key under `streams` is the name.
     public static let stream: [FieldSpec] = StreamFields.all + [
         FieldSpec("consumers", .namedObjects(consumer), "Durable consumers of this stream, by name."),
+        check(CheckMetric.stream, of: "stream"),
     ] + lifecycle
 
     /// `ConsumerConfig` fields (the schema's table). `durable_name`/`name` are not listed: the key under
     /// `consumers` is the name.
-    public static let consumer: [FieldSpec] = ConsumerFields.all + lifecycle
+    public static let consumer: [FieldSpec] = ConsumerFields.all + [check(CheckMetric.consumer, of: "consumer")] + lifecycle
 
     /// Key-Value bucket fields (the schema's table). The key under `kv` is the bucket's name.
-    public static let kv: [FieldSpec] = KVFields.all + lifecycle
+    public static let kv: [FieldSpec] = KVFields.all + [check(CheckMetric.stream, of: "bucket")] + lifecycle
     /// Object store fields (the schema's table). The key under `object_stores` is the store's name.
-    public static let objectStore: [FieldSpec] = ObjectStoreFields.all + lifecycle
+    public static let objectStore: [FieldSpec] = ObjectStoreFields.all + [check(CheckMetric.stream, of: "object store")] + lifecycle
 
     /// The fields of a bucket kind as the file writes them.
     public static func bucket(_ kind: BucketKind) -> [FieldSpec] { kind == .kv ? kv : objectStore }
@@ -35,6 +36,17 @@ public enum FieldCatalog {
 
     /// Whether `name` is one of the `lifecycle` keys, which stay out of the config.
     public static func isLifecycleKey(_ name: String) -> Bool { name == "prevent_destroy" || name == "ignore_changes" }
+
+    /// `check:`, health thresholds for `jetform check` (`CheckMetric`); jetform's own, never sent to the server.
+    /// The loader reads it with `CheckDecoder`; this entry names it for unknown-key messages and the JSON Schema.
+    static func check(_ metrics: [CheckMetric], of resource: String) -> FieldSpec {
+        FieldSpec("check", .object(metrics.map { metric in
+            FieldSpec(metric.rawValue, .object([
+                FieldSpec("warn", metric.thresholdKind, "A warning (exit 1) when the value is above this."),
+                FieldSpec("crit", metric.thresholdKind, "Critical (exit 2) when the value is above this."),
+            ]), metric.doc)
+        }), "Health thresholds `jetform check` holds this \(resource) to, each with warn and crit (warn at most crit); jetform's own, never sent to the server.")
+    }
 
     /// natscli context file keys.
     public static let context: [FieldSpec] = [

@@ -18,6 +18,8 @@ struct FieldDecoder {
     var reservedKeys: [String: String] = [:]
     /// Whether messages may quote values. Off for contexts: a credential pasted into the wrong key must not be echoed.
     var quotesValues = true
+    /// Keys of the outermost object whose nodes are left to the caller, as `namedObjects` are (`check`).
+    var deferredKeys: Set<String> = []
 
     /// Decodes a mapping. `owner` names it in messages ("stream 'ORDERS'"), `path` prefixes field locations.
     /// `root` names the outermost object (nil for the top level) so nested fields read `'placement.cluster' in stream 'S'`.
@@ -54,6 +56,10 @@ struct FieldDecoder {
             let fieldPath = path.isEmpty ? key : "\(path).\(key)"
             result.locations[fieldPath] = entry.key.location
             if case .namedObjects = field.kind {
+                result.children[key] = (entry.key, entry.value)
+                continue
+            }
+            if deferredKeys.contains(key) {
                 result.children[key] = (entry.key, entry.value)
                 continue
             }

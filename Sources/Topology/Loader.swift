@@ -215,7 +215,7 @@ struct TopologyBuilder {
         let owner = "stream '\(key.text)'"
         let decoder = FieldDecoder(reservedKeys: [
             "name": "remove it; the key under 'streams' is the stream's name",
-        ])
+        ], deferredKeys: ["check"])
         guard var obj = decoder.decodeObject(node, fields: FieldCatalog.stream, owner: owner, bag: &bag)
         else { return nil }
         checkMetadata(obj, owner: owner, bag: &bag)
@@ -229,7 +229,8 @@ struct TopologyBuilder {
         var config = JSONObject([("name", .string(key.text))])
         for (k, v) in obj.json { config[k] = v }
         return StreamSpec(name: key.text, config: config, consumers: consumers, location: key.location,
-                          fieldLocations: obj.locations, lifecycle: lifecycle)
+                          fieldLocations: obj.locations, lifecycle: lifecycle,
+                          check: check(obj, metrics: CheckMetric.stream, owner: owner, bag: &bag))
     }
 
     private func buildBucket(_ kind: BucketKind, _ key: YScalar, _ node: YNode, bag: inout DiagnosticBag) -> BucketSpec? {
@@ -239,12 +240,14 @@ struct TopologyBuilder {
         }
         var bucket = BucketSpec(kind: kind, name: key.text, config: JSONObject(), location: key.location, fieldLocations: [:])
         let section = kind == .kv ? "kv" : "object_stores"
-        let decoder = FieldDecoder(reservedKeys: ["name": "remove it; the key under '\(section)' is the bucket's name"])
+        let decoder = FieldDecoder(reservedKeys: ["name": "remove it; the key under '\(section)' is the bucket's name"],
+                                   deferredKeys: ["check"])
         guard var obj = decoder.decodeObject(node, fields: FieldCatalog.bucket(kind), owner: bucket.owner, bag: &bag) else { return nil }
         checkMetadata(obj, owner: bucket.owner, bag: &bag)
         bucket.lifecycle = takeLifecycle(&obj, fields: kind.fields, owner: bucket.owner, bag: &bag)
         bucket.config = obj.json
         bucket.fieldLocations = obj.locations
+        bucket.check = check(obj, metrics: CheckMetric.stream, owner: bucket.owner, bag: &bag)
         return bucket
     }
 
@@ -255,7 +258,7 @@ struct TopologyBuilder {
         }
         let owner = "consumer '\(key.text)' of stream '\(stream)'"
         let nameFix = "remove it; the key under 'consumers' is the durable name"
-        let decoder = FieldDecoder(reservedKeys: ["name": nameFix, "durable_name": nameFix])
+        let decoder = FieldDecoder(reservedKeys: ["name": nameFix, "durable_name": nameFix], deferredKeys: ["check"])
         guard var obj = decoder.decodeObject(node, fields: FieldCatalog.consumer, owner: owner, bag: &bag)
         else { return nil }
         checkMetadata(obj, owner: owner, bag: &bag)
@@ -263,7 +266,8 @@ struct TopologyBuilder {
         var config = JSONObject([("durable_name", .string(key.text))])
         for (k, v) in obj.json { config[k] = v }
         return ConsumerSpec(name: key.text, stream: stream, config: config, location: key.location,
-                            fieldLocations: obj.locations, lifecycle: lifecycle)
+                            fieldLocations: obj.locations, lifecycle: lifecycle,
+                            check: check(obj, metrics: CheckMetric.consumer, owner: owner, bag: &bag))
     }
 
     /// Moves `prevent_destroy` and `ignore_changes` out of the decoded config (they are never sent) and
@@ -312,6 +316,12 @@ struct TopologyBuilder {
             return "did you mean '\(suggestion)'?"
         }
         return "name a field of the resource, e.g. max_bytes or placement.cluster"
+    }
+
+    /// The `check:` thresholds of a decoded stream, consumer or bucket (jetform's own: not in its config).
+    private func check(_ obj: DecodedObject, metrics: [CheckMetric], owner: String, bag: inout DiagnosticBag) -> CheckSpec? {
+        guard let (key, node) = obj.children["check"] else { return nil }
+        return CheckDecoder().decode(key, node, metrics: metrics, owner: owner, bag: &bag)
     }
 
     private func checkMetadata(_ obj: DecodedObject, owner: String, bag: inout DiagnosticBag) {

@@ -183,6 +183,8 @@ public struct StreamSpec: Sendable, Hashable {
     public var fieldLocations: [String: SourceLocation]
     /// `prevent_destroy` and `ignore_changes`.
     public var lifecycle = Lifecycle()
+    /// Health thresholds for `jetform check` (`check:`); not part of `config`.
+    public var check: CheckSpec? = nil
 
     /// `subjects`, or empty when not written.
     public var subjects: [String] { config["subjects"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
@@ -212,6 +214,8 @@ public struct BucketSpec: Sendable, Hashable {
     public var fieldLocations: [String: SourceLocation]
     /// `prevent_destroy` and `ignore_changes` (bucket field names).
     public var lifecycle: Lifecycle
+    /// Health thresholds for `jetform check` (`check:`); not part of `config`.
+    public var check: CheckSpec? = nil
 
     public init(kind: BucketKind, name: String, config: JSONObject, location: SourceLocation,
                 fieldLocations: [String: SourceLocation], lifecycle: Lifecycle = Lifecycle()) {
@@ -237,7 +241,7 @@ public struct BucketSpec: Sendable, Hashable {
         var streamLifecycle = lifecycle
         streamLifecycle.ignoreChanges = lifecycle.ignoreChanges.flatMap(kind.streamPaths(bucketPath:))
         return StreamSpec(name: streamName, config: kind.streamConfig(bucket: name, config), consumers: [],
-                          location: location, fieldLocations: locations, lifecycle: streamLifecycle)
+                          location: location, fieldLocations: locations, lifecycle: streamLifecycle, check: check)
     }
 }
 
@@ -253,6 +257,8 @@ public struct ConsumerSpec: Sendable, Hashable {
     public var fieldLocations: [String: SourceLocation]
     /// `prevent_destroy` and `ignore_changes`.
     public var lifecycle = Lifecycle()
+    /// Health thresholds for `jetform check` (`check:`); not part of `config`.
+    public var check: CheckSpec? = nil
 
     /// `filter_subject` and `filter_subjects` together; empty means unfiltered.
     public var filters: [String] {

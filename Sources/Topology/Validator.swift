@@ -16,8 +16,18 @@ struct TopologyValidator {
             checkStream(stream, &bag)
             checkWorkQueue(stream, &bag)
             for consumer in stream.consumers { checkConsumer(consumer, of: stream, &bag) }
+            checkLagThreshold(stream.check, config: stream.config, owner: "stream '\(stream.name)'", &bag)
+            for consumer in stream.consumers where consumer.isPush {
+                // Push consumers take no pull requests: num_waiting stays 0.
+                guard let waiting = consumer.check?.threshold(.waiting) else { continue }
+                bag.warning(waiting.location, "'check.waiting' in consumer '\(consumer.name)' of stream '\(stream.name)' counts pull requests, and it is a push consumer",
+                            fix: "remove waiting; it always measures 0 here")
+            }
         }
-        for bucket in topology.buckets { checkBucket(bucket, &bag) }
+        for bucket in topology.buckets {
+            checkBucket(bucket, &bag)
+            checkLagThreshold(bucket.check, config: bucket.config, owner: bucket.owner, &bag)
+        }
         topology.smoke?.validate(in: topology, bag: &bag)
     }
 
@@ -40,6 +50,13 @@ struct TopologyValidator {
                             fix: v.fix)
             }
         }
+    }
+
+    /// `check.lag` measures mirrors and sources: a stream with neither has nothing to measure.
+    private func checkLagThreshold(_ check: CheckSpec?, config: JSONObject, owner: String, _ bag: inout DiagnosticBag) {
+        guard let lag = check?.threshold(.lag), config["mirror"] == nil, config["sources"] == nil else { return }
+        bag.error(lag.location, "'check.lag' in \(owner) measures a mirror or sources, and it has neither",
+                  fix: "remove lag, or declare the mirror or sources it should follow")
     }
 
     private func checkReferences(_ bag: inout DiagnosticBag) {

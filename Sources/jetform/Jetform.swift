@@ -16,6 +16,7 @@ struct Jetform: AsyncParsableCommand {
             ExportCommand.self,
             SmokeCommand.self,
             StatusCommand.self,
+            CheckCommand.self,
             ClusterCommand.self,
             SchemaCommand.self,
             ContextCommand.self,
@@ -53,6 +54,11 @@ struct Jetform: AsyncParsableCommand {
             if !failure.message.isEmpty { printError(failure.message) }
             exit(withError: ExitCode(failure.code))
         } catch {
+            // `check` speaks the monitoring-plugin convention, where a usage error is UNKNOWN (3), not 64.
+            if CommandLine.arguments.dropFirst().first == "check", exitCode(for: error) == .validationFailure {
+                printError(fullMessage(for: error))
+                exit(withError: ExitCode(3))
+            }
             exit(withError: error)
         }
     }
