@@ -111,7 +111,8 @@ public enum Exporter {
             let id = ResourceID.stream(stream.name)
             result.resources.append(id)
             track(id, stream.config, topology: name, into: &result)
-            let config = protected(minimalStream(stream.config, capabilities: capabilities, notes: &result.notes), live: stream.config)
+            let config = Self.domainShorthand(protected(minimalStream(stream.config, capabilities: capabilities, notes: &result.notes),
+                                                        live: stream.config))
             lines.append("  \(scalar(stream.name)):")
             lines += render(config, fields: FieldCatalog.stream, indent: "    ")
             let durables = stream.consumers.filter(\.isDurable).sorted { $0.name < $1.name }
@@ -178,6 +179,25 @@ public enum Exporter {
             kept[key] = value
         }
         return kept.isEmpty ? nil : .object(kept)
+    }
+
+    /// A mirror or source reaching another domain (`external` with only `api: $JS.NAME.API`) written as
+    /// `domain: NAME`, as people write it.
+    static func domainShorthand(_ config: JSONObject) -> JSONObject {
+        func short(_ value: JSONValue) -> JSONValue {
+            guard var source = value.objectValue, let external = source["external"]?.objectValue,
+                  external.keys == ["api"], let api = external["api"]?.stringValue,
+                  api.hasPrefix("$JS."), api.hasSuffix(".API") else { return value }
+            let domain = String(api.dropFirst(4).dropLast(4))
+            guard !domain.isEmpty, !domain.contains(".") else { return value }
+            source["external"] = nil
+            source["domain"] = .string(domain)
+            return .object(source)
+        }
+        var config = config
+        if let mirror = config["mirror"] { config["mirror"] = short(mirror) }
+        if let sources = config["sources"]?.arrayValue { config["sources"] = .array(sources.map(short)) }
+        return config
     }
 
     /// `prevent_destroy: true` where the live resource carries its marker, so the exported file keeps

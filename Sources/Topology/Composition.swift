@@ -124,6 +124,14 @@ struct Composition {
     private static func overlay(_ base: YNode, with over: YNode, what: String, environment: String, depth: Int,
                                 bag: inout DiagnosticBag) -> YNode {
         guard case .mapping(var entries, let location) = base, case .mapping(let changes, _) = over else {
+            if depth == 0, isNull(base), case .mapping(let changes, _) = over {
+                // `consumers:` written empty: an override cannot add to it either.
+                for change in changes {
+                    bag.error(change.key.location, "environment '\(environment)' overrides \(what) '\(change.key.text)', which the file does not declare",
+                              fix: "declare it first; an override only changes what the file declares")
+                }
+                return base
+            }
             return isNull(over) && depth == 0 ? base : over
         }
         for change in changes {

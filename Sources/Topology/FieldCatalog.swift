@@ -8,7 +8,7 @@ public import JetStreamSchema
 public enum FieldCatalog {
     /// `StreamConfig` fields (the schema's table) and the stream's consumers. `name` is not listed: the
     /// key under `streams` is the name.
-    public static let stream: [FieldSpec] = StreamFields.all + [
+    public static let stream: [FieldSpec] = StreamFields.all.map(withDomainShorthand) + [
         FieldSpec("consumers", .namedObjects(consumer), "Durable consumers of this stream, by name."),
         check(CheckMetric.stream, of: "stream"),
     ] + lifecycle
@@ -24,6 +24,16 @@ public enum FieldCatalog {
 
     /// The fields of a bucket kind as the file writes them.
     public static func bucket(_ kind: BucketKind) -> [FieldSpec] { kind == .kv ? kv : objectStore }
+
+    /// `mirror` and `sources` take `domain: NAME`, the shorthand natscli and nats.go know for
+    /// `external: {api: $JS.NAME.API}` (the loader expands it; export writes it back).
+    static func withDomainShorthand(_ field: FieldSpec) -> FieldSpec {
+        guard field.name == "mirror" || field.name == "sources", let nested = field.nested else { return field }
+        let domain = FieldSpec("domain", .string, "JetStream domain of the origin stream: short for external: {api: $JS.<domain>.API}.")
+        var extended = field
+        extended.kind = field.name == "mirror" ? .object(nested + [domain]) : .objectList(nested + [domain])
+        return extended
+    }
 
     /// Keys of the file that say how jetform treats a resource; never sent to the server (Terraform's
     /// `lifecycle` block, NACK's `preventDelete`).

@@ -220,6 +220,7 @@ struct TopologyBuilder {
         else { return nil }
         checkMetadata(obj, owner: owner, bag: &bag)
         let lifecycle = takeLifecycle(&obj, fields: StreamFields.all, owner: owner, bag: &bag)
+        expandDomains(&obj, owner: owner, bag: &bag)
         var consumers: [ConsumerSpec] = []
         if let (_, consumersNode) = obj.children["consumers"] {
             for (ckey, cnode) in namedEntries(consumersNode, what: "'consumers' of \(owner)", bag: &bag) {
@@ -268,6 +269,37 @@ struct TopologyBuilder {
         return ConsumerSpec(name: key.text, stream: stream, config: config, location: key.location,
                             fieldLocations: obj.locations, lifecycle: lifecycle,
                             check: check(obj, metrics: CheckMetric.consumer, owner: owner, bag: &bag))
+    }
+
+    /// `domain: NAME` on the mirror or a source becomes `external: {api: $JS.NAME.API}`, what the server
+    /// knows; its position becomes that of `external.api`.
+    private func expandDomains(_ obj: inout DecodedObject, owner: String, bag: inout DiagnosticBag) {
+        func expand(_ source: JSONObject, path: String) -> JSONObject {
+            guard let domain = source["domain"]?.stringValue else { return source }
+            var source = source
+            source["domain"] = nil
+            let at = obj.locations["\(path).domain"] ?? obj.locations[path]!
+            if source["external"] != nil {
+                bag.error(at, "'\(path)' in \(owner) gives both 'domain' and 'external'",
+                          fix: "keep one: domain: \(FieldDecoder.clip(domain)) means external: {api: $JS.\(FieldDecoder.clip(domain)).API}")
+                return source
+            }
+            if domain.isEmpty || domain.contains(where: { $0 == "." || $0 == "*" || $0 == ">" || $0.isWhitespace }) {
+                bag.error(at, "'\(path).domain' in \(owner) is not a JetStream domain name: '\(FieldDecoder.clip(domain))'",
+                          fix: "use the domain's name as its servers set it (jetstream { domain: … }), without '.', '*', '>' or spaces")
+                return source
+            }
+            source["external"] = .object(["api": .string("$JS.\(domain).API")])
+            obj.locations["\(path).external"] = at
+            obj.locations["\(path).external.api"] = at
+            return source
+        }
+        if let mirror = obj.json["mirror"]?.objectValue { obj.json["mirror"] = .object(expand(mirror, path: "mirror")) }
+        if let sources = obj.json["sources"]?.arrayValue {
+            obj.json["sources"] = .array(sources.enumerated().map { i, value in
+                value.objectValue.map { .object(expand($0, path: "sources[\(i)]")) } ?? value
+            })
+        }
     }
 
     /// Moves `prevent_destroy` and `ignore_changes` out of the decoded config (they are never sent) and
