@@ -133,6 +133,16 @@ import Testing
         }
     }
 
+    @Test func onlyRepliesHoldingTheErrorKeyAreDecodedForIt() {
+        for (text, holds) in [(#"{"type":"x","error":{"code":404}}"#, true), (#""error""#, true), (#"{"errors":1}"#, false),
+                              (#"{"error"#, false), ("", false), (#"{"description":"no error here"}"#, false)] {
+            let found = ByteBuffer(string: text).withUnsafeReadableBytes { JetStreamContext.holdsErrorKey($0) }
+            #expect(found == holds, "\(text)")
+        }
+        #expect(JetStreamContext.apiError(in: ByteBuffer(string: Fixtures.v2_15_1.errorStreamNotFound))?.errCode == .streamNotFound)
+        #expect(JetStreamContext.apiError(in: ByteBuffer(string: #"{"config":{"description":"an \"error\" word"}}"#)) == nil)
+    }
+
     @Test func pubAcksParseFastAndSlow() throws {
         let fast = try #require(PubAckParser.fastPath(ByteBuffer(string: #"{"stream":"ORDERS","seq":4}"#)))
         #expect(fast == PubAck(stream: "ORDERS", seq: 4))

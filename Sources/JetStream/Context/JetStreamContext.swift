@@ -102,9 +102,26 @@ public struct JetStreamContext: Sendable {
     /// The `error` of an API reply, if it is one. Only a reply that holds the bytes `"error"` is decoded
     /// for it: parsing every reply twice cost as much as the decode itself on long list pages.
     static func apiError(in payload: ByteBuffer) -> APIError? {
-        let marker = Array(#""error""#.utf8)
-        guard payload.withUnsafeReadableBytes({ $0.firstRange(of: marker) != nil }) else { return nil }
+        guard payload.withUnsafeReadableBytes({ Self.holdsErrorKey($0) }) else { return nil }
         return (try? JSONDecoder().decode(ErrorEnvelope.self, from: Data(payload.readableBytesView)))?.error
+    }
+
+    /// Whether the bytes contain `"error"`, by a plain loop: the generic `firstRange(of:)` was the largest
+    /// single cost of reading the 20,000 replies of a 10,000-stream plan.
+    static func holdsErrorKey(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let b = bytes.bindMemory(to: UInt8.self)
+        guard b.count >= 7 else { return false }
+        var i = 0
+        let end = b.count - 6
+        while i < end {
+            // `"error"`: the quote, e, r, r, o, r, quote.
+            if b[i] == 0x22 && b[i + 1] == 0x65 && b[i + 2] == 0x72 && b[i + 3] == 0x72 && b[i + 4] == 0x6F
+                && b[i + 5] == 0x72 && b[i + 6] == 0x22 {
+                return true
+            }
+            i += 1
+        }
+        return false
     }
 
     static func encode(_ value: some Encodable) -> ByteBuffer {
