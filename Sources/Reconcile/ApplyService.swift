@@ -176,11 +176,22 @@ public struct ApplyService: Sendable {
         do { return try await session.plan(topology, options: options ?? self.options.plan) } catch { throw .session(error) }
     }
 
+    /// A failed check is asked again for a few seconds: a replica that is catching up (seen under load
+    /// right after another apply was killed) is current again within a second or two; a server that is
+    /// down stays down, and is reported as before.
     private func checkHealth(_ plan: Plan, events: Events) async throws(ApplyFailure) {
-        let report = await session.preflight(plan)
+        var report = await session.preflight(plan)
+        let deadline = ContinuousClock.now + Self.healthSettle
+        while !report.passed && ContinuousClock.now < deadline {
+            do { try await Task.sleep(for: .seconds(1)) } catch { break }
+            report = await session.preflight(plan)
+        }
         if !report.notes.isEmpty { events(.healthNotes(report.notes)) }
         guard report.passed else { throw .unhealthy(report) }
     }
+
+    /// How long a failing health check is asked again before apply gives up.
+    static let healthSettle: Duration = .seconds(8)
 
     private func execute(_ plan: Plan, events: @escaping Events) async throws(ApplyFailure) -> ([StepResult], Duration) {
         let total = plan.phases.reduce(0) { $0 + $1.steps.count }

@@ -33,9 +33,9 @@ public struct ClusterObserver: Sendable {
     /// streams and consumers that neither the list nor the names show are asked for with `INFO`: right
     /// after a create the meta leader's lists can lag behind the stream (seen on 2.15.1 after a replace).
     public func observe(expecting topology: TopologySpec? = nil) async throws -> ObservedState {
-        ObservedState(streams: try await read(expecting: topology).compactMap {
-            ObservedStream(info: $0.info, consumerInfos: $0.consumers)
-        })
+        let readings = try await read(expecting: topology)
+        return ObservedState(streams: readings.filter { !$0.unreadable }.compactMap { ObservedStream(info: $0.info, consumerInfos: $0.consumers) },
+                             unreadable: readings.filter(\.unreadable).compactMap(\.name).sorted())
     }
 
     /// The replies `observe` is made of, whole (`cluster`, `state`, `mirror`, `sources`, `num_pending`, …):
@@ -56,7 +56,11 @@ public struct ClusterObserver: Sendable {
         async let early = Self.concurrently(declared, limit: concurrency) { consumer in
             try await Self.consumerInfoIfAny(stream: consumer.stream, name: consumer.name, js)
         }
-        var infos = try await Self.streams(js, listed: try await listing, names: names)
+        // Without a topology every stream matters (export, a plain observe); with one, a stream of another
+        // owner whose info does not come (its only server is down) is noted, not a failure of the whole read.
+        let needed: Set<String>? = topology.map { Set($0.streams.map(\.name) + $0.buckets.map(\.streamName)) }
+        var (infos, unreadable) = try await Self.streams(js, listed: try await listing, names: names,
+                                                         required: { name in needed?.contains(name) ?? true })
         if let topology {
             let seen = Set(infos.compactMap(Self.streamName))
             let unseen = topology.streams.map(\.name).filter { !seen.contains($0) }
@@ -103,7 +107,10 @@ public struct ClusterObserver: Sendable {
             return StreamReading(info: info, consumers: consumers)
         }
         for (item, reading) in zip(toRead, read) { readings[item.index] = reading }
-        return readings.compactMap { $0 }
+        unreadable.sort()
+        return readings.compactMap { $0 } + unreadable.map {
+            StreamReading(info: ["config": .object(["name": .string($0)])], consumers: [], unreadable: true)
+        }
     }
 
     /// `config.name` of a stream info.
@@ -111,9 +118,12 @@ public struct ClusterObserver: Sendable {
 
     /// Every stream: infos from `STREAM.LIST`, plus `STREAM.INFO` for those it left out (`missing`, and
     /// names of `STREAM.NAMES` it did not return).
-    static func streams(_ js: JetStreamContext, listed: (items: [JSONObject], missing: [String]),
-                        names: [String]) async throws(JetStreamError) -> [JSONObject] {
+    /// Those `required` says the caller can do without are `unreadable` when their `INFO` fails.
+    static func streams(_ js: JetStreamContext, listed: (items: [JSONObject], missing: [String]), names: [String],
+                        required: (String) -> Bool = { _ in true }) async throws(JetStreamError)
+        -> (infos: [JSONObject], unreadable: [String]) {
         var infos: [JSONObject] = []
+        var unreadable: [String] = []
         var seen: Set<String> = []
         for info in listed.items {
             guard let name = streamName(info), !seen.contains(name) else { continue }
@@ -121,12 +131,14 @@ public struct ClusterObserver: Sendable {
             infos.append(info)
         }
         for name in listed.missing + names where !seen.contains(name) {
-            if let info = try await streamInfoIfAny(name, js) {
-                infos.append(info)
-                seen.insert(name)
+            seen.insert(name)
+            do {
+                if let info = try await streamInfoIfAny(name, js) { infos.append(info) }
+            } catch where !required(name) {
+                unreadable.append(name)
             }
         }
-        return infos
+        return (infos, unreadable)
     }
 
     /// Every consumer of `stream`: `CONSUMER.LIST` when the stream has any (`count`, its
@@ -256,10 +268,14 @@ public struct ClusterObserver: Sendable {
 public struct StreamReading: Sendable {
     public var info: JSONObject
     public var consumers: [JSONObject]
+    /// The stream is named by the meta leader, but its info did not come (a stream of another owner whose
+    /// servers are down): `info` holds only its name.
+    public var unreadable = false
 
-    public init(info: JSONObject, consumers: [JSONObject]) {
+    public init(info: JSONObject, consumers: [JSONObject], unreadable: Bool = false) {
         self.info = info
         self.consumers = consumers
+        self.unreadable = unreadable
     }
 
     /// `config.name`.

@@ -11,9 +11,14 @@ public struct ObservedState: Sendable, Hashable {
     /// Index of each stream name in `streams` (the planner looks up every stream of the file).
     private var positions: [String: Int]
 
-    public init(streams: [ObservedStream] = []) {
+    /// Streams the meta leader names but whose info did not come in time (another owner's stream on
+    /// servers that are down); left alone, and said so in the plan.
+    public var unreadable: [String] = []
+
+    public init(streams: [ObservedStream] = [], unreadable: [String] = []) {
         self.streams = streams
         self.positions = Self.positions(of: streams)
+        self.unreadable = unreadable
     }
 
     /// The stream with this name.

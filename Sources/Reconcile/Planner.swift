@@ -31,6 +31,11 @@ public enum Planner {
             // jetform's own lock stream belongs to no topology: never listed, never pruned.
             planner.planUndeclared(live)
         }
+        for name in observed.unreadable where !declared.contains(name) {
+            planner.warnings.append(PlanIssue(
+                .warning, "stream \(name) did not answer (its servers may be down); it is left alone this time, and not pruned",
+                fix: "check `jetform status`; plan again once its servers are back", at: nil))
+        }
         let fingerprint = PlanFingerprint.compute(resources: planner.actions.map(\.resource), observed: observed,
                                                   capabilities: capabilities)
         return Plan(topology: desired.name, capabilities: capabilities, options: options, actions: planner.actions,
