@@ -149,6 +149,21 @@ public actor LocalCluster {
         children[name] = nil
     }
 
+    /// Stops one server's process where it is (SIGSTOP): its sockets stay open, nothing answers, as in a
+    /// long GC pause or a VM freeze; `resume(server:)` continues it.
+    public func pause(server name: String) async throws(LocalClusterError) {
+        for pid in pids(of: try layout.server(named: name)) { POSIX.signal(pid, SIGSTOP) }
+    }
+
+    /// Continues a paused server (SIGCONT).
+    public func resume(server name: String) async throws(LocalClusterError) {
+        for pid in pids(of: try layout.server(named: name)) { POSIX.signal(pid, SIGCONT) }
+    }
+
+    private func pids(of server: ServerSpec) -> Set<pid_t> {
+        Set([process(server).runningPID, children[server.name]].compactMap { $0 }.filter(POSIX.isRunning))
+    }
+
     public func kill(server index: Int) async throws(LocalClusterError) {
         try await kill(server: try name(at: index))
     }

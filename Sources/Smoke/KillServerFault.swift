@@ -11,23 +11,50 @@ import Synchronization
 ///
 /// Killing and starting servers is left to closures, so the same fault drives the local cluster of
 /// `jetform cluster up` and the clusters of the tests.
+///
+/// `--pause-server` is the same fault with other closures and words (`pausing`): SIGSTOP, then SIGCONT
+/// after longer than an election, the failure Jepsen calls a process pause — the server comes back
+/// believing it still leads, and must step down without losing or inventing a request.
 public struct KillServerFault: DurableFault {
     public var kill: @Sendable (String) async throws -> Void
     public var restart: @Sendable (String) async throws -> Void
     public var downFor: Duration
+    /// How the report names what happened.
+    public var words: Words
 
-    public init(downFor: Duration = .seconds(3), kill: @escaping @Sendable (String) async throws -> Void,
+    /// The report's words for the disruption and its end.
+    public struct Words: Sendable {
+        /// The check's name: `kill server`, `pause server`.
+        public var check: String
+        /// `killed`, `paused`.
+        public var done: String
+        /// `restarted and ready again`, `resumed`.
+        public var undone: String
+
+        public static let kill = Words(check: "kill server", done: "killed", undone: "restarted and ready again")
+        public static let pause = Words(check: "pause server", done: "paused", undone: "resumed")
+    }
+
+    public init(downFor: Duration = .seconds(3), words: Words = .kill, kill: @escaping @Sendable (String) async throws -> Void,
                 restart: @escaping @Sendable (String) async throws -> Void) {
         self.kill = kill
         self.restart = restart
         self.downFor = downFor
+        self.words = words
+    }
+
+    /// `--pause-server`: the leader stopped (SIGSTOP) for `pausedFor`, longer than an election (the
+    /// others elect a new leader after 4–9 s without heartbeats), then continued (SIGCONT).
+    public static func pausing(pausedFor: Duration = .seconds(12), pause: @escaping @Sendable (String) async throws -> Void,
+                               resume: @escaping @Sendable (String) async throws -> Void) -> KillServerFault {
+        KillServerFault(downFor: pausedFor, words: .pause, kill: pause, restart: resume)
     }
 
     public func start(env: SmokeEnvironment, scenario: DurableScenario, setup: DurableScenario.Setup, recorder: SmokeRecorder,
                       workerEvents: @escaping @Sendable (Int, WorkerEvent) -> Void,
                       producerEvents: @escaping @Sendable (ProducerEvent) -> Void) async throws -> any DurableFaultHandle {
-        let admin = try await env.connect("kill-server")
-        let handle = KillServerHandle(admin: admin)
+        let admin = try await env.connect(words.check.replacingOccurrences(of: " ", with: "-"))
+        let handle = KillServerHandle(admin: admin, words: words)
         let stream = scenario.requestsStream, count = scenario.count, kill = kill, restart = restart, downFor = downFor
         let task = Task {
             while true {
@@ -40,7 +67,7 @@ public struct KillServerFault: DurableFault {
             do {
                 let info = try await JetStreamContext(client: admin).streamInfo(stream)
                 guard let name = info.cluster?.leader else {
-                    handle.fail("stream \(stream) has no leader to kill")
+                    handle.fail("stream \(stream) has no leader to disrupt")
                     return
                 }
                 leader = name
@@ -71,7 +98,7 @@ public struct KillServerFault: DurableFault {
                         try await restart(leader)
                         handle.restarted(at: recorder.now())
                     } catch {
-                        handle.fail("restarting \(leader): \(error)")
+                        handle.fail("bringing \(leader) back: \(error)")
                     }
                     restarted = true
                 }
@@ -105,7 +132,12 @@ final class KillServerHandle: DurableFaultHandle {
     /// Set once the scenario is over: the fault restarts the server if it has not yet, and stops watching.
     var isFinishing: Bool { finishing.load(ordering: .relaxed) }
 
-    init(admin: NATSClient) { self.admin = admin }
+    let words: KillServerFault.Words
+
+    init(admin: NATSClient, words: KillServerFault.Words) {
+        self.admin = admin
+        self.words = words
+    }
 
     var workerNames: [String]? { nil }
 
@@ -124,22 +156,21 @@ final class KillServerHandle: DurableFaultHandle {
         _ = await task.withLock({ $0 })?.value
         await admin.close()
         let s = state.withLock { $0 }
+        let w = words
         if let failure = s.failure {
-            return [ScenarioCheck(name: "kill server", passed: false, detail: failure)]
+            return [ScenarioCheck(name: w.check, passed: false, detail: failure)]
         }
         guard let leader = s.leader, let killedAt = s.killedAt else {
-            return [ScenarioCheck(name: "kill server", passed: false, detail: "the run ended before a quarter of the answers; no server was killed")]
+            return [ScenarioCheck(name: w.check, passed: false, detail: "the run ended before a quarter of the answers; no server was \(w.done)")]
         }
-        let down = s.restartedAt.map { SmokeReportRenderer.ms(Double($0 - killedAt) / 1e6) } ?? "not restarted"
+        let down = s.restartedAt.map { SmokeReportRenderer.ms(Double($0 - killedAt) / 1e6) } ?? "never"
+        let what = "\(w.done) \(leader) (requests stream leader) after \(s.answeredAtKill) answers, \(w.undone) \(down) later; "
         guard s.answersAfterKill else {
-            return [ScenarioCheck(name: "kill server", passed: false,
-                                  detail: "killed \(leader) (requests stream leader) after \(s.answeredAtKill) answers, restarted and ready again \(down) after the kill; "
-                                      + "no answer arrived after the kill")]
+            return [ScenarioCheck(name: w.check, passed: false, detail: what + "no answer arrived after that")]
         }
         let ms = Double(s.longestStall) / 1e6
-        return [ScenarioCheck(name: "kill server", passed: s.restartedAt != nil,
-                              detail: "killed \(leader) (requests stream leader) after \(s.answeredAtKill) answers, restarted and ready again \(down) after the kill; "
-                                  + "unavailable \(SmokeReportRenderer.ms(ms)) (longest time without a new answer)",
+        return [ScenarioCheck(name: w.check, passed: s.restartedAt != nil,
+                              detail: what + "unavailable \(SmokeReportRenderer.ms(ms)) (longest time without a new answer)",
                               milliseconds: ms)]
     }
 }

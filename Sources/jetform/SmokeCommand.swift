@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LocalCluster
 import Reconcile
 import NATS
 import Smoke
@@ -62,6 +63,13 @@ struct SmokeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("kill-server"), help: "Kill the requests stream's leader of the local cluster mid-run and restart it.")
     var killServer = false
 
+    @Flag(name: .customLong("pause-server"),
+          help: "Stop the requests stream's leader of the local cluster (SIGSTOP) mid-run for longer than an election, then continue it (SIGCONT).")
+    var pauseServer = false
+
+    /// Any fault flag.
+    private var faulted: Bool { killWorker || killProducer || killServer || pauseServer }
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let topology = try topologyFile.load(environment: environment)
@@ -75,7 +83,10 @@ struct SmokeCommand: AsyncParsableCommand {
         }
         if let rate, !(rate > 0 && rate.isFinite) { throw CommandFailure.error("--rate must be a positive number of requests per second") }
         if killProducer && (producers ?? 0) < 2 { producersOverride = 2 }
-        if killWorker || killProducer || killServer {
+        if [killWorker, killProducer, killServer, pauseServer].filter({ $0 }).count > 1 {
+            throw CommandFailure.error("use one fault flag at a time")
+        }
+        if faulted {
             if kinds == nil || kinds == [.durable] { kinds = [.durable] } else { throw CommandFailure.error("fault flags apply to the durable scenario only") }
         }
         let overrides = SmokeRunner.Overrides(scenarios: kinds, count: count, workers: workers, producers: producersOverride ?? producers,
@@ -83,16 +94,22 @@ struct SmokeCommand: AsyncParsableCommand {
         var runner: SmokeRunner
         do { runner = try SmokeRunner(topology: topology, overrides: overrides) } catch { throw CommandFailure.error(error.description) }
         let settings = try connection.resolve(topology: topology, file: file, defaultContext: runner.spec.context ?? topology.context).settings
-        let options: NATSClientOptions
+        var options: NATSClientOptions
         do { options = try settings.clientOptions(name: "jetform-smoke") } catch { throw CommandFailure.error("connection settings: \(error)") }
+        if pauseServer {
+            // A paused server keeps its sockets open: only pings tell its clients to go elsewhere (the
+            // default, two missed pings 2 minutes apart, outlasts any pause).
+            options.pingInterval = .seconds(1)
+        }
         // An election after a killed server takes seconds: wait longer for progress then.
-        let idle = killServer ? max(idleTimeout, 20) : idleTimeout
+        let idle = killServer || pauseServer ? max(idleTimeout, 20) : idleTimeout
         let env = SmokeEnvironment(options: options, idleTimeout: .milliseconds(Int(idle * 1000)), jetStreamDomain: settings.jetStreamDomain)
 
-        if killWorker || killProducer || killServer {
+        if faulted {
             do {
-                runner.fault = try FaultFactory.make(killWorker: killWorker, killProducer: killProducer, killServer: killServer,
-                                                     file: file, settings: settings, runner: runner)
+                runner.fault = pauseServer ? try FaultFactory.pauseServerFault()
+                    : try FaultFactory.make(killWorker: killWorker, killProducer: killProducer, killServer: killServer,
+                                            file: file, settings: settings, runner: runner)
             } catch { throw CommandFailure.error("\(error)") }
         }
 
@@ -148,14 +165,26 @@ extension FaultFactory {
     /// `--kill-server` works only on the local cluster `jetform cluster up` started (its pid files
     /// in `.jetform/cluster`); elsewhere it says so.
     static func killServerFault() throws -> any DurableFault {
+        let cluster = try localCluster(for: "--kill-server")
+        return KillServerFault(kill: { name in try await cluster.kill(server: name) },
+                               restart: { name in try await cluster.start(server: name) })
+    }
+
+    /// `--pause-server`, on the local cluster too.
+    static func pauseServerFault() throws -> any DurableFault {
+        let cluster = try localCluster(for: "--pause-server")
+        return KillServerFault.pausing(pause: { name in try await cluster.pause(server: name) },
+                                       resume: { name in try await cluster.resume(server: name) })
+    }
+
+    private static func localCluster(for flag: String) throws -> LocalCluster {
         let cluster = try ClusterLocation.parse([]).cluster(requireBinary: true)
         let pidsDir = cluster.layout.stateDir
         guard FileManager.default.fileExists(atPath: pidsDir.path) else {
-            throw SmokeError.process("--kill-server needs the local cluster from 'jetform cluster up' (no \(pidsDir.path)); "
-                + "jetform cannot kill servers of a cluster it does not run")
+            throw SmokeError.process("\(flag) needs the local cluster from 'jetform cluster up' (no \(pidsDir.path)); "
+                + "jetform cannot signal servers of a cluster it does not run")
         }
-        return KillServerFault(kill: { name in try await cluster.kill(server: name) },
-                               restart: { name in try await cluster.start(server: name) })
+        return cluster
     }
 }
 

@@ -91,6 +91,36 @@ import TestSupport
     }
 }
 
+/// `--pause-server`: the requests stream's leader is stopped (SIGSTOP) for longer than an election, then
+/// continued; it comes back believing it leads, and must give way without losing or inventing a request.
+@Suite(.serialized) struct PauseServerIntegrationTests {
+    @Test func pausedLeaderLosesNothing() async throws {
+        try await LocalCluster.withCluster { cluster in
+            let admin = try await NATSClient.connect(try userOptions(cluster))
+            try await createSmokeStreams(JetStreamContext(client: admin))
+            let fault = KillServerFault.pausing(pausedFor: .seconds(10),
+                                                pause: { name in try await cluster.pause(server: name) },
+                                                resume: { name in try await cluster.resume(server: name) })
+            var scenario = durable(count: 3000, workers: 2, inFlight: 100)
+            scenario.fault = fault
+            // As `jetform smoke --pause-server` does: pings every second find the frozen server.
+            var options = try userOptions(cluster)
+            options.pingInterval = .seconds(1)
+            let env = SmokeEnvironment(options: options, idleTimeout: .seconds(25))
+            let report = await scenario.run(env)
+            print(SmokeReportRenderer.text(SmokeReport(runId: env.runId, scenarios: [report])))
+            #expect(report.error == nil, "\(report.error ?? "")")
+            #expect(report.lost == 0 && report.unexpected == 0)
+            #expect(report.checks.count == 1 && report.checks.allSatisfy(\.passed), "\(report.checks)")
+            #expect(report.checks.first?.detail.contains("paused") == true && report.checks.first?.name == "pause server")
+            // Clients leave the frozen server and the others elect a leader before it comes back.
+            let gap = try #require(report.checks.first?.milliseconds)
+            #expect(gap < 9_500, "requests were answered again before the pause ended: \(gap) ms")
+            await admin.close()
+        }
+    }
+}
+
 /// `jetform smoke` end to end: the shipped topology.yaml, connection from the environment, exit codes.
 @Suite(.serialized) struct CommandIntegrationTests {
     func run(_ jetform: String, _ arguments: [String], environment: [String: String]) throws -> ProcessOutput {
