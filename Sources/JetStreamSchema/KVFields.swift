@@ -154,7 +154,7 @@ public enum KVFields {
         }
         if let marker = s["subject_delete_marker_ttl"]?.intValue, marker > 0 { c["limit_marker_ttl"] = .int(marker) }
         if let metadata = s["metadata"]?.objectValue {
-            let kept = JSONObject(uniqueKeysWithValues: metadata.filter { !$0.key.hasPrefix("_nats.") })
+            let kept = Metadata.userEntries(metadata)
             if !kept.isEmpty { c["metadata"] = .object(kept) }
         }
         return (bucket, c)

@@ -69,7 +69,7 @@ public enum ObjectStoreFields {
         if s["compression"]?.stringValue == "s2" { c["compression"] = .bool(true) }
         if let placement = s["placement"]?.objectValue, !KVFields.isEmpty(placement: placement) { c["placement"] = .object(placement) }
         if let metadata = s["metadata"]?.objectValue {
-            let kept = JSONObject(uniqueKeysWithValues: metadata.filter { !$0.key.hasPrefix("_nats.") })
+            let kept = Metadata.userEntries(metadata)
             if !kept.isEmpty { c["metadata"] = .object(kept) }
         }
         return (bucket, c)

@@ -174,7 +174,7 @@ public enum Exporter {
     static func userMetadata(_ config: JSONObject) -> JSONValue? {
         guard let metadata = config["metadata"]?.objectValue else { return nil }
         var kept = JSONObject()
-        for (key, value) in metadata where !key.hasPrefix("_nats.") && key != TopologySpec.managedByMetadataKey
+        for (key, value) in Metadata.userEntries(metadata) where key != TopologySpec.managedByMetadataKey
             && key != TopologySpec.preventDestroyMetadataKey {
             kept[key] = value
         }

@@ -69,8 +69,8 @@ public enum Normaliser {
             return items.isEmpty ? nil : .array(items.map(integer))
         case .stringMap:
             guard let map = value.objectValue else { return value }
-            let kept = map.members.filter { !$0.key.hasPrefix("_nats.") }
-            return kept.isEmpty ? nil : .object(JSONObject(kept.map { ($0.key, $0.value) }))
+            let kept = Metadata.userEntries(map)
+            return kept.isEmpty ? nil : .object(kept)
         case .object(let fields):
             guard let object = value.objectValue else { return value }
             let cleaned = cleanNested(object, fields: fields)
