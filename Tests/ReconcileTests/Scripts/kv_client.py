@@ -17,12 +17,15 @@ from nats.js.api import KeyValueConfig, StorageType
 
 async def settled(call, seconds=15):
     """A stream created a moment ago may not have elected its leader yet: the first publish then finds
-    no responder. Retried for a while, as a client waiting for its new bucket would."""
+    no responder. Retried for a while, as a client waiting for its new bucket would. Creating a bucket
+    is retried the same way: a loaded 2.10 cluster once let nats-py's 5 s create request time out (the
+    create is idempotent: the same config again is no change)."""
     deadline = asyncio.get_running_loop().time() + seconds
     while True:
         try:
             return await call()
-        except (nats.js.errors.NoStreamResponseError, nats.errors.NoRespondersError, nats.errors.TimeoutError):
+        except (nats.js.errors.NoStreamResponseError, nats.errors.NoRespondersError, nats.errors.TimeoutError,
+                nats.js.errors.ServiceUnavailableError):
             if asyncio.get_running_loop().time() > deadline:
                 raise
             await asyncio.sleep(0.2)
@@ -34,7 +37,7 @@ async def main(mode, url, user, password, bucket):
     out = {"mode": mode}
     if mode == "obj-create":
         from nats.js.api import ObjectStoreConfig
-        obs = await js.create_object_store(bucket, config=ObjectStoreConfig(ttl=3600, storage=StorageType.MEMORY))
+        obs = await settled(lambda: js.create_object_store(bucket, config=ObjectStoreConfig(ttl=3600, storage=StorageType.MEMORY)), 30)
         info = await settled(lambda: obs.put("readme.txt", b"hello"))
         out["size"] = info.size
     elif mode == "obj-use":
@@ -47,7 +50,7 @@ async def main(mode, url, user, password, bucket):
         out["chunks"] = info.chunks
         out["listed"] = sorted(i.name for i in await obs.list())
     elif mode == "create":
-        kv = await js.create_key_value(KeyValueConfig(bucket=bucket, history=3, ttl=3600, storage=StorageType.MEMORY))
+        kv = await settled(lambda: js.create_key_value(KeyValueConfig(bucket=bucket, history=3, ttl=3600, storage=StorageType.MEMORY)), 30)
         out["revision"] = await settled(lambda: kv.put("greeting", b"hello"))
     else:
         kv = await js.key_value(bucket)
