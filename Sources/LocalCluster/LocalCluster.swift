@@ -141,11 +141,10 @@ public actor LocalCluster {
     /// Kills one server abruptly (SIGKILL), as a crash would; `start(server:)` brings it back.
     public func kill(server name: String) async throws(LocalClusterError) {
         let server = try layout.server(named: name)
-        let process = process(server)
-        let pids = [process.runningPID, children[name]].compactMap { $0 }.filter(POSIX.isRunning)
-        for pid in Set(pids) { POSIX.signal(pid, SIGKILL) }
-        for pid in Set(pids) { _ = await POSIX.waitForExit(pid, timeout: .seconds(5)) }
-        process.removePIDFile()
+        let pids = pids(of: server)
+        for pid in pids { POSIX.signal(pid, SIGKILL) }
+        for pid in pids { _ = await POSIX.waitForExit(pid, timeout: .seconds(5)) }
+        process(server).removePIDFile()
         children[name] = nil
     }
 

@@ -33,14 +33,14 @@ public struct ClusterObserver: Sendable {
     /// streams and consumers that neither the list nor the names show are asked for with `INFO`: right
     /// after a create the meta leader's lists can lag behind the stream (seen on 2.15.1 after a replace).
     public func observe(expecting topology: TopologySpec? = nil) async throws -> ObservedState {
-        let readings = try await read(expecting: topology)
-        return ObservedState(streams: readings.filter { !$0.unreadable }.compactMap { ObservedStream(info: $0.info, consumerInfos: $0.consumers) },
-                             unreadable: readings.filter(\.unreadable).compactMap(\.name).sorted())
+        let reading = try await read(expecting: topology)
+        return ObservedState(streams: reading.streams.compactMap { ObservedStream(info: $0.info, consumerInfos: $0.consumers) },
+                             unreadable: reading.unreadable)
     }
 
     /// The replies `observe` is made of, whole (`cluster`, `state`, `mirror`, `sources`, `num_pending`, …):
     /// what `jetform check` measures, read at the cost of a plan.
-    public func read(expecting topology: TopologySpec? = nil) async throws -> [StreamReading] {
+    public func read(expecting topology: TopologySpec? = nil) async throws -> ClusterReading {
         let js = jetStream
         let concurrency = self.concurrency
         // The file's consumers are asked for by name while the streams are listed: on a cluster that
@@ -56,11 +56,12 @@ public struct ClusterObserver: Sendable {
         async let early = Self.concurrently(declared, limit: concurrency) { consumer in
             try await Self.consumerInfoIfAny(stream: consumer.stream, name: consumer.name, js)
         }
+        // The streams of the file: theirs are the reads that must succeed, and the consumers worth reading.
+        let fileStreams: Set<String>? = topology.map { Set($0.streams.map(\.name) + $0.buckets.map(\.streamName)) }
         // Without a topology every stream matters (export, a plain observe); with one, a stream of another
         // owner whose info does not come (its only server is down) is noted, not a failure of the whole read.
-        let needed: Set<String>? = topology.map { Set($0.streams.map(\.name) + $0.buckets.map(\.streamName)) }
         var (infos, unreadable) = try await Self.streams(js, listed: try await listing, names: names,
-                                                         required: { name in needed?.contains(name) ?? true })
+                                                         required: { name in fileStreams?.contains(name) ?? true })
         if let topology {
             let seen = Set(infos.compactMap(Self.streamName))
             let unseen = topology.streams.map(\.name).filter { !seen.contains($0) }
@@ -78,7 +79,7 @@ public struct ClusterObserver: Sendable {
         // and those this topology owns (what --prune deletes). Other owners' streams are listed without
         // their consumers, so a plan costs what the file declares, not what the account holds.
         let interesting: (@Sendable (String, JSONObject) -> Bool)? = topology.map { topology in
-            let declared = Set(topology.streams.map(\.name) + topology.buckets.map(\.streamName))
+            let declared = fileStreams ?? []
             return { name, info in
                 declared.contains(name) || Ownership.owner(of: info["config"]?.objectValue ?? [:], topology: topology.name) == .this
             }
@@ -107,10 +108,7 @@ public struct ClusterObserver: Sendable {
             return StreamReading(info: info, consumers: consumers)
         }
         for (item, reading) in zip(toRead, read) { readings[item.index] = reading }
-        unreadable.sort()
-        return readings.compactMap { $0 } + unreadable.map {
-            StreamReading(info: ["config": .object(["name": .string($0)])], consumers: [], unreadable: true)
-        }
+        return ClusterReading(streams: readings.compactMap { $0 }, unreadable: unreadable.sorted())
     }
 
     /// `config.name` of a stream info.
@@ -263,19 +261,22 @@ public struct ClusterObserver: Sendable {
     }
 }
 
+/// What `ClusterObserver.read` found: every stream it could read, and the names of those it could do
+/// without whose info did not come (another owner's streams on servers that are down).
+public struct ClusterReading: Sendable {
+    public var streams: [StreamReading]
+    public var unreadable: [String]
+}
+
 /// One stream as the cluster reported it: its `STREAM.INFO` (or `STREAM.LIST` entry) and the
 /// `CONSUMER.INFO` (or `CONSUMER.LIST`) entries of the consumers read with it.
 public struct StreamReading: Sendable {
     public var info: JSONObject
     public var consumers: [JSONObject]
-    /// The stream is named by the meta leader, but its info did not come (a stream of another owner whose
-    /// servers are down): `info` holds only its name.
-    public var unreadable = false
 
-    public init(info: JSONObject, consumers: [JSONObject], unreadable: Bool = false) {
+    public init(info: JSONObject, consumers: [JSONObject]) {
         self.info = info
         self.consumers = consumers
-        self.unreadable = unreadable
     }
 
     /// `config.name`.

@@ -8,7 +8,7 @@ extension ReconcileSession {
     public func check(_ topology: TopologySpec) async throws(SessionError) -> CheckReport {
         let readings: [StreamReading]
         do {
-            readings = try await ClusterObserver(jetStream: jetStream).read(expecting: topology)
+            readings = try await ClusterObserver(jetStream: jetStream).read(expecting: topology).streams
         } catch {
             throw .cannotRead(error)
         }

@@ -40,7 +40,7 @@ struct Composition {
                         }
                         continue
                     }
-                    let what = key == "streams" ? "stream" : key == "kv" ? "kv bucket" : "object store"
+                    let what = resourceWord(key)
                     for item in namedMapping(entry.value) {
                         let id = "\(key).\(item.key.text)"
                         if let earlier = seen[id], earlier.file != item.key.location.file {
@@ -105,7 +105,7 @@ struct Composition {
         }
         if let overrides = settings.first(where: { $0.key.text == "overrides" })?.value, case .mapping(let sections, _) = overrides {
             for section in sections where overridable.contains(section.key.text) {
-                let what = section.key.text == "streams" ? "stream" : section.key.text == "kv" ? "kv bucket" : "object store"
+                let what = resourceWord(section.key.text)
                 guard let i = entries.firstIndex(where: { $0.key.text == section.key.text }) else {
                     for item in namedMapping(section.value) {
                         bag.error(item.key.location, "environment '\(name)' overrides \(what) '\(item.key.text)', which the file does not declare",
@@ -168,6 +168,11 @@ struct Composition {
             }
         }
         return .mapping(entries, location)
+    }
+
+    /// How messages name an entry of a section: `stream`, `kv bucket`, `object store`.
+    private static func resourceWord(_ section: String) -> String {
+        section == "streams" ? "stream" : section == "kv" ? "kv bucket" : "object store"
     }
 
     static func value(of key: String, in node: YNode) -> YNode? {

@@ -333,7 +333,6 @@ struct TopologyBuilder {
             guard let field = FieldCatalog.field(String(part), in: level) else {
                 return depth == 0 ? "names no field: '\(FieldDecoder.clip(path))'" : "names no field: '\(FieldDecoder.clip(path))' ('\(part)' is not part of it)"
             }
-            if case .namedObjects = field.kind { return "cannot name '\(part)': list the fields of each consumer under that consumer" }
             level = field.nested ?? []
         }
         return nil
