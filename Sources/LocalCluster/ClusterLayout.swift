@@ -20,6 +20,33 @@ public struct ServerSpec: Sendable, Hashable {
     public var monitorURL: String { "http://127.0.0.1:\(monitorPort)" }
 }
 
+/// A leaf server beside a local cluster (`jetform cluster up --with-leaf`): a JetStream server of its own
+/// domain whose application account is joined to the cluster's over leafnode connections, as at an edge
+/// site. The cluster then runs as JetStream domain `hubDomain`; a client of the leaf reaches it through
+/// `$JS.<hubDomain>.API` (a context's `jetstream_domain`).
+public struct LeafSpec: Sendable, Hashable, Codable {
+    public var name: String
+    public var clientPort: Int
+    public var monitorPort: Int
+    public var domain: String
+    public var hubDomain: String
+    /// Where each cluster server accepts leafnode connections, in the order of `servers`.
+    public var hubLeafnodePorts: [Int]
+
+    public init(name: String = "leaf-1", clientPort: Int, monitorPort: Int, domain: String = "leaf", hubDomain: String = "hub",
+                hubLeafnodePorts: [Int]) {
+        self.name = name
+        self.clientPort = clientPort
+        self.monitorPort = monitorPort
+        self.domain = domain
+        self.hubDomain = hubDomain
+        self.hubLeafnodePorts = hubLeafnodePorts
+    }
+
+    public var clientURL: String { "nats://127.0.0.1:\(clientPort)" }
+    public var monitorURL: String { "http://127.0.0.1:\(monitorPort)" }
+}
+
 /// Where a local cluster lives: its servers and ports, the shared config files, and the state
 /// directory holding each server's JetStream store, pid file and log.
 ///
@@ -31,12 +58,85 @@ public struct ClusterLayout: Sendable, Hashable {
     public var configDir: URL
     /// Per server `<stateDir>/<name>/`: `store/` (JetStream), `nats-server.pid`, `nats-server.log`.
     public var stateDir: URL
+    /// Routes through relays, one per ordered pair of servers (see `RouteRelays`); empty: the servers
+    /// route to each other directly, as in docker-compose.yml.
+    public var routeLinks: [RouteLink] = []
+    /// A leaf server beside the cluster; nil: none.
+    public var leaf: LeafSpec?
 
     public init(servers: [ServerSpec], configDir: URL, stateDir: URL) {
         self.servers = servers
         self.configDir = configDir
         self.stateDir = stateDir
     }
+
+    /// Whether one server can be cut off from the others (`LocalCluster.partition(server:)`).
+    public var isPartitionable: Bool { !routeLinks.isEmpty }
+
+    /// The same cluster with its routes through relays on `ports` (one per ordered pair of servers:
+    /// n × (n − 1) of them, taken in order).
+    public func relayingRoutes(ports: [Int]) -> ClusterLayout {
+        var layout = self
+        var free = ports.makeIterator()
+        layout.routeLinks = servers.flatMap { from in
+            servers.filter { $0.name != from.name }.map { to in RouteLink(from: from.name, to: to.name, port: free.next() ?? 0) }
+        }
+        return layout
+    }
+
+    /// The relay ports of the standard layout's partitionable cluster: 7222–7227.
+    public static let standardRelayPorts = Array(7222...7227)
+
+    /// The standard layout's leaf: leaf-1 on client port 4225, monitoring 8225; the cluster's servers
+    /// accept leafnode connections on 7422–7424.
+    public func withStandardLeaf() -> ClusterLayout {
+        var layout = self
+        layout.leaf = LeafSpec(clientPort: 4225, monitorPort: 8225, hubLeafnodePorts: servers.indices.map { 7422 + $0 })
+        return layout
+    }
+
+    /// With a leaf on free ports.
+    public func withLeafOnFreePorts() throws(LocalClusterError) -> ClusterLayout {
+        let ports = try Sockets.freePorts(count: 2 + servers.count)
+        var layout = self
+        layout.leaf = LeafSpec(clientPort: ports[0], monitorPort: ports[1], hubLeafnodePorts: Array(ports[2...]))
+        return layout
+    }
+
+    /// Written while a detached cluster's leaf runs, so that a later command knows of it.
+    public var leafFile: URL { stateDir.appendingPathComponent("leaf.json") }
+    public var leafDirectory: URL? { leaf.map { stateDir.appendingPathComponent($0.name) } }
+
+    /// With the leaf a detached cluster recorded in `leafFile` (unchanged without one).
+    public func withRecordedLeaf() -> ClusterLayout {
+        guard let data = try? Data(contentsOf: leafFile), let leaf = try? JSONDecoder().decode(LeafSpec.self, from: data) else { return self }
+        var layout = self
+        layout.leaf = leaf
+        return layout
+    }
+
+    /// With the relays a detached cluster recorded in `relayFile` when it started (unchanged without one).
+    public func withRecordedRelays() -> ClusterLayout {
+        guard let record = RelayRecord.read(from: relayFile) else { return self }
+        var layout = self
+        layout.routeLinks = record.links
+        return layout
+    }
+
+    /// With a free port for each relay.
+    public func relayingRoutesOnFreePorts() throws(LocalClusterError) -> ClusterLayout {
+        relayingRoutes(ports: try Sockets.freePorts(count: servers.count * (servers.count - 1)))
+    }
+
+    /// Written beside the servers' directories while relays run for a detached cluster: the links, so
+    /// that a later command knows the cluster is partitionable (see `LocalCluster`).
+    public var relayFile: URL { stateDir.appendingPathComponent("route-relays.json") }
+    public var relayPIDFile: URL { stateDir.appendingPathComponent("route-relays.pid") }
+    public var relayLogFile: URL { stateDir.appendingPathComponent("route-relays.log") }
+    /// The servers to cut off, one per line, as `partition(server:)` asks the relay process…
+    public var partitionFile: URL { stateDir.appendingPathComponent("partition") }
+    /// …and as the relay process has done it.
+    public var partitionAppliedFile: URL { stateDir.appendingPathComponent("partition.applied") }
 
     /// Server names inst-1…inst-n.
     public static func serverNames(count: Int) -> [String] {
@@ -85,8 +185,11 @@ public struct ClusterLayout: Sendable, Hashable {
 
     /// The variables `server.conf` reads for `server` (docker-compose.yml sets the same ones).
     public func environment(for server: ServerSpec) -> [String: String] {
-        let routes = servers.map { "nats-route://127.0.0.1:\($0.clusterPort)" }.joined(separator: ", ")
-        return [
+        let ports = isPartitionable
+            ? routeLinks.filter { $0.from == server.name }.map(\.port)
+            : servers.map(\.clusterPort)
+        let routes = ports.map { "nats-route://127.0.0.1:\($0)" }.joined(separator: ", ")
+        var environment = [
             "NATS_SERVER_NAME": server.name,
             "NATS_HOST": "127.0.0.1",
             "NATS_CLIENT_PORT": String(server.clientPort),
@@ -97,6 +200,9 @@ public struct ClusterLayout: Sendable, Hashable {
             // Quoted: nats-server parses the value as config text, where a bare path could break at a space.
             "NATS_STORE_DIR": ConfigText.quoted(storeDirectory(server).path),
         ]
+        // Read by LocalCluster's hub block (`--with-leaf`), not by server.conf.
+        if let leaf, let index = servers.firstIndex(of: server) { environment["NATS_LEAFNODE_PORT"] = String(leaf.hubLeafnodePorts[index]) }
+        return environment
     }
 
     public func server(named name: String) throws(LocalClusterError) -> ServerSpec {

@@ -43,28 +43,32 @@ public struct ServerStatus: Sendable, Hashable, Encodable {
 /// Every server of a local cluster and the JetStream meta leader they agree on.
 public struct ClusterStatus: Sendable, Hashable, Encodable {
     public var servers: [ServerStatus]
+    /// The leaf server beside the cluster (`--with-leaf`): counted in `allUp`, not in the meta leader's majority.
+    public var leaf: ServerStatus?
 
-    public init(servers: [ServerStatus]) {
+    public init(servers: [ServerStatus], leaf: ServerStatus? = nil) {
         self.servers = servers
+        self.leaf = leaf
     }
 
-    private enum CodingKeys: String, CodingKey { case servers, allUp, allHealthy, metaLeader, down }
+    private enum CodingKeys: String, CodingKey { case servers, leaf, allUp, allHealthy, metaLeader, down }
 
     /// `servers`, plus what the table says below it: every server up and healthy, the meta leader,
     /// the servers down.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(servers, forKey: .servers)
+        try c.encodeIfPresent(leaf, forKey: .leaf)
         try c.encode(allUp, forKey: .allUp)
         try c.encode(allHealthy, forKey: .allHealthy)
         try c.encode(metaLeader, forKey: .metaLeader)
         try c.encode(downServers.map(\.name), forKey: .down)
     }
 
-    public var allUp: Bool { servers.allSatisfy(\.isUp) }
+    public var allUp: Bool { servers.allSatisfy(\.isUp) && leaf?.isUp != false }
     public var allHealthy: Bool { servers.allSatisfy(\.isHealthy) }
     public var upServers: [ServerStatus] { servers.filter(\.isUp) }
-    public var downServers: [ServerStatus] { servers.filter { !$0.isUp } }
+    public var downServers: [ServerStatus] { (servers + [leaf].compactMap { $0 }).filter { !$0.isUp } }
 
     /// The meta leader named by a majority of all servers, nil while there is none: during an
     /// election, when fewer than a quorum are up, or when the one they name is down (followers

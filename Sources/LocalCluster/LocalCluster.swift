@@ -28,15 +28,25 @@ public actor LocalCluster {
     /// Appended to the shared config (TLS, authorization tweaks, …); empty runs `server.conf` as is.
     public nonisolated let extraConfig: String
 
+    /// For a detached partitionable cluster: the command that hosts its route relays in a process of
+    /// their own (`jetform cluster relay --state-dir …`), which outlives this one like the servers do.
+    /// An attached cluster runs its relays in this process.
+    public nonisolated let relayCommand: [String]
+
     /// Servers this instance started, by name.
     private var children: [String: pid_t] = [:]
     private var logOffsets: [String: UInt64] = [:]
+    /// The relays of an attached partitionable cluster.
+    private var relays: RouteRelays?
+    private var leafInstance: LocalServer?
 
-    public init(layout: ClusterLayout, serverBinary: URL, mode: Mode = .attached, extraConfig: String = "") {
+    public init(layout: ClusterLayout, serverBinary: URL, mode: Mode = .attached, extraConfig: String = "",
+                relayCommand: [String] = []) {
         self.layout = layout
         self.serverBinary = serverBinary
         self.mode = mode
         self.extraConfig = extraConfig
+        self.relayCommand = relayCommand
     }
 
     deinit {
@@ -45,6 +55,7 @@ public actor LocalCluster {
         for pid in children.values where POSIX.isRunning(pid) {
             POSIX.signal(pid, SIGKILL)
         }
+        relays?.stop()
     }
 
     /// `nats://127.0.0.1:<port>` of every server, in order.
@@ -75,6 +86,7 @@ public actor LocalCluster {
         let pending = layout.servers.filter { process($0).runningPID == nil }
         // Check every port first, so that a conflict leaves nothing half-started.
         for server in pending { try checkPortsAreFree(server) }
+        if !pending.isEmpty { try await startRelays() }
         var started: [String] = []
         do throws(LocalClusterError) {
             for server in pending {
@@ -101,7 +113,53 @@ public actor LocalCluster {
             await terminate(layout.servers.filter { started.contains($0.name) }, timeout: .seconds(5))
             throw error
         }
+        if let leaf = leafServer() {
+            do {
+                try await startLeaf(leaf)
+            } catch {
+                await terminate(layout.servers.filter { started.contains($0.name) }, timeout: .seconds(5))
+                throw error
+            }
+        }
         return started
+    }
+
+    /// The leaf server of a layout with one (`--with-leaf`). One instance: an attached server lives as
+    /// long as the `LocalServer` that started it.
+    public func leafServer() -> LocalServer? {
+        if let leafInstance { return leafInstance }
+        guard let leaf = layout.leaf, let directory = layout.leafDirectory else { return nil }
+        let app = ClusterUser.app
+        let remotes = leaf.hubLeafnodePorts.map { "\"nats-leaf://\(app.user):\(app.password)@127.0.0.1:\($0)\"" }.joined(separator: ", ")
+        let options = LocalServer.Options(name: leaf.name, jetStreamDomain: leaf.domain, extraConfig: """
+            # The application account joined to the cluster's (JetStream domain \(leaf.hubDomain)).
+            leafnodes {
+              remotes: [ { urls: [\(remotes)], account: \(app.account) } ]
+            }
+            """)
+        let server = LocalServer(options: options, clientPort: leaf.clientPort, monitorPort: leaf.monitorPort, stateDir: directory,
+                                 serverBinary: serverBinary, configDir: layout.configDir, detached: mode == .detached)
+        leafInstance = server
+        return server
+    }
+
+    /// Starts the leaf unless it runs, and waits until its leafnode connection is up.
+    private func startLeaf(_ leaf: LocalServer) async throws(LocalClusterError) {
+        if leaf.leafnodeConnections() > 0 { return }
+        if let spec = layout.leaf, mode == .detached {
+            do {
+                try JSONEncoder().encode(spec).write(to: layout.leafFile, options: .atomic)
+            } catch { throw .io("cannot write \(layout.leafFile.path): \(error)") }
+        }
+        try await leaf.start()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while leaf.leafnodeConnections() < 1 {
+            guard ContinuousClock.now < deadline else {
+                throw .startTimedOut(seconds: 20, waitingFor: "\(leaf.options.name): the leafnode connection to the cluster",
+                                     logTails: await leaf.logTail(lines: 10))
+            }
+            do { try await Task.sleep(for: .milliseconds(50)) } catch { throw .cancelled }
+        }
     }
 
     /// Starts one server again (after `kill`), with its JetStream store as it was, and waits
@@ -110,6 +168,7 @@ public actor LocalCluster {
         let server = try layout.server(named: name)
         guard process(server).runningPID == nil else { return }
         try checkPortsAreFree(server)
+        try await startRelays()
         try launch(server, configFile: try preparedConfigFile())
         try await waitUntilReady(timeout: timeout)
     }
@@ -130,7 +189,14 @@ public actor LocalCluster {
     /// Returns the names of the servers that were running.
     @discardableResult
     public func stop(timeout: Duration = .seconds(10)) async -> [String] {
-        await terminate(layout.servers, timeout: timeout)
+        var stopped = await terminate(layout.servers, timeout: timeout)
+        if let leaf = leafServer() {
+            if await leaf.isRunning { stopped.append(leaf.options.name) }
+            await leaf.stop(timeout: timeout)
+            try? FileManager.default.removeItem(at: layout.leafFile)
+        }
+        await stopRelays()
+        return stopped
     }
 
     /// Stops one server gracefully (SIGTERM, then SIGKILL after `timeout`).
@@ -159,6 +225,96 @@ public actor LocalCluster {
         for pid in pids(of: try layout.server(named: name)) { POSIX.signal(pid, SIGCONT) }
     }
 
+    /// Cuts one server off from the others: its routes are closed and refused (see `RouteRelays`) while
+    /// its clients stay connected to it, as in a network partition. `heal()` restores the routes.
+    /// Needs a partitionable layout (`jetform cluster up --partitionable`).
+    public func partition(server name: String) async throws(LocalClusterError) {
+        _ = try layout.server(named: name)
+        try await isolate([name])
+    }
+
+    /// Lets every server's routes through again; the servers reconnect within a second or two.
+    public func heal() async throws(LocalClusterError) {
+        try await isolate([])
+    }
+
+    private func isolate(_ servers: Set<String>) async throws(LocalClusterError) {
+        guard layout.isPartitionable else { throw .notPartitionable(stateDir: layout.stateDir.path) }
+        if let relays {
+            relays.isolate(servers)
+            return
+        }
+        // A detached cluster's relays follow the partition file; they echo it once the cut is in place.
+        let text = servers.sorted().map { $0 + "\n" }.joined()
+        try ConfigText.write(text, to: layout.partitionFile)
+        let deadline = ContinuousClock.now + .seconds(5)
+        while (try? String(contentsOf: layout.partitionAppliedFile, encoding: .utf8)) != text {
+            guard ContinuousClock.now < deadline, relayProcess != nil else {
+                throw .io("the route relays of the cluster in \(layout.stateDir.path) did not answer (see \(layout.relayLogFile.path)); "
+                    + "restart the cluster with `jetform cluster down && jetform cluster up --partitionable`")
+            }
+            do { try await Task.sleep(for: .milliseconds(20)) } catch { throw .cancelled }
+        }
+    }
+
+    /// The running relay process of a detached cluster.
+    private var relayProcess: pid_t? {
+        guard let text = try? String(contentsOf: layout.relayPIDFile, encoding: .utf8),
+            let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), POSIX.isRunning(pid)
+        else { return nil }
+        return pid
+    }
+
+    /// Starts the relays of a partitionable layout, unless they run: in this process when attached,
+    /// in a process of their own (`relayCommand`) when detached.
+    private func startRelays() async throws(LocalClusterError) {
+        guard layout.isPartitionable else { return }
+        let ports = Dictionary(uniqueKeysWithValues: layout.servers.map { ($0.name, $0.clusterPort) })
+        if mode == .attached {
+            guard relays == nil else { return }
+            let relays = RouteRelays(links: layout.routeLinks, clusterPorts: ports)
+            try relays.start()
+            self.relays = relays
+            return
+        }
+        guard relayProcess == nil else { return }
+        guard !relayCommand.isEmpty else { throw .io("a detached partitionable cluster needs a command that runs its relays") }
+        for link in layout.routeLinks where Sockets.isPortInUse(link.port) {
+            throw .portInUse(port: link.port, purpose: "route relay to \(link.to)", server: link.from)
+        }
+        let record = RelayRecord(links: layout.routeLinks, clusterPorts: ports)
+        do {
+            try FileManager.default.createDirectory(at: layout.stateDir, withIntermediateDirectories: true)
+            try JSONEncoder().encode(record).write(to: layout.relayFile, options: .atomic)
+        } catch { throw .io("cannot write \(layout.relayFile.path): \(error)") }
+        try? FileManager.default.removeItem(at: layout.partitionFile)
+        try? FileManager.default.removeItem(at: layout.partitionAppliedFile)
+        let pid = try POSIX.spawn(POSIX.SpawnRequest(
+            executable: relayCommand[0], arguments: Array(relayCommand.dropFirst()),
+            environment: ProcessInfo.processInfo.environment, logFile: layout.relayLogFile.path, newSession: true))
+        try ConfigText.write("\(pid)\n", to: layout.relayPIDFile)
+        // Ready once it has applied the (empty) partition file.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !FileManager.default.fileExists(atPath: layout.partitionAppliedFile.path) {
+            guard POSIX.isRunning(pid), ContinuousClock.now < deadline else {
+                POSIX.signal(pid, SIGKILL)
+                let log = (try? String(contentsOf: layout.relayLogFile, encoding: .utf8)) ?? ""
+                throw .spawnFailed(executable: relayCommand.joined(separator: " "), reason: "the route relays did not start: \(log)")
+            }
+            do { try await Task.sleep(for: .milliseconds(20)) } catch { throw .cancelled }
+        }
+    }
+
+    private func stopRelays() async {
+        relays?.stop()
+        relays = nil
+        guard mode == .detached, let pid = relayProcess else { return }
+        await ServerProcess.terminate([pid], timeout: .seconds(2))
+        for file in [layout.relayPIDFile, layout.relayFile, layout.partitionFile, layout.partitionAppliedFile] {
+            try? FileManager.default.removeItem(at: file)
+        }
+    }
+
     private func pids(of server: ServerSpec) -> Set<pid_t> {
         Set([process(server).runningPID, children[server.name]].compactMap { $0 }.filter(POSIX.isRunning))
     }
@@ -172,7 +328,11 @@ public actor LocalCluster {
     /// Each server as its monitoring endpoint reports it (down when it does not answer).
     public func status() async -> ClusterStatus {
         let layout = self.layout
-        return await Monitoring.offload { ClusterStatus(servers: layout.servers.map { Self.status(of: $0, in: layout) }) }
+        return await Monitoring.offload {
+            var status = ClusterStatus(servers: layout.servers.map { Self.status(of: $0, in: layout) })
+            status.leaf = layout.leaf.map { Self.status(of: $0, in: layout) }
+            return status
+        }
     }
 
     /// Waits until `condition` holds for the status (polled every 100 ms); returns the last status.
@@ -233,22 +393,76 @@ public actor LocalCluster {
         return status
     }
 
+    private static func status(of leaf: LeafSpec, in layout: ClusterLayout) -> ServerStatus {
+        let directory = layout.stateDir.appendingPathComponent(leaf.name)
+        let pid = ServerProcess(name: leaf.name, pidFile: directory.appendingPathComponent("nats-server.pid"),
+                                logFile: directory.appendingPathComponent("nats-server.log")).runningPID
+        let monitoring = Monitoring(port: leaf.monitorPort, timeout: .seconds(1))
+        var status = ServerStatus(name: leaf.name, clientURL: leaf.clientURL, monitorURL: leaf.monitorURL, pid: pid, isUp: false)
+        guard let varz = monitoring.varz() else { return status }
+        status.isUp = true
+        status.version = varz.version
+        status.connections = varz.connections
+        if let health = monitoring.health() {
+            status.isHealthy = health.ok
+            status.healthDetail = health.ok ? nil : health.detail
+        }
+        return status
+    }
+
     /// `server.conf` itself, or with `extraConfig` a file in the state directory that includes it.
     private func preparedConfigFile() throws(LocalClusterError) -> URL {
         guard ClusterConfig.isConfigDirectory(layout.configDir) else {
             throw .configNotFound(directory: layout.configDir.path)
         }
-        guard !extraConfig.isEmpty else { return layout.serverConfigFile }
+        guard !extraConfig.isEmpty || layout.isPartitionable || layout.leaf != nil else { return layout.serverConfigFile }
         let file = layout.stateDir.appendingPathComponent("cluster-extra.conf")
+        let relayed = (layout.isPartitionable ? Self.relayedClusterBlock : "") + (layout.leaf.map { Self.hubBlock(domain: $0.hubDomain) } ?? "")
         let text = """
             # Written by LocalCluster: the shared cluster config plus test-specific settings.
             include "\(ConfigText.includePath(of: layout.serverConfigFile, from: layout.stateDir))"
-
+            \(relayed)
             \(extraConfig)
 
             """
         try ConfigText.write(text, to: file)
         return file
+    }
+
+    /// Replaces server.conf's `cluster` block (a repeated block replaces the first) for routes through
+    /// the relays. The advertised route address is one nobody listens on: a server that hears of another
+    /// by gossip must not route around the relays, straight to its cluster port.
+    static let relayedClusterBlock = """
+
+        # Routes through LocalCluster's relays (NATS_ROUTES names one relay per other server).
+        cluster {
+          name: jetform
+          host: $NATS_HOST
+          port: $NATS_CLUSTER_PORT
+          routes: $NATS_ROUTES
+          advertise: "127.0.0.1:1"
+        }
+
+        """
+
+    /// With a leaf (`--with-leaf`): server.conf's `jetstream` block again with the cluster's domain, and a
+    /// leafnode port per server (NATS_LEAFNODE_PORT).
+    static func hubBlock(domain: String) -> String {
+        """
+
+        # The cluster is JetStream domain \(domain); its leaf reaches it through $JS.\(domain).API.
+        jetstream {
+          store_dir: $NATS_STORE_DIR
+          max_memory_store: 1GB
+          max_file_store: 4GB
+          domain: \(ConfigText.quoted(domain))
+        }
+        leafnodes {
+          host: $NATS_HOST
+          port: $NATS_LEAFNODE_PORT
+        }
+
+        """
     }
 
     private func checkPortsAreFree(_ server: ServerSpec) throws(LocalClusterError) {

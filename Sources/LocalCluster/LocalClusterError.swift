@@ -11,6 +11,8 @@ public enum LocalClusterError: Error, Sendable, Equatable, CustomStringConvertib
     case startTimedOut(seconds: Double, waitingFor: String, logTails: String)
     case unknownServer(String, known: [String])
     case cancelled
+    /// `partition(server:)` on a cluster whose routes do not go through relays.
+    case notPartitionable(stateDir: String)
     case io(String)
 
     /// How to get nats-server 2.15.1, the release the project pins.
@@ -52,6 +54,11 @@ public enum LocalClusterError: Error, Sendable, Equatable, CustomStringConvertib
             return "no server named '\(name)' (servers: \(known.joined(separator: ", ")))"
         case .cancelled:
             return "cancelled while waiting for the servers"
+        case .notPartitionable(let stateDir):
+            return """
+                the cluster in \(stateDir) routes its servers straight to each other, so one cannot be cut off; \
+                start it with `jetform cluster down && jetform cluster up --partitionable` (routes through relays)
+                """
         case .io(let message):
             return message
         }

@@ -19,13 +19,17 @@ public actor LocalServer {
         /// Include the cluster's `accounts.conf`. Turn off to configure authentication yourself.
         public var accounts: Bool
         public var jetStream: Bool
+        /// The server's JetStream domain (`jetstream { domain: … }`), for hub and leaf setups.
+        public var jetStreamDomain: String?
         /// Appended to the generated config, e.g. a `tls { … }` block or `authorization { … }`.
         public var extraConfig: String
 
-        public init(name: String = "local", accounts: Bool = true, jetStream: Bool = true, extraConfig: String = "") {
+        public init(name: String = "local", accounts: Bool = true, jetStream: Bool = true, jetStreamDomain: String? = nil,
+                    extraConfig: String = "") {
             self.name = name
             self.accounts = accounts
             self.jetStream = jetStream
+            self.jetStreamDomain = jetStreamDomain
             self.extraConfig = extraConfig
         }
     }
@@ -36,6 +40,8 @@ public actor LocalServer {
     public nonisolated let stateDir: URL
     public nonisolated let serverBinary: URL
     public nonisolated let configDir: URL
+    /// In a session of its own, outliving this process (the leaf of `jetform cluster up --with-leaf`).
+    public nonisolated let detached: Bool
 
     private var child: pid_t?
     private var logOffset: UInt64 = 0
@@ -46,8 +52,10 @@ public actor LocalServer {
         monitorPort: Int,
         stateDir: URL,
         serverBinary: URL,
-        configDir: URL = ClusterConfig.sourceTreeDirectory
+        configDir: URL = ClusterConfig.sourceTreeDirectory,
+        detached: Bool = false
     ) {
+        self.detached = detached
         self.options = options
         self.clientPort = clientPort
         self.monitorPort = monitorPort
@@ -57,7 +65,7 @@ public actor LocalServer {
     }
 
     deinit {
-        if let child, POSIX.isRunning(child) { POSIX.signal(child, SIGKILL) }
+        if !detached, let child, POSIX.isRunning(child) { POSIX.signal(child, SIGKILL) }
     }
 
     /// `nats://127.0.0.1:<port>` (the scheme stays `nats` with TLS too; clients upgrade on INFO).
@@ -88,7 +96,7 @@ public actor LocalServer {
                 jetstream {
                   store_dir: \(ConfigText.quoted(stateDir.appendingPathComponent("store").path))
                   max_memory_store: 1GB
-                  max_file_store: 4GB
+                  max_file_store: 4GB\(options.jetStreamDomain.map { "\n  domain: \(ConfigText.quoted($0))" } ?? "")
                 }
                 """)
         }
@@ -111,7 +119,7 @@ public actor LocalServer {
             throw .portInUse(port: port, purpose: purpose, server: options.name)
         }
         let (pid, offset) = try process.spawn(
-            binary: serverBinary, configFile: configFile, environment: [:], newSession: false)
+            binary: serverBinary, configFile: configFile, environment: [:], newSession: detached)
         child = pid
         logOffset = offset
 
@@ -142,6 +150,9 @@ public actor LocalServer {
             }
         }
     }
+
+    /// Whether the server recorded in the pid file runs.
+    public var isRunning: Bool { process.runningPID != nil }
 
     /// SIGTERM, then SIGKILL after `timeout`.
     public func stop(timeout: Duration = .seconds(10)) async {
@@ -196,6 +207,14 @@ public actor LocalServer {
             await server.stop()
             throw error
         }
+    }
+
+    /// How many leafnode connections `/leafz` lists.
+    public nonisolated func leafnodeConnections() -> Int {
+        guard let response = Sockets.get(port: monitorPort, path: "/leafz"),
+            let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]
+        else { return 0 }
+        return (object["leafnodes"] as? Int) ?? 0
     }
 
     static func startOnFreePorts(

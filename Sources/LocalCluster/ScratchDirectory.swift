@@ -66,6 +66,8 @@ extension LocalCluster {
     ///   - version: a release such as "2.10.25" (see `ServerBinary.release`); nil uses `serverBinary`
     ///     or nats-server on PATH. A missing release is an error, never a skip.
     ///   - extraConfig: appended to the shared `server.conf`.
+    ///   - partitionable: routes through relays, so that `partition(server:)` can cut a server off.
+    ///   - leaf: a leaf server beside the cluster (`leafServer()`; the cluster runs as JetStream domain hub).
     ///   - timeout: how long the servers may take to agree on a meta leader. A 2.10 server starved of CPU
     ///     (the whole test suite beside it on two cores) was seen not current with the leader after 30 s.
     public static func withCluster<T>(
@@ -73,6 +75,8 @@ extension LocalCluster {
         version: String? = nil,
         serverBinary: URL? = nil,
         extraConfig: String = "",
+        partitionable: Bool = false,
+        leaf: Bool = false,
         timeout: Duration = .seconds(90),
         isolation: isolated (any Actor)? = #isolation,
         _ body: (LocalCluster) async throws -> T
@@ -82,7 +86,7 @@ extension LocalCluster {
         defer { ScratchDirectory.remove(directory) }
 
         let cluster = try await startOnFreePorts(
-            size: size, binary: binary, extraConfig: extraConfig, directory: directory, timeout: timeout)
+            size: size, binary: binary, extraConfig: extraConfig, partitionable: partitionable, leaf: leaf, directory: directory, timeout: timeout)
         do {
             let result = try await body(cluster)
             await cluster.stop()
@@ -97,12 +101,14 @@ extension LocalCluster {
 extension LocalCluster {
     /// Free ports can be taken by someone else before the servers bind them: retry with new ones.
     static func startOnFreePorts(
-        size: Int, binary: URL, extraConfig: String, directory: URL, timeout: Duration
+        size: Int, binary: URL, extraConfig: String, partitionable: Bool = false, leaf: Bool = false, directory: URL, timeout: Duration
     ) async throws(LocalClusterError) -> LocalCluster {
         var attempt = 1
         while true {
-            let layout = try ClusterLayout.freePorts(
+            var layout = try ClusterLayout.freePorts(
                 size: size, stateDir: directory.appendingPathComponent("try-\(attempt)"))
+            if partitionable { layout = try layout.relayingRoutesOnFreePorts() }
+            if leaf { layout = try layout.withLeafOnFreePorts() }
             let cluster = LocalCluster(layout: layout, serverBinary: binary, mode: .attached, extraConfig: extraConfig)
             do {
                 try await cluster.start(timeout: timeout)

@@ -82,6 +82,63 @@ enum Sockets {
         return !bind(fd, port: port)
     }
 
+    /// A socket listening on 127.0.0.1:`port` (backlog 64); nil when the port cannot be bound.
+    static func listen(port: Int) -> Int32? {
+        let fd = socket(AF_INET, streamType, 0)
+        guard fd >= 0 else { return nil }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        guard bind(fd, port: port), systemListen(fd, 64) == 0 else {
+            close(fd)
+            return nil
+        }
+        return fd
+    }
+
+    /// A connected socket to 127.0.0.1:`port`; nil when nothing accepts.
+    static func connect(port: Int) -> Int32? {
+        let fd = socket(AF_INET, streamType, 0)
+        guard fd >= 0 else { return nil }
+        noSignalOnWrite(fd)
+        var address = loopbackAddress(port: port)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                systemConnect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else {
+            close(fd)
+            return nil
+        }
+        return fd
+    }
+
+    /// Writing to a socket whose peer has gone must fail with EPIPE, not raise SIGPIPE.
+    static func noSignalOnWrite(_ fd: Int32) {
+        #if canImport(Darwin)
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &yes, socklen_t(MemoryLayout<Int32>.size))
+        #endif
+    }
+
+    #if canImport(Darwin)
+    static let sendFlags: Int32 = 0
+    #else
+    static let sendFlags = Int32(MSG_NOSIGNAL)
+    #endif
+
+    /// Sends all of `bytes`; false when the connection is gone.
+    static func sendAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var sent = 0
+        while sent < bytes.count {
+            let n = send(fd, bytes.baseAddress! + sent, bytes.count - sent, sendFlags)
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return false }
+            sent += n
+        }
+        return true
+    }
+
     struct HTTPResponse {
         var status: Int
         var body: Data
@@ -107,7 +164,7 @@ enum Sockets {
         var address = loopbackAddress(port: port)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                systemConnect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
         guard connected == 0 else { return nil }
@@ -144,8 +201,14 @@ enum Sockets {
 
 #if canImport(Darwin)
 private let systemBind = Darwin.bind
+private let systemListen = Darwin.listen
+private let systemConnect = Darwin.connect
 #elseif canImport(Musl)
 private let systemBind = Musl.bind
+private let systemListen = Musl.listen
+private let systemConnect = Musl.connect
 #else
 private let systemBind = Glibc.bind
+private let systemListen = Glibc.listen
+private let systemConnect = Glibc.connect
 #endif

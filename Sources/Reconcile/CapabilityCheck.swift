@@ -15,7 +15,7 @@ public enum CapabilityCheck {
                         locations: stream.fieldLocations, fallback: stream.location, capabilities: capabilities,
                         into: &issues)
             let replicas = stream.int("num_replicas") ?? 1
-            if replicas > Int64(capabilities.clusterSize) {
+            if capabilities.knowsClusterSize && replicas > Int64(capabilities.clusterSize) {
                 issues.append(PlanIssue(
                     .error, "\(owner): num_replicas is \(replicas) but the cluster has \(servers(capabilities.clusterSize))",
                     fix: "use at most \(capabilities.clusterSize) replicas or add servers",
@@ -27,7 +27,7 @@ public enum CapabilityCheck {
                             locations: consumer.fieldLocations, fallback: consumer.location, capabilities: capabilities,
                             into: &issues)
                 let creplicas = consumer.int("num_replicas") ?? 0
-                if creplicas > Int64(capabilities.clusterSize) {
+                if capabilities.knowsClusterSize && creplicas > Int64(capabilities.clusterSize) {
                     issues.append(PlanIssue(
                         .error, "\(cowner): num_replicas is \(creplicas) but the cluster has \(servers(capabilities.clusterSize))",
                         fix: "use at most \(capabilities.clusterSize), or 0 to follow the stream",
@@ -47,7 +47,7 @@ public enum CapabilityCheck {
             checkFields(bucket.config, fields: bucket.kind.fields, path: "", owner: owner, locations: bucket.fieldLocations,
                         fallback: bucket.location, capabilities: capabilities, into: &issues)
             let replicas = stream.int("num_replicas") ?? 1
-            if replicas > Int64(capabilities.clusterSize) {
+            if capabilities.knowsClusterSize && replicas > Int64(capabilities.clusterSize) {
                 issues.append(PlanIssue(
                     .error, "\(owner): num_replicas is \(replicas) but the cluster has \(servers(capabilities.clusterSize))",
                     fix: "use at most \(capabilities.clusterSize) replicas or add servers", at: bucket.location(of: "num_replicas")))

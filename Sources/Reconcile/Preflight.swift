@@ -83,7 +83,7 @@ public enum Preflight {
                 report.problems.append("JetStream did not answer the account info request: \(error)")
             }
         }
-        for (resource, replicas) in replicaNeeds(plan) where replicas > clusterSize {
+        for (resource, replicas) in replicaNeeds(plan) where clusterSize > 0 && replicas > clusterSize {
             report.problems.append("\(resource) needs \(replicas) replicas but the connection announces \(clusterSize) server\(clusterSize == 1 ? "" : "s")"
                                    + " — start the missing servers or lower num_replicas")
         }
@@ -94,7 +94,7 @@ public enum Preflight {
     public static func run(_ plan: Plan, system: SystemClient?, jetStream: JetStreamContext) async -> PreflightReport {
         if let system {
             do {
-                let health = try await system.clusterHealth(expectedServers: plan.capabilities.clusterSize)
+                let health = try await system.clusterHealth(expectedServers: plan.capabilities.knowsClusterSize ? plan.capabilities.clusterSize : nil)
                 return check(plan, health: health)
             } catch {
                 return PreflightReport(problems: ["cluster health through the system context failed: \(error)"])
@@ -102,7 +102,8 @@ public enum Preflight {
         }
         let info: Result<AccountInfo, JetStreamError>
         do { info = .success(try await jetStream.accountInfo()) } catch { info = .failure(error) }
-        let size = ClusterObserver.capabilities(of: jetStream.client)?.clusterSize ?? plan.capabilities.clusterSize
+        let size = plan.capabilities.knowsClusterSize
+            ? ClusterObserver.capabilities(of: jetStream.client)?.clusterSize ?? plan.capabilities.clusterSize : 0
         return check(plan, accountInfo: info, clusterSize: size)
     }
 

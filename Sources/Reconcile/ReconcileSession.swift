@@ -66,9 +66,11 @@ public struct ReconcileSession: Sendable {
         }
         let result: T
         do {
-            guard let capabilities = ClusterObserver.capabilities(of: client) else {
+            guard var capabilities = ClusterObserver.capabilities(of: client) else {
                 throw SessionError.lostConnection(target: settings.description)
             }
+            // Another domain's servers (a leaf's context naming its hub) are not announced to us.
+            if let domain = settings.jetStreamDomain, domain != client.serverInfo?.domain { capabilities.clusterSize = 0 }
             trace("connected to \(client.serverInfo?.serverName ?? "?") (nats-server \(capabilities.version))")
             if let mismatch = ClusterGuard.check(environment, info: client.serverInfo) { throw SessionError.wrongCluster(mismatch) }
             let session = ReconcileSession(

@@ -12,7 +12,12 @@ public struct ServerCapabilities: Sendable, Hashable, Codable {
     /// The JetStream API level the server reports (nil before 2.11).
     public var apiLevel: Int?
     /// Servers in the JetStream cluster (1 when not clustered); the most replicas a stream can have.
+    /// 0 when unknown: through a JetStream domain other than the connected server's, the servers there
+    /// are not announced to the client (the server then refuses what does not fit).
     public var clusterSize: Int
+
+    /// Whether `clusterSize` is known (see there).
+    public var knowsClusterSize: Bool { clusterSize > 0 }
 
     /// Creates capabilities for a release.
     public init(version: ServerVersion, apiLevel: Int? = nil, clusterSize: Int = 1) {

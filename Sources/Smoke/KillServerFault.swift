@@ -15,6 +15,7 @@ import Synchronization
 /// `--pause-server` is the same fault with other closures and words (`pausing`): SIGSTOP, then SIGCONT
 /// after longer than an election, the failure Jepsen calls a process pause — the server comes back
 /// believing it still leads, and must step down without losing or inventing a request.
+/// `--partition-server` (`partitioning`) cuts the leader's routes instead and restores them.
 public struct KillServerFault: DurableFault {
     public var kill: @Sendable (String) async throws -> Void
     public var restart: @Sendable (String) async throws -> Void
@@ -33,6 +34,7 @@ public struct KillServerFault: DurableFault {
 
         public static let kill = Words(check: "kill server", done: "killed", undone: "restarted and ready again")
         public static let pause = Words(check: "pause server", done: "paused", undone: "resumed")
+        public static let partition = Words(check: "partition server", done: "cut off", undone: "healed")
     }
 
     public init(downFor: Duration = .seconds(3), words: Words = .kill, kill: @escaping @Sendable (String) async throws -> Void,
@@ -48,6 +50,14 @@ public struct KillServerFault: DurableFault {
     public static func pausing(pausedFor: Duration = .seconds(12), pause: @escaping @Sendable (String) async throws -> Void,
                                resume: @escaping @Sendable (String) async throws -> Void) -> KillServerFault {
         KillServerFault(downFor: pausedFor, words: .pause, kill: pause, restart: resume)
+    }
+
+    /// `--partition-server`: the leader's routes cut (its clients stay connected to it) for `cutFor`,
+    /// longer than an election, then restored. The others elect a new leader; the cut-off one cannot
+    /// commit anything and must rejoin as a follower without losing or inventing a request.
+    public static func partitioning(cutFor: Duration = .seconds(12), cut: @escaping @Sendable (String) async throws -> Void,
+                                    heal: @escaping @Sendable (String) async throws -> Void) -> KillServerFault {
+        KillServerFault(downFor: cutFor, words: .partition, kill: cut, restart: heal)
     }
 
     public func start(env: SmokeEnvironment, scenario: DurableScenario, setup: DurableScenario.Setup, recorder: SmokeRecorder,

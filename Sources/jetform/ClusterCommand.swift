@@ -9,7 +9,7 @@ struct ClusterCommand: AsyncParsableCommand {
         commandName: "cluster",
         abstract: "Run a local 3-node JetStream cluster (inst-1…3 on ports 4222–4224).",
         discussion: "Exit codes: 0 done, 1 error (and for `cluster status`: a server is down).",
-        subcommands: [Up.self, Down.self, Status.self, Kill.self, Start.self]
+        subcommands: [Up.self, Down.self, Status.self, Kill.self, Start.self, Relay.self]
     )
 }
 
@@ -27,15 +27,23 @@ struct ClusterLocation: ParsableArguments {
             explicit: configDir.map { URL(fileURLWithPath: $0, relativeTo: current) },
             searchFrom: current,
             fallback: state.appendingPathComponent("config"))
-        return ClusterLayout.standard(configDir: config, stateDir: state)
+        // A cluster started with --partitionable recorded its route relays.
+        return ClusterLayout.standard(configDir: config, stateDir: state).withRecordedRelays().withRecordedLeaf()
     }
 
     /// For commands that only stop or inspect servers, a missing binary doesn't matter.
-    func cluster(requireBinary: Bool) throws -> LocalCluster {
+    func cluster(requireBinary: Bool, layout: ClusterLayout? = nil) throws -> LocalCluster {
         let binary = requireBinary
             ? try LocalCluster.locateServer()
             : (try? LocalCluster.locateServer()) ?? URL(fileURLWithPath: "nats-server")
-        return LocalCluster(layout: try layout(), serverBinary: binary, mode: .detached)
+        let layout = try layout ?? self.layout()
+        return LocalCluster(layout: layout, serverBinary: binary, mode: .detached, relayCommand: Self.relayCommand(layout))
+    }
+
+    /// `jetform cluster relay --state-dir …`, run by `LocalCluster` for a partitionable cluster.
+    static func relayCommand(_ layout: ClusterLayout) -> [String] {
+        let executable = Bundle.main.executableURL?.path ?? CommandLine.arguments[0]
+        return [executable, "cluster", "relay", "--state-dir", layout.stateDir.path]
     }
 }
 
@@ -50,8 +58,30 @@ extension ClusterCommand {
         @Option(help: "Seconds to wait for the cluster to become ready.")
         var timeout: Int = 30
 
+        @Flag(help: "Route the servers through relays on ports 7222–7227, so that `jetform smoke --partition-server` can cut one off.")
+        var partitionable = false
+
+        @Flag(name: .customLong("with-leaf"),
+              help: "Also start leaf-1 (port 4225, JetStream domain leaf) joined to the cluster, which then runs as domain hub.")
+        var withLeaf = false
+
         func run() async throws {
-            let cluster = try location.cluster(requireBinary: true)
+            var layout = try location.layout()
+            let running = await !LocalCluster(layout: layout, serverBinary: URL(fileURLWithPath: "nats-server"), mode: .detached)
+                .status().upServers.isEmpty
+            if partitionable && !layout.isPartitionable {
+                if running {
+                    throw CommandFailure.error("the cluster is up with direct routes; run `jetform cluster down` first, then `jetform cluster up --partitionable`")
+                }
+                layout = layout.relayingRoutes(ports: ClusterLayout.standardRelayPorts)
+            }
+            if withLeaf && layout.leaf == nil {
+                if running {
+                    throw CommandFailure.error("the cluster is up without a leaf (and without a JetStream domain); run `jetform cluster down` first, then `jetform cluster up --with-leaf`")
+                }
+                layout = layout.withStandardLeaf()
+            }
+            let cluster = try location.cluster(requireBinary: true, layout: layout)
             let version = (try? ServerBinary.version(of: cluster.serverBinary)) ?? "unknown version"
             print("nats-server \(version) (\(cluster.serverBinary.path))")
             let began = ContinuousClock.now
@@ -72,7 +102,7 @@ extension ClusterCommand {
                 Contexts: user  user "\(ClusterUser.app.user)" in account \(ClusterUser.app.account) (JetStream)
                           sys   user "\(ClusterUser.system.user)" in the system account \(ClusterUser.system.account)
                           (passwords: see cluster/accounts.conf; `jetform context export` writes natscli contexts)
-                State:    \(cluster.layout.stateDir.path) (stores, logs, pid files)
+                State:    \(cluster.layout.stateDir.path) (stores, logs, pid files)\(cluster.layout.isPartitionable ? "\nRoutes:   through relays on ports \(ClusterLayout.standardRelayPorts.first!)–\(ClusterLayout.standardRelayPorts.last!) (partitionable)" : "")\(cluster.layout.leaf.map { "\nLeaf:     \($0.name) \($0.clientURL), JetStream domain \($0.domain); the cluster is domain \($0.hubDomain): a context on the leaf with jetstream_domain: \($0.hubDomain) reaches the cluster's streams" } ?? "")
                 Stop it with `jetform cluster down`.
                 """)
         }
@@ -165,6 +195,27 @@ extension ClusterCommand {
     }
 }
 
+extension ClusterCommand {
+    /// Hosts the route relays of a cluster started with `up --partitionable`; started by `up`, stopped by `down`.
+    struct Relay: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the route relays of a partitionable local cluster (started by `cluster up --partitionable`).",
+            shouldDisplay: false)
+
+        @OptionGroup var location: ClusterLocation
+
+        func run() throws {
+            let layout = try location.layout()
+            guard let record = RelayRecord.read(from: layout.relayFile) else {
+                throw CommandFailure.error("no route relays recorded in \(layout.relayFile.path)")
+            }
+            let relays = RouteRelays(links: record.links, clusterPorts: record.clusterPorts)
+            try relays.start()
+            relays.follow(control: layout.partitionFile, applied: layout.partitionAppliedFile)
+        }
+    }
+}
+
 enum ClusterReport {
     static func table(_ status: ClusterStatus) -> String {
         let leader = status.metaLeader
@@ -175,6 +226,10 @@ enum ClusterReport {
                 server.name, server.clientURL, server.version ?? "-", state,
                 server.connections.map(String.init) ?? "-", server.name == leader ? "meta leader" : "",
             ])
+        }
+        if let leaf = status.leaf {
+            let state = !leaf.isUp ? "down" : leaf.isHealthy ? "up" : "up, \(leaf.healthDetail ?? "unhealthy")"
+            rows.append([leaf.name, leaf.clientURL, leaf.version ?? "-", state, leaf.connections.map(String.init) ?? "-", "leaf"])
         }
         let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
         var lines = rows.map { row in

@@ -67,8 +67,12 @@ struct SmokeCommand: AsyncParsableCommand {
           help: "Stop the requests stream's leader of the local cluster (SIGSTOP) mid-run for longer than an election, then continue it (SIGCONT).")
     var pauseServer = false
 
+    @Flag(name: .customLong("partition-server"),
+          help: "Cut the requests stream's leader off from the other servers mid-run (its clients stay connected to it), then heal; needs `jetform cluster up --partitionable`.")
+    var partitionServer = false
+
     /// Any fault flag.
-    private var faulted: Bool { killWorker || killProducer || killServer || pauseServer }
+    private var faulted: Bool { killWorker || killProducer || killServer || pauseServer || partitionServer }
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -83,7 +87,7 @@ struct SmokeCommand: AsyncParsableCommand {
         }
         if let rate, !(rate > 0 && rate.isFinite) { throw CommandFailure.error("--rate must be a positive number of requests per second") }
         if killProducer && (producers ?? 0) < 2 { producersOverride = 2 }
-        if [killWorker, killProducer, killServer, pauseServer].filter({ $0 }).count > 1 {
+        if [killWorker, killProducer, killServer, pauseServer, partitionServer].filter({ $0 }).count > 1 {
             throw CommandFailure.error("use one fault flag at a time")
         }
         if faulted {
@@ -102,12 +106,13 @@ struct SmokeCommand: AsyncParsableCommand {
             options.pingInterval = .seconds(1)
         }
         // An election after a killed server takes seconds: wait longer for progress then.
-        let idle = killServer || pauseServer ? max(idleTimeout, 20) : idleTimeout
+        let idle = killServer || pauseServer || partitionServer ? max(idleTimeout, 20) : idleTimeout
         let env = SmokeEnvironment(options: options, idleTimeout: .milliseconds(Int(idle * 1000)), jetStreamDomain: settings.jetStreamDomain)
 
         if faulted {
             do {
                 runner.fault = pauseServer ? try FaultFactory.pauseServerFault()
+                    : partitionServer ? try FaultFactory.partitionServerFault()
                     : try FaultFactory.make(killWorker: killWorker, killProducer: killProducer, killServer: killServer,
                                             file: file, settings: settings, runner: runner)
             } catch { throw CommandFailure.error("\(error)") }
@@ -175,6 +180,14 @@ extension FaultFactory {
         let cluster = try localCluster(for: "--pause-server")
         return KillServerFault.pausing(pause: { name in try await cluster.pause(server: name) },
                                        resume: { name in try await cluster.resume(server: name) })
+    }
+
+    /// `--partition-server`, on a local cluster started with `--partitionable`.
+    static func partitionServerFault() throws -> any DurableFault {
+        let cluster = try localCluster(for: "--partition-server")
+        guard cluster.layout.isPartitionable else { throw LocalClusterError.notPartitionable(stateDir: cluster.layout.stateDir.path) }
+        return KillServerFault.partitioning(cut: { name in try await cluster.partition(server: name) },
+                                            heal: { _ in try await cluster.heal() })
     }
 
     private static func localCluster(for flag: String) throws -> LocalCluster {

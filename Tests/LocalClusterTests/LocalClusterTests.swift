@@ -77,6 +77,44 @@ struct LocalClusterTests {
         }
     }
 
+    /// A cut server has no route left (none goes around the relays) while its clients' port still answers, the others elect a leader without it, and
+    /// healing brings every route back.
+    @Test func partitionCutsOneServerOffAndHealRestoresItsRoutes() async throws {
+        try await LocalCluster.withCluster(partitionable: true) { cluster in
+            #expect(cluster.layout.routeLinks.count == 6)
+            func routes(_ server: ServerSpec) -> Int? { Monitoring(port: server.monitorPort).get("/routez")?["num_routes"] as? Int }
+            let servers = cluster.servers
+            for server in servers { #expect((routes(server) ?? 0) >= 2, "\(server.name) routed to both others") }
+            let leader = try #require(await cluster.status().metaLeader)
+            let victim = try cluster.layout.server(named: leader)
+            try await cluster.partition(server: leader)
+            // The server notices its closed routes within moments, and none comes back around the relays.
+            let deadline = ContinuousClock.now + .seconds(5)
+            while routes(victim) != 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(routes(victim) == 0)
+            #expect(Sockets.isPortInUse(victim.clientPort), "its clients' port still answers")
+            let split = await cluster.waitForStatus(timeout: .seconds(30)) { status in
+                status.servers.filter { $0.name != leader }.allSatisfy { $0.metaLeader != nil && $0.metaLeader != leader }
+            }
+            #expect(split != nil, "the other two elect a meta leader without \(leader)")
+            #expect(routes(victim) == 0, "still cut off")
+
+            try await cluster.heal()
+            let healed = await cluster.waitForStatus(timeout: .seconds(30)) { status in
+                status.allHealthy && status.metaLeader != nil && servers.allSatisfy { (routes($0) ?? 0) >= 2 }
+            }
+            #expect(healed != nil, "every server routed again after healing")
+        }
+    }
+
+    @Test func partitionNeedsRelayedRoutes() async throws {
+        let cluster = LocalCluster(
+            layout: try ClusterLayout.freePorts(stateDir: FileManager.default.temporaryDirectory.appendingPathComponent("jetform-\(UUID())")),
+            serverBinary: URL(fileURLWithPath: "nats-server"))
+        let error = await #expect(throws: LocalClusterError.self) { try await cluster.partition(server: "inst-1") }
+        #expect(error?.description.contains("--partitionable") == true)
+    }
+
     @Test func refusesToStartOnAPortInUse() async throws {
         try await LocalCluster.withCluster { running in
             let stateDir = FileManager.default.temporaryDirectory.appendingPathComponent("jetform-\(UUID())")

@@ -7,9 +7,9 @@ import Testing
 import Topology
 @testable import Reconcile
 
-/// A server dies in the middle of an apply: the apply finishes or fails with a clear error per failed
-/// step, and once the server is back a second run converges and the plan is empty.
-@Suite("Apply with a server killed", .serialized)
+/// A server dies, freezes or is cut off in the middle of an apply: the apply finishes or fails with a
+/// clear error per failed step, and once the server is back a second run converges and the plan is empty.
+@Suite("Apply with a server killed, paused or partitioned", .serialized)
 struct ApplyFaultTests {
     static let streamCount = 100
 
@@ -26,12 +26,27 @@ struct ApplyFaultTests {
         Planner.plan(desired: topology, observed: try await ClusterObserver(jetStream: js).observe(expecting: topology), capabilities: caps)
     }
 
-    @Test func metaLeaderKilledDuringApplyOf100Streams() async throws {
-        try await killedDuringApply(version: nil)
+    /// How the meta leader is disrupted, and how it comes back.
+    enum Fault: String, CustomTestStringConvertible, CaseIterable {
+        /// SIGKILL; started again once the apply has returned.
+        case kill
+        /// SIGSTOP for `held`, then SIGCONT, while the apply goes on.
+        case pause
+        /// Routes cut for `held` (its clients stay connected), then healed, while the apply goes on.
+        case partition
+
+        var testDescription: String { rawValue }
+        /// Longer than an election (4–9 s without heartbeats).
+        static let held = Duration.seconds(10)
     }
 
-    func killedDuringApply(version: String?) async throws {
-        try await LocalCluster.withCluster(version: version) { cluster in
+    @Test(arguments: Fault.allCases)
+    func metaLeaderDisruptedDuringApplyOf100Streams(_ fault: Fault) async throws {
+        try await disruptedDuringApply(fault, version: nil)
+    }
+
+    func disruptedDuringApply(_ fault: Fault, version: String?) async throws {
+        try await LocalCluster.withCluster(version: version, partitionable: fault == .partition) { cluster in
             let client = try await appClient(cluster)
             let js = JetStreamContext(client: client)
             let caps = try #require(ClusterObserver.capabilities(of: client))
@@ -53,11 +68,31 @@ struct ApplyFaultTests {
                 }
             }
             for await _ in killNow { break }
-            try await cluster.kill(server: victim)
+            let restored: Task<Void, any Error>
+            switch fault {
+            case .kill:
+                try await cluster.kill(server: victim)
+                restored = Task {}
+            case .pause:
+                try await cluster.pause(server: victim)
+                restored = Task {
+                    try await Task.sleep(for: Fault.held)
+                    try await cluster.resume(server: victim)
+                }
+            case .partition:
+                try await cluster.partition(server: victim)
+                restored = Task {
+                    try await Task.sleep(for: Fault.held)
+                    try await cluster.heal()
+                }
+            }
 
+            let disruptedAt = ContinuousClock.now
             let outcome = await apply.result
+            let took = ContinuousClock.now - disruptedAt
             switch outcome {
             case .success(let results):
+                print("\(fault) \(victim): apply finished \(took) after the fault, \(results.count) steps")
                 #expect(results.allSatisfy { $0.error == nil })
             case .failure(let error as ApplyError):
                 // Failing is allowed; failing vaguely is not: every failed step names its resource and a cause.
@@ -65,6 +100,7 @@ struct ApplyFaultTests {
                     Issue.record("unexpected apply error: \(error)")
                     break
                 }
+                print("\(fault) \(victim): apply failed \(took) after the fault, \(failed.count) steps failed; first: \(failed.first.map { "\($0.step.resource): \($0.error.map { "\($0)" } ?? "")" } ?? "")")
                 #expect(!failed.isEmpty)
                 for step in failed {
                     #expect(step.error != nil)
@@ -77,10 +113,12 @@ struct ApplyFaultTests {
             #expect(stepsDone >= Self.streamCount / 5)
 
             // Bring the server back; a second run converges.
-            try await cluster.start(server: victim)
+            try await restored.value
+            if fault == .kill { try await cluster.start(server: victim) }
             let healthy = await cluster.waitForStatus(timeout: .seconds(60)) { $0.allHealthy }
             #expect(healthy != nil, "cluster healthy again after restarting \(victim)")
             let second = try await plan(desired, js, caps)
+            print("\(fault) \(victim): the re-run applies \(second.actions.count) changes")
             _ = try await PlanExecutor(jetStream: js).apply(second)
             let third = try await plan(desired, js, caps)
             #expect(third.isEmpty, "plan after the re-run: \(PlanRenderer.render(third))")

@@ -12,6 +12,10 @@ struct JetformCLI {
     let binary: URL
 
     init(cluster: LocalCluster, topology: String? = nil) throws {
+        try self.init(urls: cluster.clientURLs, topology: topology)
+    }
+
+    init(urls: [String], topology: String? = nil) throws {
         binary = try JetformBinary.url()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("jetform-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -21,7 +25,7 @@ struct JetformCLI {
         for key in ["NATS_USER", "NATS_PASSWORD", "NATS_CREDS", "NATS_NKEY", "NATS_TOKEN", "NATS_CONTEXT", "NATS_SYS_USER", "NATS_SYS_PASSWORD"] {
             env[key] = nil
         }
-        env["NATS_URL"] = cluster.clientURLs.joined(separator: ",")
+        env["NATS_URL"] = urls.joined(separator: ",")
         env["NO_COLOR"] = "1"
         environment = env
     }

@@ -253,6 +253,9 @@ import Topology
         ])
         let three = Planner.plan(desired: t, observed: ObservedState(), capabilities: .v2_15)
         #expect(three.errors.map(\.message) == ["consumer T.c: num_replicas is 2, more than its stream's 1"])
+        // Through another JetStream domain the size is unknown (0): the fit is left to that domain's servers.
+        let elsewhere = Planner.plan(desired: t, observed: ObservedState(), capabilities: ServerCapabilities(version: "2.15.1", clusterSize: 0)!)
+        #expect(elsewhere.errors.map(\.message) == ["consumer T.c: num_replicas is 2, more than its stream's 1"])
     }
 
     @Test func firstSeqIsIgnoredOnExistingStreams() throws {

@@ -187,3 +187,13 @@ import Testing
         #expect(SmokeReportRenderer.ms(1500) == "1.5s")
     }
 }
+
+@Suite struct RedeliveryDelayTests {
+    /// A request whose answer failed is nak'ed with a growing delay, never at once (an immediate nak spins
+    /// through an election) and never near the requests' 5 s max_age.
+    @Test func growsFrom200MillisecondsAndStopsAtOneSecond() {
+        #expect((1...6).map(SmokeWorker.redeliveryDelay(afterDelivery:)) == [200, 400, 800, 1000, 1000, 1000].map { .milliseconds($0) })
+        #expect(SmokeWorker.redeliveryDelay(afterDelivery: 0) == .milliseconds(200))
+        #expect(SmokeWorker.redeliveryDelay(afterDelivery: 1_000_000) == .seconds(1))
+    }
+}
