@@ -79,8 +79,10 @@ public enum KVFields {
         if let placement = config["placement"] { s["placement"] = placement }
         s["allow_rollup_hdrs"] = .bool(true)
         s["deny_delete"] = .bool(true)
+        // A mirror has no duplicate window: the server clears one (jetstream.go fixCfgMirrorWithDedupWindow),
+        // so sending nats.go's 2m would drift forever.
         let window: Int64 = 120 * second
-        s["duplicate_window"] = .int(ttl > 0 && ttl < window ? ttl : window)
+        if !isMirror { s["duplicate_window"] = .int(ttl > 0 && ttl < window ? ttl : window) }
         s["max_msgs"] = .int(-1)
         s["max_consumers"] = .int(-1)
         s["allow_direct"] = .bool(true)

@@ -38,34 +38,63 @@ public enum Subjects {
 
     /// Whether `subject` contains a `*` or `>` token.
     public static func hasWildcard(_ subject: String) -> Bool {
-        subject.split(separator: ".").contains { $0 == "*" || $0 == ">" }
+        var tokens = Tokens(subject)
+        while let token = tokens.next() { if token.isStar || token.isFull { return true } }
+        return false
     }
 
     /// Whether some literal subject matches both patterns.
     public static func overlap(_ a: String, _ b: String) -> Bool {
-        let x = a.split(separator: ".", omittingEmptySubsequences: false)
-        let y = b.split(separator: ".", omittingEmptySubsequences: false)
-        var i = 0
-        while i < x.count && i < y.count {
-            if x[i] == ">" || y[i] == ">" { return true }
-            if x[i] != "*" && y[i] != "*" && x[i] != y[i] { return false }
-            i += 1
+        var x = Tokens(a), y = Tokens(b)
+        while true {
+            switch (x.next(), y.next()) {
+            case (nil, nil): return true
+            case (nil, _), (_, nil): return false
+            case let (p?, q?):
+                if p.isFull || q.isFull { return true }
+                if !p.isStar && !q.isStar && !p.bytes.elementsEqual(q.bytes) { return false }
+            }
         }
-        return x.count == y.count
     }
 
     /// Whether every subject `a` matches is also matched by `b` (`a.b` ⊆ `a.*` ⊆ `a.>`).
     public static func isSubset(_ a: String, of b: String) -> Bool {
-        let x = a.split(separator: ".", omittingEmptySubsequences: false)
-        let y = b.split(separator: ".", omittingEmptySubsequences: false)
-        for (i, token) in y.enumerated() {
-            if token == ">" { return i < x.count }
-            guard i < x.count else { return false }
-            if x[i] == ">" { return false }
-            if token == "*" { continue }
-            if x[i] != token { return false }
+        var x = Tokens(a), y = Tokens(b)
+        while let token = y.next() {
+            let mine = x.next()
+            if token.isFull { return mine != nil }
+            guard let mine, !mine.isFull else { return false }
+            if token.isStar { continue }
+            if !mine.bytes.elementsEqual(token.bytes) { return false }
         }
-        return x.count == y.count
+        return x.next() == nil
+    }
+
+    /// The dot-separated tokens of a subject, as slices of its bytes: the comparisons above run for every
+    /// subject of every stream in a plan, so they allocate nothing.
+    struct Tokens {
+        struct Token {
+            var bytes: Substring.UTF8View
+            var isStar: Bool { bytes.count == 1 && bytes.first == UInt8(ascii: "*") }
+            var isFull: Bool { bytes.count == 1 && bytes.first == UInt8(ascii: ">") }
+        }
+        private let utf8: Substring.UTF8View
+        private var position: Substring.UTF8View.Index?
+
+        init(_ subject: String) {
+            utf8 = Substring(subject).utf8
+            position = utf8.startIndex
+        }
+
+        mutating func next() -> Token? {
+            guard let start = position else { return nil }
+            if let dot = utf8[start...].firstIndex(of: UInt8(ascii: ".")) {
+                position = utf8.index(after: dot)
+                return Token(bytes: utf8[start..<dot])
+            }
+            position = nil
+            return Token(bytes: utf8[start...])
+        }
     }
 }
 

@@ -89,9 +89,11 @@ public struct KillServerFault: DurableFault {
             let killedAt = recorder.now()
             handle.killed(leader, at: killedAt, answered: recorder.read { $0.answered })
             // Watch the gaps between answers from the kill on (the kill counts as the first), and
-            // restart the server `downFor` after the kill (at once if the run is over before that).
+            // restart the server `downFor` after the kill (at once if the run is over before that). The
+            // restart runs beside the watch: it waits seconds for the cluster, and answers that arrive
+            // meanwhile must count (a run can even finish during it).
             let restartAt = ContinuousClock.now.advanced(by: downFor)
-            var restarted = false
+            var restarting: Task<Void, Never>?
             var last = recorder.read { $0.answered }
             var lastChange = killedAt
             while true {
@@ -103,19 +105,24 @@ public struct KillServerFault: DurableFault {
                     last = answered
                     lastChange = t
                 }
-                if !restarted && (ContinuousClock.now >= restartAt || handle.isFinishing) {
-                    do {
-                        try await restart(leader)
-                        handle.restarted(at: recorder.now())
-                    } catch {
-                        handle.fail("bringing \(leader) back: \(error)")
+                if restarting == nil && (ContinuousClock.now >= restartAt || handle.isFinishing) {
+                    restarting = Task {
+                        do {
+                            try await restart(leader)
+                            handle.restarted(at: recorder.now())
+                        } catch {
+                            handle.fail("bringing \(leader) back: \(error)")
+                        }
+                        handle.restartFinished()
                     }
-                    restarted = true
                 }
-                if restarted && (handle.isFinishing || answered >= count) { return }
-                if Task.isCancelled { return }
+                if handle.hasRestarted && (handle.isFinishing || answered >= count) { return }
+                if Task.isCancelled {
+                    await restarting?.value
+                    return
+                }
                 // The next record, the restart time, or a look at `isFinishing` (set without a record).
-                let untilRestart = restarted ? Duration.milliseconds(100) : min(.milliseconds(100), restartAt - ContinuousClock.now)
+                let untilRestart = restarting != nil ? Duration.milliseconds(100) : min(.milliseconds(100), restartAt - ContinuousClock.now)
                 await recorder.changes.wait(after: seen, timeout: max(.zero, untilRestart))
             }
         }
@@ -141,6 +148,11 @@ final class KillServerHandle: DurableFaultHandle {
 
     /// Set once the scenario is over: the fault restarts the server if it has not yet, and stops watching.
     var isFinishing: Bool { finishing.load(ordering: .relaxed) }
+
+    private let restartEnded = Atomic<Bool>(false)
+    /// The restart (or resume, heal) has returned, done or failed.
+    var hasRestarted: Bool { restartEnded.load(ordering: .acquiring) }
+    func restartFinished() { restartEnded.store(true, ordering: .releasing) }
 
     let words: KillServerFault.Words
 

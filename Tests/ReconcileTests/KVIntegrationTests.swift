@@ -107,6 +107,47 @@ struct KVIntegrationTests {
         try await lifecycle(version: version)
     }
 
+    /// A mirror bucket and a bucket that sources another, as the clients make them (`$KV.<origin>.>`
+    /// mirrored as is; a source's subjects transformed to the bucket's own): they apply and re-plan
+    /// empty, and a key put into the origin with nats-py arrives in both (read with nats-py's KV get from
+    /// the sourced bucket, from the mirror's stream by subject).
+    @Test(arguments: releases)
+    func mirrorAndSourcedBucketsCopyTheOriginsKeys(version: String?) async throws {
+        try await LocalCluster.withCluster(version: version) { cluster in
+            let client = try await appClient(cluster)
+            let js = JetStreamContext(client: client)
+            try await waitUntilPlacementWorks(js)
+            let topology = try load("""
+                name: kvcopies
+                contexts:
+                  user: { url: "${NATS_URL}", user: user, password: user }
+                kv:
+                  CONFIG: { history: 3 }
+                  COPY: { mirror: { name: CONFIG } }
+                  ALL:
+                    history: 2
+                    sources: [ { name: CONFIG } ]
+                """, cluster)
+            let create = try await livePlan(topology, js)
+            #expect(create.errors.isEmpty, "\(create.errors)")
+            _ = try await PlanExecutor(jetStream: js).apply(create)
+            let empty = try await livePlan(topology, js)
+            #expect(empty.isEmpty, "no drift after apply: \(PlanRenderer.render(empty))")
+            #expect(try await js.streamInfo("KV_ALL").config.sources?.first?.subjectTransforms?.first?.destination == "$KV.ALL.>")
+
+            let used = try PythonClient.run(["copies", cluster.clientURLs.joined(separator: ","), "user", "user", "CONFIG,ALL"])
+            #expect(used["sourced"] as? String == "blue", "\(used)")
+            var mirrored: StoredMessage?
+            let deadline = ContinuousClock.now + .seconds(15)
+            while mirrored == nil && ContinuousClock.now < deadline {
+                mirrored = try await js.lastMessage(stream: "KV_COPY", subject: "$KV.CONFIG.color")
+                if mirrored == nil { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(mirrored.map { String(decoding: $0.data, as: UTF8.self) } == "blue", "the mirror has the key")
+            await client.close()
+        }
+    }
+
     /// A bucket nats-py made (with its own defaults: no direct get, message TTLs on from 2.11): export
     /// writes it under `kv:` with its settings, and the plan only adopts it.
     @Test(arguments: releases)

@@ -55,6 +55,39 @@ import Testing
         #expect(!Subjects.overlap("a.b", "a.c"))
     }
 
+    /// The byte-slice comparisons agree with token lists split the plain way, over every pair of a few
+    /// hundred subjects built from short tokens, wildcards, empty tokens and dots at either end.
+    @Test func overlapAndSubsetAgreeWithSplitTokens() {
+        func tokens(_ s: String) -> [Substring] { s.split(separator: ".", omittingEmptySubsequences: false) }
+        func overlap(_ a: String, _ b: String) -> Bool {
+            let x = tokens(a), y = tokens(b)
+            for i in 0..<min(x.count, y.count) {
+                if x[i] == ">" || y[i] == ">" { return true }
+                if x[i] != "*" && y[i] != "*" && x[i] != y[i] { return false }
+            }
+            return x.count == y.count
+        }
+        func subset(_ a: String, _ b: String) -> Bool {
+            let x = tokens(a), y = tokens(b)
+            for (i, token) in y.enumerated() {
+                if token == ">" { return i < x.count }
+                guard i < x.count, x[i] != ">" else { return false }
+                if token != "*" && x[i] != token { return false }
+            }
+            return x.count == y.count
+        }
+        let parts = ["a", "b", "*", ">", "", "ab"]
+        var subjects = parts
+        for p in parts { for q in parts { subjects.append("\(p).\(q)"); for r in ["a", "*", ">"] { subjects.append("\(p).\(q).\(r)") } } }
+        for a in subjects {
+            for b in subjects {
+                #expect(Subjects.overlap(a, b) == overlap(a, b), "overlap(\(a), \(b))")
+                #expect(Subjects.isSubset(a, of: b) == subset(a, b), "isSubset(\(a), \(b))")
+            }
+            #expect(Subjects.hasWildcard(a) == a.split(separator: ".").contains { $0 == "*" || $0 == ">" }, "hasWildcard(\(a))")
+        }
+    }
+
     @Test func names() {
         #expect(Names.isValidAssetName("ORDERS_1-x"))
         #expect(!Names.isValidAssetName("A.B"))

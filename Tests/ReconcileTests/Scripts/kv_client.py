@@ -4,6 +4,8 @@
     kv_client.py create URL USER PASSWORD BUCKET  create the bucket as nats-py does (history 3, ttl 1h), put one key
     kv_client.py obj-use URL USER PASSWORD BUCKET   object store: put a 300 KB object (3 chunks), get it back, list, info
     kv_client.py obj-create URL USER PASSWORD BUCKET  create the object store as nats-py does (ttl 1h), put one object
+    kv_client.py copies URL USER PASSWORD ORIGIN,SOURCED  put color=blue into ORIGIN, then get it from SOURCED
+                                                     (a bucket that sources ORIGIN) once it has arrived
 
 Prints one JSON line with what it saw; exits non-zero on any failure.
 """
@@ -49,6 +51,21 @@ async def main(mode, url, user, password, bucket):
         out["size"] = info.size
         out["chunks"] = info.chunks
         out["listed"] = sorted(i.name for i in await obs.list())
+    elif mode == "copies":
+        origin, sourced = bucket.split(",")
+        kv = await js.key_value(origin)
+        out["revision"] = await settled(lambda: kv.put("color", b"blue"))
+        copy = await js.key_value(sourced)
+        deadline = asyncio.get_running_loop().time() + 15
+        while True:
+            try:
+                entry = await copy.get("color")
+                out["sourced"] = entry.value.decode()
+                break
+            except nats.js.errors.KeyNotFoundError:
+                if asyncio.get_running_loop().time() > deadline:
+                    raise
+                await asyncio.sleep(0.1)
     elif mode == "create":
         kv = await settled(lambda: js.create_key_value(KeyValueConfig(bucket=bucket, history=3, ttl=3600, storage=StorageType.MEMORY)), 30)
         out["revision"] = await settled(lambda: kv.put("greeting", b"hello"))
