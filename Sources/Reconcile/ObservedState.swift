@@ -24,6 +24,11 @@ public struct ObservedState: Sendable, Hashable {
     /// The stream with this name.
     public func stream(named name: String) -> ObservedStream? { positions[name].map { streams[$0] } }
 
+    /// The most servers one stream is placed on: a lower bound of the cluster's size that holds while a
+    /// server is down (an offline peer stays in its streams' replicas, while the client URLs the
+    /// connection announces leave it out).
+    public var largestPlacement: Int { streams.map(\.peers).max() ?? 0 }
+
     private static func positions(of streams: [ObservedStream]) -> [String: Int] {
         Dictionary(streams.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
@@ -54,12 +59,16 @@ public struct ObservedStream: Sendable, Hashable {
     public var state: StreamHoldings
     /// Its consumers (durable and ephemeral), in any order.
     public var consumers: [ObservedConsumer]
+    /// The servers it is placed on: its leader and replicas (`cluster`), offline ones included; 0 when
+    /// the info has no cluster part.
+    public var peers: Int
 
-    public init(name: String, config: JSONObject, state: StreamHoldings = .empty, consumers: [ObservedConsumer] = []) {
+    public init(name: String, config: JSONObject, state: StreamHoldings = .empty, consumers: [ObservedConsumer] = [], peers: Int = 0) {
         self.name = name
         self.config = config
         self.state = state
         self.consumers = consumers
+        self.peers = peers
     }
 
     /// Builds a stream from a `STREAM.INFO` response or a `STREAM.LIST` entry (`config`, `state`) and the
@@ -68,8 +77,11 @@ public struct ObservedStream: Sendable, Hashable {
         guard let config = info["config"]?.objectValue, let name = config["name"]?.stringValue else { return nil }
         let state = info["state"]?.objectValue
         func count(_ key: String) -> UInt64 { UInt64(clamping: max(0, state?[key]?.intValue ?? 0)) }
+        let cluster = info["cluster"]?.objectValue
+        let leader = (cluster?["leader"]?.stringValue ?? "").isEmpty ? 0 : 1
         self.init(name: name, config: config, state: StreamHoldings(messages: count("messages"), bytes: count("bytes")),
-                  consumers: consumerInfos.compactMap(ObservedConsumer.init(info:)))
+                  consumers: consumerInfos.compactMap(ObservedConsumer.init(info:)),
+                  peers: leader + (cluster?["replicas"]?.arrayValue?.count ?? 0))
     }
 
     /// The consumer with this name.

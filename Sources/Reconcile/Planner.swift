@@ -18,6 +18,9 @@ public enum Planner {
     ///   errors in `Plan.errors`.
     public static func plan(desired: TopologySpec, observed: ObservedState, capabilities: ServerCapabilities,
                             options: PlanOptions = PlanOptions()) -> Plan {
+        // While a server is down the connection announces one fewer; the streams still count it.
+        var capabilities = capabilities
+        if capabilities.knowsClusterSize { capabilities.clusterSize = max(capabilities.clusterSize, observed.largestPlacement) }
         var planner = PlanBuilder(topology: desired, observed: observed, capabilities: capabilities, options: options)
         planner.errors = CapabilityCheck.check(desired, capabilities: capabilities)
         if let reserved = desired.stream(named: ApplyLock.streamName) {

@@ -126,3 +126,42 @@ struct ApplyFaultTests {
         }
     }
 }
+
+/// A server down is an outage to report, not a reason to refuse the file: the connection then announces
+/// two of three servers, but the R3 streams still count three.
+@Suite("Plan with a server down", .serialized)
+struct DegradedPlanTests {
+    @Test func aPlanWithAServerDownStillAcceptsTheFilesR3Streams() async throws {
+        try await LocalCluster.withCluster { cluster in
+            let client = try await appClient(cluster)
+            let js = JetStreamContext(client: client)
+            try await waitUntilPlacementWorks(js)
+            let desired = try topology("""
+              ORDERS: { subjects: [orders.>], num_replicas: 3, storage: memory }
+
+            """)
+            let caps = try #require(ClusterObserver.capabilities(of: client))
+            _ = try await PlanExecutor(jetStream: js).apply(
+                Planner.plan(desired: desired, observed: try await ClusterObserver(jetStream: js).observe(expecting: desired), capabilities: caps))
+
+            // Down: a server the client is not connected to, so the announced URLs drop it.
+            let connected = client.serverInfo?.serverName
+            let victim = try #require(cluster.servers.map(\.name).first { $0 != connected })
+            try await cluster.kill(server: victim)
+            var announced = 3
+            let deadline = ContinuousClock.now + .seconds(20)
+            while announced > 2 && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+                announced = ClusterObserver.capabilities(of: client)?.clusterSize ?? 3
+            }
+            #expect(announced == 2, "the connection announces the two servers left")
+            let degraded = try #require(ClusterObserver.capabilities(of: client))
+            let plan = Planner.plan(desired: desired, observed: try await ClusterObserver(jetStream: js).observe(expecting: desired),
+                                    capabilities: degraded)
+            #expect(plan.errors.isEmpty, "\(plan.errors)")
+            #expect(plan.isEmpty, "\(PlanRenderer.render(plan))")
+            try await cluster.start(server: victim)
+            await client.close()
+        }
+    }
+}

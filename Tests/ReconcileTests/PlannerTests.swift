@@ -1,4 +1,5 @@
 import Testing
+import JetStreamSchema
 @testable import Reconcile
 import Topology
 
@@ -256,6 +257,26 @@ import Topology
         // Through another JetStream domain the size is unknown (0): the fit is left to that domain's servers.
         let elsewhere = Planner.plan(desired: t, observed: ObservedState(), capabilities: ServerCapabilities(version: "2.15.1", clusterSize: 0)!)
         #expect(elsewhere.errors.map(\.message) == ["consumer T.c: num_replicas is 2, more than its stream's 1"])
+    }
+
+    /// With a server down the connection announces two of three servers; the R3 stream's info still lists
+    /// three peers (one offline), so the file's R3 streams are no error.
+    @Test func replicasCountTheServersTheStreamsAreOnWhileOneIsDown() throws {
+        let t = try topology("""
+          S:
+            num_replicas: 3
+
+        """)
+        let info: JSONObject = [
+            "config": .object(["name": "S", "subjects": .array(["S"]), "num_replicas": 3]),
+            "cluster": .object(["leader": "inst-1", "replicas": .array([.object(["name": "inst-2"]), .object(["name": "inst-3", "offline": true])])]),
+        ]
+        let live = ObservedState(streams: [try #require(ObservedStream(info: info))])
+        #expect(live.largestPlacement == 3)
+        let degraded = ServerCapabilities(version: "2.15.1", clusterSize: 2)!
+        #expect(Planner.plan(desired: t, observed: live, capabilities: degraded).errors.isEmpty)
+        #expect(Planner.plan(desired: t, observed: ObservedState(), capabilities: degraded).errors.map(\.message)
+                == ["stream S: num_replicas is 3 but the cluster has 2 servers"])
     }
 
     @Test func firstSeqIsIgnoredOnExistingStreams() throws {
