@@ -76,10 +76,11 @@ public struct ClusterLayout: Sendable, Hashable {
     /// The same cluster with its routes through relays on `ports` (one per ordered pair of servers:
     /// n × (n − 1) of them, taken in order).
     public func relayingRoutes(ports: [Int]) -> ClusterLayout {
+        precondition(ports.count >= servers.count * (servers.count - 1), "one relay port per ordered pair of servers")
         var layout = self
         var free = ports.makeIterator()
         layout.routeLinks = servers.flatMap { from in
-            servers.filter { $0.name != from.name }.map { to in RouteLink(from: from.name, to: to.name, port: free.next() ?? 0) }
+            servers.filter { $0.name != from.name }.map { to in RouteLink(from: from.name, to: to.name, port: free.next()!) }
         }
         return layout
     }

@@ -25,4 +25,18 @@ enum ConfigText {
             throw .io("cannot write \(file.path): \(error)")
         }
     }
+
+    /// The top-level block `name { … }` of a config text, from its first line to its closing brace (a
+    /// line holding only `}`), with a newline after it; nil when there is none.
+    static func block(_ name: String, in text: String) -> String? {
+        var lines: [Substring] = []
+        var inside = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if !inside, line.hasPrefix(name), line.dropFirst(name.count).trimmingCharacters(in: .whitespaces) == "{" { inside = true }
+            guard inside else { continue }
+            lines.append(line)
+            if line == "}" { return lines.joined(separator: "\n") + "\n" }
+        }
+        return nil
+    }
 }

@@ -86,7 +86,9 @@ public actor LocalCluster {
         let pending = layout.servers.filter { process($0).runningPID == nil }
         // Check every port first, so that a conflict leaves nothing half-started.
         for server in pending { try checkPortsAreFree(server) }
-        if !pending.isEmpty { try await startRelays() }
+        // Relays and leaf too, unless they run (a relay process that died leaves every server without routes).
+        try await startRelays()
+        try recordLeaf()
         var started: [String] = []
         do throws(LocalClusterError) {
             for server in pending {
@@ -110,18 +112,40 @@ public actor LocalCluster {
                 }
             }
         } catch {
-            await terminate(layout.servers.filter { started.contains($0.name) }, timeout: .seconds(5))
+            await undoStart(started)
             throw error
         }
         if let leaf = leafServer() {
             do {
                 try await startLeaf(leaf)
             } catch {
-                await terminate(layout.servers.filter { started.contains($0.name) }, timeout: .seconds(5))
+                await undoStart(started)
                 throw error
             }
         }
         return started
+    }
+
+    /// After a failed start: stops the servers it started, and when that was all of them, the relays and
+    /// the leaf as well.
+    private func undoStart(_ started: [String]) async {
+        await terminate(layout.servers.filter { started.contains($0.name) }, timeout: .seconds(5))
+        guard started.count == layout.servers.count else { return }
+        if let leaf = leafServer() {
+            await leaf.stop(timeout: .seconds(5))
+            try? FileManager.default.removeItem(at: layout.leafFile)
+        }
+        await stopRelays()
+    }
+
+    /// A detached cluster with a leaf records it before its servers start with the hub's domain, so that a
+    /// later command (`cluster start inst-2`) gives a server the same config.
+    private func recordLeaf() throws(LocalClusterError) {
+        guard let spec = layout.leaf, mode == .detached else { return }
+        do {
+            try FileManager.default.createDirectory(at: layout.stateDir, withIntermediateDirectories: true)
+            try JSONEncoder().encode(spec).write(to: layout.leafFile, options: .atomic)
+        } catch { throw .io("cannot write \(layout.leafFile.path): \(error)") }
     }
 
     /// The leaf server of a layout with one (`--with-leaf`). One instance: an attached server lives as
@@ -145,15 +169,10 @@ public actor LocalCluster {
 
     /// Starts the leaf unless it runs, and waits until its leafnode connection is up.
     private func startLeaf(_ leaf: LocalServer) async throws(LocalClusterError) {
-        if leaf.leafnodeConnections() > 0 { return }
-        if let spec = layout.leaf, mode == .detached {
-            do {
-                try JSONEncoder().encode(spec).write(to: layout.leafFile, options: .atomic)
-            } catch { throw .io("cannot write \(layout.leafFile.path): \(error)") }
-        }
+        if await Monitoring.offload({ leaf.leafnodeConnections() }) > 0 { return }
         try await leaf.start()
         let deadline = ContinuousClock.now + .seconds(20)
-        while leaf.leafnodeConnections() < 1 {
+        while await Monitoring.offload({ leaf.leafnodeConnections() }) < 1 {
             guard ContinuousClock.now < deadline else {
                 throw .startTimedOut(seconds: 20, waitingFor: "\(leaf.options.name): the leafnode connection to the cluster",
                                      logTails: await leaf.logTail(lines: 10))
@@ -306,10 +325,14 @@ public actor LocalCluster {
     }
 
     private func stopRelays() async {
-        relays?.stop()
-        relays = nil
-        guard mode == .detached, let pid = relayProcess else { return }
-        await ServerProcess.terminate([pid], timeout: .seconds(2))
+        if let relays {
+            // It waits for the relays' threads: not on the cooperative pool.
+            await Monitoring.offload { relays.stop() }
+            self.relays = nil
+        }
+        guard mode == .detached else { return }
+        if let pid = relayProcess { await ServerProcess.terminate([pid], timeout: .seconds(2)) }
+        // Also after the process died on its own: a record left behind would make the next `up` relayed.
         for file in [layout.relayPIDFile, layout.relayFile, layout.partitionFile, layout.partitionAppliedFile] {
             try? FileManager.default.removeItem(at: file)
         }
@@ -370,20 +393,11 @@ public actor LocalCluster {
     }
 
     private static func status(of server: ServerSpec, in layout: ClusterLayout) -> ServerStatus {
-        let pid = ServerProcess(name: server.name, pidFile: layout.pidFile(server), logFile: layout.logFile(server))
-            .runningPID
+        let pid = ServerProcess(name: server.name, pidFile: layout.pidFile(server), logFile: layout.logFile(server)).runningPID
         let monitoring = Monitoring(port: server.monitorPort, timeout: .seconds(1))
-        var status = ServerStatus(
-            name: server.name, clientURL: server.clientURL, monitorURL: server.monitorURL, pid: pid, isUp: false)
-        guard let varz = monitoring.varz() else { return status }
-        status.isUp = true
-        status.version = varz.version
-        status.connections = varz.connections
-        status.announcedServers = varz.connectURLs?.count
-        if let health = monitoring.health() {
-            status.isHealthy = health.ok
-            status.healthDetail = health.ok ? nil : health.detail
-        }
+        var status = basicStatus(name: server.name, clientURL: server.clientURL, monitorURL: server.monitorURL, pid: pid,
+                                 monitoring: monitoring)
+        guard status.isUp else { return status }
         if let meta = monitoring.jsz()?.metaCluster, let leader = meta.leader, !leader.isEmpty {
             status.metaLeader = leader
             if leader == server.name {
@@ -393,16 +407,24 @@ public actor LocalCluster {
         return status
     }
 
+    /// The leaf's: it has no meta group of its own.
     private static func status(of leaf: LeafSpec, in layout: ClusterLayout) -> ServerStatus {
         let directory = layout.stateDir.appendingPathComponent(leaf.name)
         let pid = ServerProcess(name: leaf.name, pidFile: directory.appendingPathComponent("nats-server.pid"),
                                 logFile: directory.appendingPathComponent("nats-server.log")).runningPID
-        let monitoring = Monitoring(port: leaf.monitorPort, timeout: .seconds(1))
-        var status = ServerStatus(name: leaf.name, clientURL: leaf.clientURL, monitorURL: leaf.monitorURL, pid: pid, isUp: false)
+        return basicStatus(name: leaf.name, clientURL: leaf.clientURL, monitorURL: leaf.monitorURL, pid: pid,
+                           monitoring: Monitoring(port: leaf.monitorPort, timeout: .seconds(1)))
+    }
+
+    /// Up, version, connections, announced servers and health, as `/varz` and `/healthz` report them.
+    private static func basicStatus(name: String, clientURL: String, monitorURL: String, pid: pid_t?,
+                                    monitoring: Monitoring) -> ServerStatus {
+        var status = ServerStatus(name: name, clientURL: clientURL, monitorURL: monitorURL, pid: pid, isUp: false)
         guard let varz = monitoring.varz() else { return status }
         status.isUp = true
         status.version = varz.version
         status.connections = varz.connections
+        status.announcedServers = varz.connectURLs?.count
         if let health = monitoring.health() {
             status.isHealthy = health.ok
             status.healthDetail = health.ok ? nil : health.detail
@@ -410,18 +432,18 @@ public actor LocalCluster {
         return status
     }
 
-    /// `server.conf` itself, or with `extraConfig` a file in the state directory that includes it.
+    /// `server.conf` itself, or with `extraConfig` (or relays, or a leaf) a file in the state directory
+    /// that includes it.
     private func preparedConfigFile() throws(LocalClusterError) -> URL {
         guard ClusterConfig.isConfigDirectory(layout.configDir) else {
             throw .configNotFound(directory: layout.configDir.path)
         }
         guard !extraConfig.isEmpty || layout.isPartitionable || layout.leaf != nil else { return layout.serverConfigFile }
         let file = layout.stateDir.appendingPathComponent("cluster-extra.conf")
-        let relayed = (layout.isPartitionable ? Self.relayedClusterBlock : "") + (layout.leaf.map { Self.hubBlock(domain: $0.hubDomain) } ?? "")
         let text = """
             # Written by LocalCluster: the shared cluster config plus test-specific settings.
             include "\(ConfigText.includePath(of: layout.serverConfigFile, from: layout.stateDir))"
-            \(relayed)
+            \(try replacedBlocks())
             \(extraConfig)
 
             """
@@ -429,40 +451,32 @@ public actor LocalCluster {
         return file
     }
 
-    /// Replaces server.conf's `cluster` block (a repeated block replaces the first) for routes through
-    /// the relays. The advertised route address is one nobody listens on: a server that hears of another
-    /// by gossip must not route around the relays, straight to its cluster port.
-    static let relayedClusterBlock = """
-
-        # Routes through LocalCluster's relays (NATS_ROUTES names one relay per other server).
-        cluster {
-          name: jetform
-          host: $NATS_HOST
-          port: $NATS_CLUSTER_PORT
-          routes: $NATS_ROUTES
-          advertise: "127.0.0.1:1"
+    /// The blocks that replace server.conf's own (a repeated top-level block replaces the first): its
+    /// `cluster` block with an advertised route address nobody listens on for routes through the relays
+    /// (a server that hears of another by gossip must not route around them, straight to its cluster
+    /// port), and its `jetstream` block with the hub's domain plus a leafnode port per server
+    /// (NATS_LEAFNODE_PORT) for a leaf. Taken from server.conf itself, so they cannot drift from it.
+    private func replacedBlocks() throws(LocalClusterError) -> String {
+        guard let shared = try? String(contentsOf: layout.serverConfigFile, encoding: .utf8) else {
+            throw .configNotFound(directory: layout.configDir.path)
         }
-
-        """
-
-    /// With a leaf (`--with-leaf`): server.conf's `jetstream` block again with the cluster's domain, and a
-    /// leafnode port per server (NATS_LEAFNODE_PORT).
-    static func hubBlock(domain: String) -> String {
-        """
-
-        # The cluster is JetStream domain \(domain); its leaf reaches it through $JS.\(domain).API.
-        jetstream {
-          store_dir: $NATS_STORE_DIR
-          max_memory_store: 1GB
-          max_file_store: 4GB
-          domain: \(ConfigText.quoted(domain))
+        func block(_ name: String, adding line: String) throws(LocalClusterError) -> String {
+            guard let text = ConfigText.block(name, in: shared) else {
+                throw .io("\(layout.serverConfigFile.path) has no '\(name) {' block to extend")
+            }
+            return String(text.dropLast(2)) + "  \(line)\n}\n"  // before its closing brace
         }
-        leafnodes {
-          host: $NATS_HOST
-          port: $NATS_LEAFNODE_PORT
+        var blocks = ""
+        if layout.isPartitionable {
+            blocks += "\n# Routes through LocalCluster's relays (NATS_ROUTES names one relay per other server).\n"
+                + (try block("cluster", adding: "advertise: \"127.0.0.1:1\""))
         }
-
-        """
+        if let leaf = layout.leaf {
+            blocks += "\n# The cluster is JetStream domain \(leaf.hubDomain); its leaf reaches it through $JS.\(leaf.hubDomain).API.\n"
+                + (try block("jetstream", adding: "domain: \(ConfigText.quoted(leaf.hubDomain))"))
+                + "leafnodes {\n  host: $NATS_HOST\n  port: $NATS_LEAFNODE_PORT\n}\n"
+        }
+        return blocks
     }
 
     private func checkPortsAreFree(_ server: ServerSpec) throws(LocalClusterError) {

@@ -28,9 +28,11 @@ public struct RouteLink: Sendable, Hashable, Codable {
 /// that one server can be cut off from the others while its clients stay connected to it
 /// (`LocalCluster.partition(server:)`), the failure a network partition causes.
 ///
-/// Cutting a server closes every relayed connection to or from it and refuses new ones, as a
-/// firewall rejecting the packets would; the servers keep retrying their configured routes every
-/// second and are whole again within a second or two of `isolate([])`.
+/// Cutting a server closes every relayed connection to or from it and refuses new ones, as a firewall
+/// rejecting the packets (or a reset link) would: the servers learn of the cut at once. (A partition that
+/// drops packets silently would leave the routes half-open until pings time out; this is the milder,
+/// faster-detected kind.) The servers keep retrying their configured routes every second and are whole
+/// again within a second or two of `isolate([])`.
 ///
 /// Each connection is pumped by two threads with blocking reads and writes: a server that is slow to
 /// read holds back only its own connection. Only 127.0.0.1 is used.
@@ -119,7 +121,11 @@ public final class RouteRelays: Sendable {
             var ready = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
             guard poll(&ready, 1, 200) > 0 else { continue }
             let accepted = systemAccept(listener, nil, nil)
-            guard accepted >= 0 else { continue }
+            guard accepted >= 0 else {
+                // Out of descriptors, or a listener in error: do not spin.
+                if errno != EINTR && errno != ECONNABORTED { usleep(10_000) }
+                continue
+            }
             Sockets.noSignalOnWrite(accepted)
             let refused = state.withLock { $0.stopped || link.touches($0.isolated) }
             guard !refused, let target = clusterPorts[link.to], let upstream = Sockets.connect(port: target) else {
@@ -177,7 +183,16 @@ public final class RouteRelays: Sendable {
     public func follow(control: URL, applied: URL) -> Never {
         var current: String?
         while true {
-            let wanted = (try? String(contentsOf: control, encoding: .utf8)) ?? ""
+            // No file is no cut; a file that cannot be read now keeps the cut as it is.
+            let wanted: String
+            if !FileManager.default.fileExists(atPath: control.path) {
+                wanted = ""
+            } else if let text = try? String(contentsOf: control, encoding: .utf8) {
+                wanted = text
+            } else {
+                usleep(20_000)
+                continue
+            }
             if wanted != current {
                 isolate(Self.servers(in: wanted))
                 try? Data(wanted.utf8).write(to: applied, options: .atomic)

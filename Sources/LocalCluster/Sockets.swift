@@ -95,11 +95,18 @@ enum Sockets {
         return fd
     }
 
-    /// A connected socket to 127.0.0.1:`port`; nil when nothing accepts.
-    static func connect(port: Int) -> Int32? {
+    /// A connected socket to 127.0.0.1:`port`; nil when nothing accepts. With `timeout`, reads, writes and
+    /// the connect itself give up after it (a stopped server's full backlog would hold a connect).
+    static func connect(port: Int, timeout: Duration? = nil) -> Int32? {
         let fd = socket(AF_INET, streamType, 0)
         guard fd >= 0 else { return nil }
         noSignalOnWrite(fd)
+        if let timeout {
+            let (seconds, attoseconds) = timeout.components
+            var time = timeval(tv_sec: Int(seconds), tv_usec: .init(attoseconds / 1_000_000_000_000))
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
+        }
         var address = loopbackAddress(port: port)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -146,36 +153,10 @@ enum Sockets {
 
     /// `GET path` from 127.0.0.1:`port`; nil when nothing answers in time.
     static func get(port: Int, path: String, timeout: Duration = .seconds(2)) -> HTTPResponse? {
-        let fd = socket(AF_INET, streamType, 0)
-        guard fd >= 0 else { return nil }
+        guard let fd = connect(port: port, timeout: timeout) else { return nil }
         defer { close(fd) }
-        let (seconds, attoseconds) = timeout.components
-        var time = timeval(tv_sec: Int(seconds), tv_usec: .init(attoseconds / 1_000_000_000_000))
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-        #if canImport(Darwin)
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &yes, socklen_t(MemoryLayout<Int32>.size))
-        let sendFlags: Int32 = 0
-        #else
-        let sendFlags = Int32(MSG_NOSIGNAL)
-        #endif
-
-        var address = loopbackAddress(port: port)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                systemConnect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { return nil }
-
         let request = Array("GET \(path) HTTP/1.0\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
-        var sent = 0
-        while sent < request.count {
-            let n = request[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, sendFlags) }
-            guard n > 0 else { return nil }
-            sent += n
-        }
+        guard request.withUnsafeBytes({ sendAll(fd, $0) }) else { return nil }
 
         var response = Data()
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)

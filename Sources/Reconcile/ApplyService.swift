@@ -216,7 +216,9 @@ public struct ApplyService: Sendable {
     private func locked(_ topology: String, events: @escaping Events,
                         _ body: @escaping @Sendable () async throws(ApplyFailure) -> ApplyOutcome) async throws(ApplyFailure) -> ApplyOutcome {
         let lock = ApplyLock(jetStream: session.jetStream, topology: topology, expiry: options.lockExpiry,
-                             replicas: session.capabilities.clusterSize, command: options.command)
+                             // Size unknown (another domain): ask for 3; the lock falls back to R1 where that does not fit.
+                             replicas: session.capabilities.knowsClusterSize ? session.capabilities.clusterSize : 3,
+                             command: options.command)
         let timeout = options.lockTimeout
         let trace = session.trace
         do {

@@ -88,17 +88,21 @@ public struct PlanExecutor: Sendable {
         // Streams this plan creates or updates: right after, a 2.10 meta leader can answer "stream not found"
         // to their consumers for a moment (seen after a create, and after scaling R3 down to R1).
         let changedStreams = Set(steps.filter { $0.operation == .createStream || $0.operation == .updateStream }.map(\.resource.streamName))
+        // Streams whose consumers this plan creates or updates: their stream updates must be in place first.
+        let withConsumerSteps = Set(steps.filter { $0.operation == .createConsumer || $0.operation == .updateConsumer }.map(\.resource.streamName))
         var results: [StepResult] = []
         // Deletes: all consumer deletes, then all stream deletes, each a barrier.
         for phase in [PlanPhase.deleteConsumers, .deleteStreams] {
-            results += try await run(steps.filter { $0.phase == phase }, replaced: replaced, changedStreams: changedStreams, progress: progress)
+            results += try await run(steps.filter { $0.phase == phase }, replaced: replaced, changedStreams: changedStreams,
+                                     withConsumerSteps: withConsumerSteps, progress: progress)
         }
-        results += try await run(steps.filter { $0.phase > .deleteStreams }, replaced: replaced, changedStreams: changedStreams, progress: progress)
+        results += try await run(steps.filter { $0.phase > .deleteStreams }, replaced: replaced, changedStreams: changedStreams,
+                                 withConsumerSteps: withConsumerSteps, progress: progress)
         return results
     }
 
     /// Runs `steps` (in phase order), each once the steps of earlier phases on the same stream are done.
-    private func run(_ steps: [PlanStep], replaced: Set<ResourceID>, changedStreams: Set<String>,
+    private func run(_ steps: [PlanStep], replaced: Set<ResourceID>, changedStreams: Set<String>, withConsumerSteps: Set<String>,
                      progress: @escaping @Sendable (StepResult) -> Void) async throws -> [StepResult] {
         if steps.isEmpty { return [] }
         let graph = StepGraph(steps)
@@ -126,7 +130,8 @@ public struct PlanExecutor: Sendable {
                     running += 1
                     group.addTask {
                         (index, await self.perform(step, replaced: replaced.contains(step.resource),
-                                                   streamChanged: changedStreams.contains(step.resource.streamName)))
+                                                   streamChanged: changedStreams.contains(step.resource.streamName),
+                                                   consumersFollow: withConsumerSteps.contains(step.resource.streamName)))
                     }
                 }
             }
@@ -153,7 +158,8 @@ public struct PlanExecutor: Sendable {
 
     /// `replaced`: the plan deleted this resource in an earlier phase (the first half of a replace);
     /// `streamChanged`: the plan created or updated the resource's stream in an earlier phase.
-    func perform(_ step: PlanStep, replaced: Bool = false, streamChanged: Bool = false) async -> StepResult {
+    /// `consumersFollow`: the plan creates or updates consumers of the stream after this step.
+    func perform(_ step: PlanStep, replaced: Bool = false, streamChanged: Bool = false, consumersFollow: Bool = false) async -> StepResult {
         let start = ContinuousClock.now
         var failure: StepError?
         do throws(StepError) {
@@ -172,6 +178,7 @@ public struct PlanExecutor: Sendable {
                         try await js.updateStream(json: config, pedantic: pedantic)
                     }
                 }
+                if consumersFollow { await awaitConsumerLimits(of: config) }
             case .deleteStream:
                 try await server { () async throws(JetStreamError) in try await deleteStream(step.resource.streamName) }
             case .createConsumer, .updateConsumer:
@@ -243,6 +250,32 @@ public struct PlanExecutor: Sendable {
         }
         logger.notice("the consumer did not report its new pause_until within 10 s",
                       metadata: ["stream": "\(stream)", "consumer": "\(name)"])
+    }
+
+    /// Like a pause, a stream update answers once the meta leader has it, before the stream's leader has
+    /// applied it: a consumer created right after an update that removed `consumer_limits` was refused in
+    /// pedantic mode for not setting the stream's old max_ack_pending (10157, seen on 2.12.8). Waits until
+    /// the stream reports the limits the update sent (one STREAM.INFO when it already does), for at most
+    /// 10 s, before its consumers' steps run.
+    private func awaitConsumerLimits(of config: JSONObject) async {
+        guard let name = config["name"]?.stringValue else { return }
+        let sent = config["consumer_limits"]?.objectValue ?? [:]
+        func number(_ object: JSONObject, _ key: String) -> Int64 { object[key]?.intValue ?? 0 }
+        let wanted = (number(sent, "inactive_threshold"), number(sent, "max_ack_pending"))
+        let deadline = ContinuousClock.now + .seconds(10)
+        var seen = (Int64(-2), Int64(-2))
+        while ContinuousClock.now < deadline {
+            // The update may have started an election or a move: no answer for a while is no failure here.
+            // No answer (the update started an election or a move): the consumer steps retry on their own.
+            guard let info = try? await jetStream.streamInfo(name) else { return }
+            let limits = info.config.consumerLimits
+            let live = (Int64(limits?.inactiveThreshold?.nanoseconds ?? 0), Int64(limits?.maxAckPending ?? 0))
+            if live == wanted { return }
+            seen = live
+            do { try await Task.sleep(for: .milliseconds(50)) } catch { return }
+        }
+        logger.notice("the stream did not report its new consumer_limits within 10 s",
+                      metadata: ["stream": "\(name)", "sent": "\(wanted)", "live": "\(seen)"])
     }
 
     /// Deletes a stream; already gone is what a delete wants (seen on 2.12.8 right after a list showed it).

@@ -92,9 +92,11 @@ public enum Preflight {
 
     /// Gathers health through `system` (nil: no system context) and checks `plan`.
     public static func run(_ plan: Plan, system: SystemClient?, jetStream: JetStreamContext) async -> PreflightReport {
-        if let system {
+        // Through another JetStream domain the system context sees the servers it connects to, not the
+        // domain's: their health would say nothing about where the plan runs.
+        if let system, plan.capabilities.knowsClusterSize {
             do {
-                let health = try await system.clusterHealth(expectedServers: plan.capabilities.knowsClusterSize ? plan.capabilities.clusterSize : nil)
+                let health = try await system.clusterHealth(expectedServers: plan.capabilities.clusterSize)
                 return check(plan, health: health)
             } catch {
                 return PreflightReport(problems: ["cluster health through the system context failed: \(error)"])
@@ -102,8 +104,13 @@ public enum Preflight {
         }
         let info: Result<AccountInfo, JetStreamError>
         do { info = .success(try await jetStream.accountInfo()) } catch { info = .failure(error) }
-        let size = plan.capabilities.knowsClusterSize
-            ? ClusterObserver.capabilities(of: jetStream.client)?.clusterSize ?? plan.capabilities.clusterSize : 0
+        if !plan.capabilities.knowsClusterSize {
+            var report = check(plan, accountInfo: info, clusterSize: 0)
+            report.notes = ["the context works in another JetStream domain: checked only what its account sees there "
+                            + "(JetStream account info); the domain's servers, and whether they can hold the replicas, are not visible from here"]
+            return report
+        }
+        let size = ClusterObserver.capabilities(of: jetStream.client)?.clusterSize ?? plan.capabilities.clusterSize
         return check(plan, accountInfo: info, clusterSize: size)
     }
 

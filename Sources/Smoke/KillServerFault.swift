@@ -118,6 +118,8 @@ public struct KillServerFault: DurableFault {
                 }
                 if handle.hasRestarted && (handle.isFinishing || answered >= count) { return }
                 if Task.isCancelled {
+                    // Never leave a server killed, paused or cut off behind.
+                    if restarting == nil { try? await restart(leader) }
                     await restarting?.value
                     return
                 }

@@ -56,8 +56,7 @@ public struct SmokeWorker: Sendable {
                     onEvent(.completed(id: id))
                 } catch {
                     // Not at once: while the responses stream elects a leader every answer fails in
-                    // microseconds, and an immediate redelivery would spin (a killed server once caused
-                    // 350,000 redeliveries of 3,000 requests in 35 s).
+                    // microseconds, and an immediate redelivery would spin through the election.
                     try? await message.nak(delay: SmokeWorker.redeliveryDelay(afterDelivery: Int(message.metadata?.numDelivered ?? 1)))
                     onEvent(.failed("answer to request \(id) not stored: \(error)"))
                 }

@@ -102,7 +102,7 @@ extension ClusterCommand {
                 Contexts: user  user "\(ClusterUser.app.user)" in account \(ClusterUser.app.account) (JetStream)
                           sys   user "\(ClusterUser.system.user)" in the system account \(ClusterUser.system.account)
                           (passwords: see cluster/accounts.conf; `jetform context export` writes natscli contexts)
-                State:    \(cluster.layout.stateDir.path) (stores, logs, pid files)\(cluster.layout.isPartitionable ? "\nRoutes:   through relays on ports \(ClusterLayout.standardRelayPorts.first!)–\(ClusterLayout.standardRelayPorts.last!) (partitionable)" : "")\(cluster.layout.leaf.map { "\nLeaf:     \($0.name) \($0.clientURL), JetStream domain \($0.domain); the cluster is domain \($0.hubDomain): a context on the leaf with jetstream_domain: \($0.hubDomain) reaches the cluster's streams" } ?? "")
+                State:    \(cluster.layout.stateDir.path) (stores, logs, pid files)\(cluster.layout.isPartitionable ? "\nRoutes:   through relays on ports \(cluster.layout.routeLinks.map { String($0.port) }.joined(separator: ", ")) (partitionable)" : "")\(cluster.layout.leaf.map { "\nLeaf:     \($0.name) \($0.clientURL), JetStream domain \($0.domain); the cluster is domain \($0.hubDomain): a context on the leaf with jetstream_domain: \($0.hubDomain) reaches the cluster's streams" } ?? "")
                 Stop it with `jetform cluster down`.
                 """)
         }
