@@ -16,6 +16,12 @@ enum ConfigText {
         "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
+    /// A record a later command reads back (`leaf.json`, `route-relays.json`).
+    static func write(json value: some Encodable, to file: URL) throws(LocalClusterError) {
+        guard let data = try? JSONEncoder().encode(value) else { throw .io("cannot encode \(file.lastPathComponent)") }
+        try write(String(decoding: data, as: UTF8.self), to: file)
+    }
+
     static func write(_ text: String, to file: URL) throws(LocalClusterError) {
         do {
             try FileManager.default.createDirectory(

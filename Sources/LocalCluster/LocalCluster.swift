@@ -131,21 +131,25 @@ public actor LocalCluster {
     private func undoStart(_ started: [String]) async {
         await terminate(layout.servers.filter { started.contains($0.name) }, timeout: .seconds(5))
         guard started.count == layout.servers.count else { return }
-        if let leaf = leafServer() {
-            await leaf.stop(timeout: .seconds(5))
-            try? FileManager.default.removeItem(at: layout.leafFile)
-        }
+        await stopLeaf(timeout: .seconds(5))
         await stopRelays()
+    }
+
+    /// Stops the leaf, if the layout has one, and forgets its record; returns whether it was running.
+    @discardableResult
+    private func stopLeaf(timeout: Duration) async -> Bool {
+        guard let leaf = leafServer() else { return false }
+        let wasRunning = await leaf.isRunning
+        await leaf.stop(timeout: timeout)
+        try? FileManager.default.removeItem(at: layout.leafFile)
+        return wasRunning
     }
 
     /// A detached cluster with a leaf records it before its servers start with the hub's domain, so that a
     /// later command (`cluster start inst-2`) gives a server the same config.
     private func recordLeaf() throws(LocalClusterError) {
         guard let spec = layout.leaf, mode == .detached else { return }
-        do {
-            try FileManager.default.createDirectory(at: layout.stateDir, withIntermediateDirectories: true)
-            try JSONEncoder().encode(spec).write(to: layout.leafFile, options: .atomic)
-        } catch { throw .io("cannot write \(layout.leafFile.path): \(error)") }
+        try ConfigText.write(json: spec, to: layout.leafFile)
     }
 
     /// The leaf server of a layout with one (`--with-leaf`). One instance: an attached server lives as
@@ -209,11 +213,7 @@ public actor LocalCluster {
     @discardableResult
     public func stop(timeout: Duration = .seconds(10)) async -> [String] {
         var stopped = await terminate(layout.servers, timeout: timeout)
-        if let leaf = leafServer() {
-            if await leaf.isRunning { stopped.append(leaf.options.name) }
-            await leaf.stop(timeout: timeout)
-            try? FileManager.default.removeItem(at: layout.leafFile)
-        }
+        if await stopLeaf(timeout: timeout), let leaf = layout.leaf { stopped.append(leaf.name) }
         await stopRelays()
         return stopped
     }
@@ -278,8 +278,8 @@ public actor LocalCluster {
 
     /// The running relay process of a detached cluster.
     private var relayProcess: pid_t? {
-        guard let text = try? String(contentsOf: layout.relayPIDFile, encoding: .utf8),
-            let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), POSIX.isRunning(pid)
+        guard let pid = ServerProcess(name: "route relays", pidFile: layout.relayPIDFile, logFile: layout.relayLogFile).recordedPID,
+            POSIX.isRunning(pid)
         else { return nil }
         return pid
     }
@@ -301,11 +301,7 @@ public actor LocalCluster {
         for link in layout.routeLinks where Sockets.isPortInUse(link.port) {
             throw .portInUse(port: link.port, purpose: "route relay to \(link.to)", server: link.from)
         }
-        let record = RelayRecord(links: layout.routeLinks, clusterPorts: ports)
-        do {
-            try FileManager.default.createDirectory(at: layout.stateDir, withIntermediateDirectories: true)
-            try JSONEncoder().encode(record).write(to: layout.relayFile, options: .atomic)
-        } catch { throw .io("cannot write \(layout.relayFile.path): \(error)") }
+        try ConfigText.write(json: RelayRecord(links: layout.routeLinks, clusterPorts: ports), to: layout.relayFile)
         try? FileManager.default.removeItem(at: layout.partitionFile)
         try? FileManager.default.removeItem(at: layout.partitionAppliedFile)
         let pid = try POSIX.spawn(POSIX.SpawnRequest(

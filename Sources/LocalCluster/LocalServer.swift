@@ -211,10 +211,7 @@ public actor LocalServer {
 
     /// How many leafnode connections `/leafz` lists.
     public nonisolated func leafnodeConnections() -> Int {
-        guard let response = Sockets.get(port: monitorPort, path: "/leafz"),
-            let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]
-        else { return 0 }
-        return (object["leafnodes"] as? Int) ?? 0
+        Monitoring(port: monitorPort).leafz()?.leafnodes ?? 0
     }
 
     static func startOnFreePorts(

@@ -41,6 +41,10 @@ struct Monitoring {
         }
     }
 
+    struct Leafz: Decodable {
+        var leafnodes: Int
+    }
+
     struct Healthz: Decodable {
         var status: String
         var error: String?
@@ -57,6 +61,7 @@ struct Monitoring {
 
     func varz() -> Varz? { decode("/varz") }
     func jsz() -> Jsz? { decode("/jsz") }
+    func leafz() -> Leafz? { decode("/leafz") }
 
     /// "ok", or the reason the server gives; nil when it doesn't answer.
     func health() -> (ok: Bool, detail: String)? {

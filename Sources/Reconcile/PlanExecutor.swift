@@ -265,7 +265,6 @@ public struct PlanExecutor: Sendable {
         let deadline = ContinuousClock.now + .seconds(10)
         var seen = (Int64(-2), Int64(-2))
         while ContinuousClock.now < deadline {
-            // The update may have started an election or a move: no answer for a while is no failure here.
             // No answer (the update started an election or a move): the consumer steps retry on their own.
             guard let info = try? await jetStream.streamInfo(name) else { return }
             let limits = info.config.consumerLimits

@@ -220,16 +220,10 @@ enum ClusterReport {
     static func table(_ status: ClusterStatus) -> String {
         let leader = status.metaLeader
         var rows = [["SERVER", "URL", "VERSION", "STATE", "CONNS", ""]]
-        for server in status.servers {
+        let marked = status.servers.map { ($0, $0.name == leader ? "meta leader" : "") } + [status.leaf].compactMap { $0 }.map { ($0, "leaf") }
+        for (server, mark) in marked {
             let state = !server.isUp ? "down" : server.isHealthy ? "up" : "up, \(server.healthDetail ?? "unhealthy")"
-            rows.append([
-                server.name, server.clientURL, server.version ?? "-", state,
-                server.connections.map(String.init) ?? "-", server.name == leader ? "meta leader" : "",
-            ])
-        }
-        if let leaf = status.leaf {
-            let state = !leaf.isUp ? "down" : leaf.isHealthy ? "up" : "up, \(leaf.healthDetail ?? "unhealthy")"
-            rows.append([leaf.name, leaf.clientURL, leaf.version ?? "-", state, leaf.connections.map(String.init) ?? "-", "leaf"])
+            rows.append([server.name, server.clientURL, server.version ?? "-", state, server.connections.map(String.init) ?? "-", mark])
         }
         let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
         var lines = rows.map { row in
