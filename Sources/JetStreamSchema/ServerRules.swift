@@ -109,6 +109,15 @@ public struct ServerRule: Sendable {
 /// The topology validator checks the rules that hold on every release; the planner checks the rest for
 /// the server it plans for, and the create-only ones for what it creates.
 public enum ServerRules {
+    /// Where a change of a stream's `consumer_limits` is checked against its consumers with the new values
+    /// as they are: a removed limit counts as 0 and -1 as -1, so a consumer with any max_ack_pending (or
+    /// inactive_threshold) above that refuses the update (10051; 10069 on a single server). Later releases
+    /// check only positive limits (server/stream.go `update`, jetstream_cluster.go at v2.12.12 and v2.14.3).
+    public static let limitsCheckedAsWritten = Releases([
+        Releases.Span(from: .baseline, until: ServerVersion(2, 12, 12)),
+        Releases.Span(from: ServerVersion(2, 14), until: ServerVersion(2, 14, 3)),
+    ])
+
     static let ms: Int64 = 1_000_000
     static let twoMinutes: Int64 = 120_000_000_000
 
@@ -528,7 +537,7 @@ public enum ServerRules {
     }
 
     /// `5s`, `1m30s`, `250ms` for messages.
-    static func durationText(_ nanos: Int64) -> String {
+    public static func durationText(_ nanos: Int64) -> String {
         if nanos % 1_000_000_000 != 0 { return nanos % 1_000_000 == 0 ? "\(nanos / 1_000_000)ms" : "\(nanos)ns" }
         var seconds = nanos / 1_000_000_000
         var out = ""

@@ -192,7 +192,9 @@ public struct PlanExecutor: Sendable {
                 if replaced { settling.insert(.consumerAlreadyExists) }
                 // Right after this plan scaled the stream up, a 2.10 meta leader may still count its old
                 // replicas: "replica count exceeds parent stream" (10126) until it has applied the update.
-                if streamChanged { settling.formUnion([.streamNotFound, Self.replicasExceedStream]) }
+                // Likewise a consumer created right after an update that removed the stream's consumer_limits
+                // can be refused for leaving out the old limits in pedantic mode (10157, seen on a loaded 2.12.8).
+                if streamChanged { settling.formUnion([.streamNotFound, Self.replicasExceedStream, Self.pedanticRefusal]) }
                 let action: ConsumerAction = step.operation == .createConsumer ? .create : .update
                 do {
                     _ = try await retrying(settling) { js async throws(JetStreamError) in
@@ -333,6 +335,7 @@ public struct PlanExecutor: Sendable {
     static let moveAndScale = JetStreamErrorCode(10123)
     static let storeCreationFailed = JetStreamErrorCode(10049)
     static let replicasExceedStream = JetStreamErrorCode(10126)
+    static let pedanticRefusal = JetStreamErrorCode(10157)
 
     /// A server call inside a step: its failure is the step's.
     private func server<T>(_ call: () async throws(JetStreamError) -> T) async throws(StepError) -> T {

@@ -106,14 +106,17 @@ public enum PlanRenderer {
             header += ")"
         case .update:
             header = "  " + paint.yellow("~") + " \(what) (update in-place"
-            if action.steps.count == 2, let first = action.steps.first?.config, let last = action.steps.last?.config {
+            let moves = action.steps.filter { $0.phase != .lowerLimits }
+            var parts = ["update"]
+            if moves.count == 2, let first = moves.first?.config, let last = moves.last?.config {
                 if !action.changes.contains(where: { $0.path == "num_replicas" }) {
-                    header += ", in 2 steps: update, then move"
+                    parts = ["update", "move"]
                 } else {
-                    header += first["num_replicas"] == last["num_replicas"]
-                        ? ", in 2 steps: scale, then move" : ", in 2 steps: move, then scale"
+                    parts = first["num_replicas"] == last["num_replicas"] ? ["scale", "move"] : ["move", "scale"]
                 }
             }
+            if moves.count < action.steps.count { parts.append("lower consumer_limits after the consumers") }
+            if parts.count > 1 { header += ", in \(parts.count) steps: " + parts.joined(separator: ", then ") }
             header += ")"
         case .replace:
             header = "  " + paint.red("-") + "/" + paint.green("+") + " \(what) (replace: "

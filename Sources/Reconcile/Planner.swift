@@ -160,20 +160,31 @@ struct PlanBuilder {
                                       fix: "remove first_seq, or delete the stream to start again", at: firstSeq.location))
         }
 
+        // While the stream's limits go down its consumers are updated under the old ones: values they leave
+        // to the limits are sent as the new limits give them.
+        let asWritten = limitsCheckedAsWritten(new: send, live: live)
+        let stated = Self.limitsNotLowered(new: send, old: live.config, asWritten: asWritten) == nil
+            ? [:] : send["consumer_limits"]?.objectValue ?? [:]
+        for refusal in limitsRefusedByConsumers(spec, live: live, config: config, asWritten: asWritten, stated: stated) {
+            guard let i = changes.firstIndex(where: { $0.path.hasPrefix("consumer_limits.") && !$0.immutable }) else { break }
+            changes[i].replaceReason = refusal.reason
+            warnings.append(refusal.warning)
+        }
+
         if changes.contains(where: \.immutable) {
             planReplace(spec, live: live, config: config, send: send, changes: changes)
             return
         }
         if !changes.isEmpty {
             actions.append(PlanAction(kind: .update, resource: id, config: config, changes: changes,
-                                      steps: updateSteps(id, live: live, config: send, changes: changes),
+                                      steps: updateSteps(id, live: live, config: send, changes: changes, asWritten: asWritten),
                                       location: spec.location))
         }
         for consumer in spec.consumers {
             if let liveConsumer = live.consumer(named: consumer.name) {
-                planExisting(consumer, live: liveConsumer, stream: config, liveStream: live.config)
+                planExisting(consumer, live: liveConsumer, stream: config, liveStream: live.config, stated: stated)
             } else {
-                planCreate(consumer, stream: config, cause: nil)
+                planCreate(consumer, stream: config, cause: nil, stated: stated)
             }
         }
         planUndeclaredConsumers(of: live, declared: Set(spec.consumers.map(\.name)))
@@ -219,10 +230,11 @@ struct PlanBuilder {
 
     /// One update, or two when placement changes together with replicas or retention (nats-server
     /// 2.15.1 refuses a move combined with either: err 10123 "can not move and scale").
-    private func updateSteps(_ id: ResourceID, live: ObservedStream, config: JSONObject, changes: [FieldChange]) -> [PlanStep] {
+    private func updateSteps(_ id: ResourceID, live: ObservedStream, config: JSONObject, changes: [FieldChange],
+                             asWritten: Set<String>) -> [PlanStep] {
         // Limits that go down wait for the consumers: the first update keeps the higher of the old and new
         // value, a last one (after the consumers' own updates) sets the new ones.
-        if let raised = Self.limitsNotLowered(new: config, old: live.config) {
+        if let raised = Self.limitsNotLowered(new: config, old: live.config, asWritten: asWritten) {
             var first = config
             first["consumer_limits"] = raised.isEmpty ? nil : .object(raised)
             return placementSteps(id, live: live, config: first, changes: changes)
@@ -232,17 +244,81 @@ struct PlanBuilder {
     }
 
     /// `new`'s consumer limits where none is lower than `old`'s (0 is no limit), or nil when none is lower.
-    static func limitsNotLowered(new: JSONObject, old: JSONObject) -> JSONObject? {
+    /// The limits named in `asWritten` (`limitsCheckedAsWritten(new:live:)`) lower too.
+    static func limitsNotLowered(new: JSONObject, old: JSONObject, asWritten: Set<String> = []) -> JSONObject? {
         let newLimits = new["consumer_limits"]?.objectValue ?? [:], oldLimits = old["consumer_limits"]?.objectValue ?? [:]
         var kept = newLimits
         var lowered = false
-        for key in ["inactive_threshold", "max_ack_pending"] {
+        for key in Self.limitKeys {
             let n = ServerDefaults.int(newLimits, key), o = ServerDefaults.int(oldLimits, key)
-            guard n > 0, o == 0 || n < o else { continue }
+            let lowers = n > 0 ? o == 0 || n < o : asWritten.contains(key)
+            guard lowers else { continue }
             lowered = true
             kept[key] = o == 0 ? nil : .int(o)
         }
         return lowered ? kept : nil
+    }
+
+    static let limitKeys = ["inactive_threshold", "max_ack_pending"]
+
+    /// Where the server checks new consumer limits as written (`ServerRules.limitsCheckedAsWritten`), a
+    /// change of either limit checks both: an unset limit as 0, -1 as -1. The limits at 0 or -1 that a
+    /// live consumer is above: those wait for the consumers' updates like a lowered limit (other changes
+    /// go first, before new consumers are created under them). Empty where the limits do not change.
+    private func limitsCheckedAsWritten(new: JSONObject, live: ObservedStream) -> Set<String> {
+        guard ServerRules.limitsCheckedAsWritten.contains(capabilities.version) else { return [] }
+        let newLimits = new["consumer_limits"]?.objectValue ?? [:], oldLimits = live.config["consumer_limits"]?.objectValue ?? [:]
+        guard Self.limitKeys.contains(where: { ServerDefaults.int(newLimits, $0) != ServerDefaults.int(oldLimits, $0) }) else { return [] }
+        return Set(Self.limitKeys.filter { key in
+            let n = ServerDefaults.int(newLimits, key)
+            return n <= 0 && live.consumers.contains { ServerDefaults.int($0.config, key) > n }
+        })
+    }
+
+    /// Where the server checks new consumer limits as written, a change while a consumer that stays is
+    /// above a limit at 0 (unset) or -1 cannot apply in place, in any order, so the stream is replaced:
+    /// the replace reason, and a warning naming the consumers and the fix. Declared consumers count with
+    /// the values the server gives them as they are sent, under the limits they are updated under (the
+    /// old ones, until the last step); undeclared ones that are not pruned as they are.
+    private func limitsRefusedByConsumers(_ spec: StreamSpec, live: ObservedStream, config: JSONObject, asWritten: Set<String>,
+                                          stated: JSONObject) -> [(reason: String, warning: PlanIssue)] {
+        let keys = Self.limitKeys.filter(asWritten.contains)
+        guard !keys.isEmpty else { return [] }
+        let newLimits = config["consumer_limits"]?.objectValue ?? [:], oldLimits = live.config["consumer_limits"]?.objectValue ?? [:]
+        var during = config
+        if let kept = Self.limitsNotLowered(new: config, old: live.config, asWritten: asWritten) {
+            during["consumer_limits"] = kept.isEmpty ? nil : .object(kept)
+        }
+        let declared = Set(spec.consumers.map(\.name))
+        var staying: [(name: String, config: JSONObject)] = spec.consumers.map { consumer in
+            let live = live.consumer(named: consumer.name)?.config
+            let sent = Self.stating(stated, in: declaredConfig(consumer.config, lifecycle: consumer.lifecycle, live: live))
+            return (consumer.name, ServerDefaults.consumer(sent, stream: during, capabilities: capabilities))
+        }
+        for consumer in live.consumers where !declared.contains(consumer.name) {
+            let pruned = consumer.isDurable && options.prune && Ownership.owner(of: consumer.config, topology: topology.name) == .this
+            if !pruned { staying.append((consumer.name, consumer.config)) }
+        }
+        return keys.compactMap { key in
+            let limit = ServerDefaults.int(newLimits, key)
+            let over = staying.filter { ServerDefaults.int($0.config, key) > limit }.sorted { $0.name < $1.name }
+            guard !over.isEmpty else { return nil }
+            let highest = over.map { ServerDefaults.int($0.config, key) }.max() ?? 0
+            let shown = key == "inactive_threshold" ? { (v: Int64) in ServerRules.durationText(v) } : { (v: Int64) in "\(v)" }
+            let named = over.map { "\($0.name) (\(shown(ServerDefaults.int($0.config, key))))" }.joined(separator: ", ")
+            let change = switch (limit == 0, limit == ServerDefaults.int(oldLimits, key)) {
+            case (true, false): "removing consumer_limits.\(key)"
+            case (true, true): "changing consumer_limits without \(key)"
+            case (false, false): "consumer_limits.\(key) \(limit)"
+            case (false, true): "changing consumer_limits with \(key) \(limit)"
+            }
+            let instead = key == "max_ack_pending" ? "give those consumers max_ack_pending: -1, " : ""
+            let reason = "\(change) while consumers are above it, before nats-server 2.12.12 / 2.14.3"
+            return (reason, PlanIssue(
+                .warning, "stream \(spec.name) is replaced: nats-server \(capabilities.version) refuses \(change) in place while consumers have a \(key) above \(limit): \(named) (10051; before 2.12.12 and 2.14.3 a change of the stream's consumer_limits checks every limit as written, unset as 0)",
+                fix: "to update it in place, \(instead)set consumer_limits.\(key) to \(shown(highest)) or more, or upgrade the servers to 2.12.12 / 2.14.3 or later",
+                at: spec.location(of: "consumer_limits")))
+        }
     }
 
     private func placementSteps(_ id: ResourceID, live: ObservedStream, config: JSONObject, changes: [FieldChange]) -> [PlanStep] {
@@ -276,16 +352,25 @@ struct PlanBuilder {
 
     // MARK: consumers of the file
 
-    private mutating func planCreate(_ spec: ConsumerSpec, stream: JSONObject, cause: PlanAction.Cause?) {
+    private mutating func planCreate(_ spec: ConsumerSpec, stream: JSONObject, cause: PlanAction.Cause?, stated: JSONObject = [:]) {
         let id = ResourceID.consumer(stream: spec.stream, name: spec.name)
         let declared = declaredConfig(spec.config, lifecycle: spec.lifecycle, live: nil)
         let config = ServerDefaults.consumer(declared, stream: stream, capabilities: capabilities)
         actions.append(PlanAction(kind: .create, resource: id, config: config, declared: declared, cause: cause,
-                                  steps: [PlanStep(phase: .applyConsumers, operation: .createConsumer, resource: id, config: declared)],
+                                  steps: [PlanStep(phase: .applyConsumers, operation: .createConsumer, resource: id,
+                                                   config: Self.stating(stated, in: declared))],
                                   location: spec.location))
     }
 
-    private mutating func planExisting(_ spec: ConsumerSpec, live: ObservedConsumer, stream: JSONObject, liveStream: JSONObject) {
+    /// `declared` with the values it leaves to the stream's limits set to `limits`' nonzero ones.
+    static func stating(_ limits: JSONObject, in declared: JSONObject) -> JSONObject {
+        var sent = declared
+        for key in limitKeys where declared[key] == nil && ServerDefaults.int(limits, key) != 0 { sent[key] = limits[key] }
+        return sent
+    }
+
+    private mutating func planExisting(_ spec: ConsumerSpec, live: ObservedConsumer, stream: JSONObject, liveStream: JSONObject,
+                                       stated: JSONObject) {
         let id = ResourceID.consumer(stream: spec.stream, name: spec.name)
         guard checkOwner(live.config, id, location: spec.location) else { return }
         let declared = declaredConfig(spec.config, lifecycle: spec.lifecycle, live: live.config)
@@ -314,7 +399,7 @@ struct PlanBuilder {
         // A config update leaves pause_until as it was: it changes through CONSUMER.PAUSE.
         var steps: [PlanStep] = []
         if changes.contains(where: { $0.path != "pause_until" }) {
-            steps.append(PlanStep(phase: .applyConsumers, operation: .updateConsumer, resource: id, config: declared))
+            steps.append(PlanStep(phase: .applyConsumers, operation: .updateConsumer, resource: id, config: Self.stating(stated, in: declared)))
         }
         if changes.contains(where: { $0.path == "pause_until" }) {
             var pause = JSONObject()

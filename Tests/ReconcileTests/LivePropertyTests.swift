@@ -87,7 +87,8 @@ struct LivePropertyTests {
                 applied += 1
                 if !problems.isEmpty {
                     failures += 1
-                    Issue.record("\(context)\n\(problems.joined(separator: "\n"))")
+                    // What went wrong first: a CI log cut to its head and tail still shows it.
+                    Issue.record("\(problems.joined(separator: "\n"))\n\(context)")
                     if failures >= 5 { Issue.record("stopping after 5 failing cases"); break }
                 }
                 previous = next

@@ -118,6 +118,149 @@ import Topology
         #expect(steps.last?.config?["consumer_limits"] == .object(["max_ack_pending": .int(100), "inactive_threshold": .int(3_600_000_000_000)]))
     }
 
+    /// Before 2.12.12 and on 2.14.0-2.14.2 the server checks new consumer limits as written (checked live
+    /// on 2.12.8, 2.14.0 and 2.14.4): a removed max_ack_pending is 0, so a consumer with 1000 refuses it
+    /// in place; the stream is replaced (as for a field that cannot change), with a warning and the fix.
+    @Test(arguments: [("2.12.8", true), ("2.14.0", true), ("2.14.2", true), ("2.14.3", false), ("2.15.1", false)])
+    func removingALimitWithConsumersAboveItReplacesWhereTheServerChecksItAsWritten(version: String, refused: Bool) throws {
+        let caps = try #require(ServerCapabilities(version: version, apiLevel: 2, clusterSize: 3))
+        let before = try topology("""
+          S:
+            subjects: [s.>]
+            consumer_limits: { max_ack_pending: 2000 }
+            consumers:
+              c: { ack_policy: explicit, max_ack_pending: 1000 }
+
+        """)
+        let removed = try topology("""
+          S:
+            subjects: [s.>]
+            consumers:
+              c: { ack_policy: explicit, max_ack_pending: 1000 }
+
+        """)
+        let plan = Planner.plan(desired: removed, observed: observed(before, caps), capabilities: caps)
+        #expect(plan.errors.isEmpty, "\(plan.errors)")
+        #expect(plan.actions.first?.kind == (refused ? .replace : .update))
+        if refused {
+            #expect(plan.actions.first?.replaceReasons == ["removing consumer_limits.max_ack_pending while consumers are above it, before nats-server 2.12.12 / 2.14.3"])
+            let warning = try #require(plan.warnings.first, "\(plan.actions)")
+            #expect(warning.message.contains("refuses removing consumer_limits.max_ack_pending in place while consumers have a max_ack_pending above 0: c (1000)"), "\(warning.message)")
+            #expect(warning.fix.contains("set consumer_limits.max_ack_pending to 1000 or more"), "\(warning.fix)")
+        }
+        // -1 is checked as -1: every consumer is above it, unless it has -1 itself.
+        let unlimited = try topology("""
+          S:
+            subjects: [s.>]
+            consumer_limits: { max_ack_pending: -1 }
+            consumers:
+              c: { ack_policy: explicit, max_ack_pending: 1000 }
+
+        """)
+        let minusOne = Planner.plan(desired: unlimited, observed: observed(before, caps), capabilities: caps)
+        #expect(minusOne.warnings.map { $0.message.contains("refuses consumer_limits.max_ack_pending -1 in place") } == (refused ? [true] : []),
+                "\(minusOne.warnings)")
+        #expect(minusOne.actions.first?.kind == (refused ? .replace : .update))
+        // A change of one limit checks the other as written too: adding an inactivity limit to a stream
+        // without max_ack_pending, with a consumer at 1000 (differential seed 20261201 case 51 on 2.10.26).
+        let open = try topology("""
+          S:
+            subjects: [s.>]
+            consumers:
+              c: { ack_policy: explicit }
+
+        """)
+        let inactive = try topology("""
+          S:
+            subjects: [s.>]
+            consumer_limits: { inactive_threshold: 1h }
+            consumers:
+              c: { ack_policy: explicit }
+
+        """)
+        let adding = Planner.plan(desired: inactive, observed: observed(open, caps), capabilities: caps)
+        #expect(adding.actions.first?.kind == (refused ? .replace : .update))
+        #expect(adding.warnings.map(\.message).filter { $0.contains("refuses changing consumer_limits without max_ack_pending in place") }.count
+                == (refused ? 1 : 0), "\(adding.warnings)")
+    }
+
+    /// Limits removed from a stream that has no consumers yet change first: the new consumers are created
+    /// under no limits (created under the old ones, pedantic mode would ask them to state the old values).
+    @Test func limitsRemovedBeforeItsFirstConsumersChangeFirst() throws {
+        let caps = try #require(ServerCapabilities(version: "2.12.8", apiLevel: 2, clusterSize: 3))
+        let before = try topology("""
+          S:
+            subjects: [s.>]
+            consumer_limits: { max_ack_pending: 2000, inactive_threshold: 1h30m }
+
+        """)
+        let after = try topology("""
+          S:
+            subjects: [s.>]
+            consumers:
+              c: { ack_policy: explicit }
+
+        """)
+        let plan = Planner.plan(desired: after, observed: observed(before, caps), capabilities: caps)
+        #expect(plan.errors.isEmpty && plan.warnings.isEmpty, "\(plan.errors) \(plan.warnings)")
+        #expect(plan.phases.flatMap(\.steps).map { "\($0.phase) \($0.operation.rawValue) \($0.resource)" } == [
+            "applyStreams update_stream stream S", "applyConsumers create_consumer consumer S.c",
+        ])
+        #expect(plan.phases.first?.steps.first?.config?["consumer_limits"] == nil)
+    }
+
+    /// Where limits are checked as written, a consumer that drops to -1 in the same plan is updated before
+    /// the stream's limit goes to -1; a pruned consumer does not count, one of another owner does.
+    @Test func aLimitGoingToMinusOneWaitsForItsConsumersWhereCheckedAsWritten() throws {
+        let caps = try #require(ServerCapabilities(version: "2.14.0", apiLevel: 4, clusterSize: 3))
+        let before = try topology("""
+          S:
+            subjects: [s.>]
+            consumer_limits: { max_ack_pending: 2000 }
+            consumers:
+              c: { ack_policy: explicit, max_ack_pending: 1000 }
+              u: { ack_policy: explicit }
+              old: { ack_policy: explicit }
+
+        """)
+        let after = try topology("""
+          S:
+            subjects: [s.>]
+            consumer_limits: { max_ack_pending: -1 }
+            consumers:
+              c: { ack_policy: explicit, max_ack_pending: -1 }
+              u: { ack_policy: explicit }
+
+        """)
+        var live = observed(before, caps)
+        let pruning = Planner.plan(desired: after, observed: live, capabilities: caps,
+                                   options: PlanOptions(prune: true, allowReplace: false, allowDataLoss: false))
+        #expect(pruning.errors.isEmpty && pruning.warnings.isEmpty, "\(pruning.errors) \(pruning.warnings)")
+        #expect(pruning.phases.flatMap(\.steps).map { "\($0.phase) \($0.operation.rawValue) \($0.resource)" } == [
+            "deleteConsumers delete_consumer consumer S.old", "applyStreams update_stream stream S",
+            "applyConsumers update_consumer consumer S.c", "applyConsumers update_consumer consumer S.u",
+            "lowerLimits update_stream stream S",
+        ])
+        // `u` leaves max_ack_pending to the stream, which still has 2000 when `u` is updated: it is sent -1.
+        let sent = pruning.phases.flatMap(\.steps).filter { $0.phase == .applyConsumers }.map { $0.config?["max_ack_pending"] }
+        #expect(sent == [.int(-1), .int(-1)])
+        // Where the server checks only positive limits, -1 is no lowering: one stream update, then `u` as declared.
+        let later = Planner.plan(desired: after, observed: observed(before, .v2_15), capabilities: .v2_15,
+                                 options: PlanOptions(prune: true, allowReplace: false, allowDataLoss: false))
+        #expect(later.errors.isEmpty, "\(later.errors)")
+        #expect(later.phases.map(\.phase) == [.deleteConsumers, .applyStreams, .applyConsumers])
+        #expect(later.phases.flatMap(\.steps).last?.config?["max_ack_pending"] == nil)
+        // Without prune `old` stays, with the 2000 it was given: the stream is replaced.
+        let keeping = Planner.plan(desired: after, observed: live, capabilities: caps)
+        #expect(keeping.actions.first?.kind == .replace)
+        #expect(keeping.warnings.first?.message.contains("old (2000)") == true, "\(keeping.warnings)")
+        // A consumer of another client (no marker) always stays.
+        let index = try #require(live.streams[0].consumers.firstIndex { $0.name == "old" })
+        live.streams[0].consumers[index].config["metadata"] = nil
+        #expect(Planner.plan(desired: after, observed: live, capabilities: caps,
+                             options: PlanOptions(prune: true, allowReplace: false, allowDataLoss: false)).actions.first?.kind == .replace)
+    }
+
     @Test func placementAndReplicasSplitIntoTwoUpdates() throws {
         let before = try topology(Self.ordersYAML.replacingOccurrences(of: "num_replicas: 3", with: "num_replicas: 1"))
         let grow = try topology(Self.ordersYAML + "    placement: { cluster: east }\n")

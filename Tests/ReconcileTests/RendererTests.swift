@@ -162,6 +162,11 @@ import Topology
         let plan = Planner.plan(desired: after, observed: applied(before, capabilities: .v2_15), capabilities: .v2_15)
         let text = PlanRenderer.render(plan)
         #expect(text.contains("~ stream S (update in-place, in 2 steps: move, then scale)\n"))
+        // A lowered limit is a last step, after the consumers (not a move).
+        let limited = try topology("  S: { num_replicas: 3, placement: { cluster: east }, consumer_limits: { max_ack_pending: 10 } }\n")
+        let lowered = PlanRenderer.render(Planner.plan(desired: limited, observed: applied(before, capabilities: .v2_15), capabilities: .v2_15))
+        #expect(lowered.contains("~ stream S (update in-place, in 3 steps: move, then scale, then lower consumer_limits after the consumers)\n"),
+                "\(lowered)")
         #expect(text.contains("      + placement.cluster: east\n"))
         #expect(text.contains("      ~ num_replicas: 1 → 3\n"))
     }
