@@ -97,6 +97,8 @@ public enum CapabilityCheck {
     private static func checkFields(_ object: JSONObject, fields: [FieldSpec], path: String, owner: String,
                                     locations: [String: SourceLocation], fallback: SourceLocation,
                                     capabilities: ServerCapabilities, into issues: inout [PlanIssue]) {
+        // A server at least as new as every field and value of the table supports the whole file.
+        guard !capabilities.supports(FieldCatalog.newestRelease) else { return }
         for (key, value) in object {
             guard let field = FieldCatalog.field(key, in: fields) else { continue }
             let fieldPath = path.isEmpty ? key : "\(path).\(key)"

@@ -24,7 +24,9 @@ public struct ClusterObserver: Sendable {
     /// Streams whose consumers are listed at the same time.
     public var concurrency: Int
 
-    public init(jetStream: JetStreamContext, concurrency: Int = 64) {
+    /// 128 reads in flight: a 1,000-stream plan on three local servers took a median 0.167 s against
+    /// 0.183 s at 64 (farm-bench, 30 pairs); more gained nothing.
+    public init(jetStream: JetStreamContext, concurrency: Int = 128) {
         self.jetStream = jetStream
         self.concurrency = concurrency
     }

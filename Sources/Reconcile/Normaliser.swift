@@ -31,35 +31,73 @@ public enum Normaliser {
         var out: [(key: String, value: JSONValue)] = []
         out.reserveCapacity(config.count)
         let identity = kind.identityFields
+        let rules = kind == .stream ? CleanRule.stream : CleanRule.consumer
         for (key, value) in config {
             if identity.contains(key) {
                 if let s = value.stringValue, !s.isEmpty { out.append((key, value)) }
                 continue
             }
-            guard let field = kind.field(key), let cleaned = clean(value, field: field) else { continue }
+            guard let rule = rules[key], let cleaned = clean(value, rule) else { continue }
             out.append((key, cleaned))
         }
         return JSONObject(uniqueKeysWithValues: out)
     }
 
-    static func clean(_ value: JSONValue, field: FieldSpec) -> JSONValue? {
+    static func clean(_ value: JSONValue, field: FieldSpec) -> JSONValue? { clean(value, CleanRule(field)) }
+
+    /// What `clean` does with a field's value, worked out once per field of the table (looking up and
+    /// copying the whole `FieldSpec` for every member of every config was a third of planning 1,000 streams).
+    indirect enum CleanRule: Sendable {
+        case bool, number, string, timestamp, durationList, stringMap, drop
+        case enumeration(zeroName: String?)
+        /// Subject and string lists: sets.
+        case stringSet
+        case object([String: CleanRule])
+        /// Lists of objects (`sources`): compared as sets too.
+        case objectList([String: CleanRule])
+
+        init(_ field: FieldSpec) {
+            switch field.kind {
+            case .bool: self = .bool
+            case .integer, .duration, .size: self = .number
+            case .string, .subject: self = .string
+            case .timestamp: self = .timestamp
+            case .enumeration: self = .enumeration(zeroName: field.zeroName)
+            case .subjectList, .stringList: self = .stringSet
+            case .durationList: self = .durationList
+            case .stringMap: self = .stringMap
+            case .object(let fields): self = .object(Self.table(fields))
+            case .objectList(let fields): self = .objectList(Self.table(fields))
+            case .namedObjects: self = .drop
+            }
+        }
+
+        static func table(_ fields: [FieldSpec]) -> [String: CleanRule] {
+            Dictionary(fields.map { ($0.name, CleanRule($0)) }, uniquingKeysWith: { first, _ in first })
+        }
+
+        static let stream = table(StreamFields.all)
+        static let consumer = table(ConsumerFields.all)
+    }
+
+    static func clean(_ value: JSONValue, _ rule: CleanRule) -> JSONValue? {
         if value == .null { return nil }
-        switch field.kind {
+        switch rule {
         case .bool:
             return value == .bool(false) ? nil : value
-        case .integer, .duration, .size:
+        case .number:
             let n = integer(value)
             return n == .int(0) ? nil : n
-        case .string, .subject:
+        case .string:
             return value == .string("") ? nil : value
         case .timestamp:
             guard let s = value.stringValue, !s.isEmpty else { return value == .string("") ? nil : value }
             return .string(Timestamps.canonical(s) ?? s)
-        case .enumeration:
-            if value == .string("") || (field.zeroName != nil && value.stringValue == field.zeroName) { return nil }
+        case .enumeration(let zeroName):
+            if value == .string("") || (zeroName != nil && value.stringValue == zeroName) { return nil }
             return value
-        case .subjectList, .stringList:
-            guard field.comparesAsSet, let items = value.arrayValue else { return value }
+        case .stringSet:
+            guard let items = value.arrayValue else { return value }
             if items.isEmpty { return nil }
             guard items.allSatisfy({ $0.stringValue != nil }) else { return value }
             let strings = Set(items.compactMap(\.stringValue)).sorted()
@@ -71,27 +109,26 @@ public enum Normaliser {
             guard let map = value.objectValue else { return value }
             let kept = Metadata.userEntries(map)
             return kept.isEmpty ? nil : .object(kept)
-        case .object(let fields):
+        case .object(let rules):
             guard let object = value.objectValue else { return value }
-            let cleaned = cleanNested(object, fields: fields)
+            let cleaned = cleanNested(object, rules)
             return cleaned.isEmpty ? nil : .object(cleaned)
-        case .objectList(let fields):
+        case .objectList(let rules):
             guard let items = value.arrayValue else { return value }
             let cleaned = items.map { item -> JSONValue in
-                item.objectValue.map { .object(cleanNested($0, fields: fields)) } ?? item
+                item.objectValue.map { .object(cleanNested($0, rules)) } ?? item
             }
             if cleaned.isEmpty { return nil }
-            if !field.comparesAsSet { return .array(cleaned) }
             return .array(cleaned.sorted { $0.jsonString(pretty: false) < $1.jsonString(pretty: false) })
-        case .namedObjects:
+        case .drop:
             return nil
         }
     }
 
-    private static func cleanNested(_ object: JSONObject, fields: [FieldSpec]) -> JSONObject {
+    private static func cleanNested(_ object: JSONObject, _ rules: [String: CleanRule]) -> JSONObject {
         var out: [(key: String, value: JSONValue)] = []
         for (key, value) in object {
-            guard let field = fields.first(where: { $0.name == key }), let cleaned = clean(value, field: field) else { continue }
+            guard let rule = rules[key], let cleaned = clean(value, rule) else { continue }
             out.append((key, cleaned))
         }
         return JSONObject(uniqueKeysWithValues: out)

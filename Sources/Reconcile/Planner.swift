@@ -151,7 +151,7 @@ struct PlanBuilder {
             config["mirror_direct"] = live.config["mirror_direct"]
         }
         var changes = Differ.diff(kind: .stream, observed: Normaliser.canonical(stream: live.config, capabilities: capabilities),
-                                  desired: Normaliser.canonical(stream: config, capabilities: capabilities),
+                                  desired: Normaliser.clean(config, kind: .stream),
                                   capabilities: capabilities, locations: spec.fieldLocations)
         changes.removeAll { spec.lifecycle.ignores($0.path) }
         if let firstSeq = changes.first(where: { $0.path == "first_seq" }) {
@@ -378,7 +378,7 @@ struct PlanBuilder {
         var changes = Differ.diff(
             kind: .consumer,
             observed: Normaliser.canonical(consumer: live.config, stream: liveStream, capabilities: capabilities),
-            desired: Normaliser.canonical(consumer: config, stream: stream, capabilities: capabilities),
+            desired: Normaliser.clean(config, kind: .consumer),
             capabilities: capabilities, locations: spec.fieldLocations)
         changes.removeAll { spec.lifecycle.ignores($0.path) }
         if changes.isEmpty { return }

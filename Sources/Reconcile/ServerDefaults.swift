@@ -30,7 +30,7 @@ public enum ServerDefaults {
     /// mirror's `mirror_direct`).
     public static func stream(_ config: JSONObject, capabilities: ServerCapabilities, origin: JSONObject? = nil) -> JSONObject {
         var c = config
-        fillPlain(&c, StreamFields.all)
+        fillPlain(&c, streamPlain)
         let context = Context(capabilities: capabilities, origin: origin, stream: [:])
         for (_, rule) in streamComputed { rule(&c, context) }
         return c
@@ -43,7 +43,7 @@ public enum ServerDefaults {
         if (c["name"]?.stringValue ?? "").isEmpty, let durable = c["durable_name"]?.stringValue, !durable.isEmpty {
             c["name"] = .string(durable)
         }
-        fillPlain(&c, ConsumerFields.all)
+        fillPlain(&c, consumerPlain)
         let context = Context(capabilities: capabilities, origin: nil, stream: stream)
         for (_, rule) in consumerComputed { rule(&c, context) }
         return c
@@ -57,18 +57,31 @@ public enum ServerDefaults {
     }
     typealias Rule = @Sendable (inout JSONObject, Context) -> Void
 
-    /// `DefaultRule.value` when the field is absent or zero; `.unlimited`: 0 and anything below -1 become -1.
-    static func fillPlain(_ c: inout JSONObject, _ fields: [FieldSpec]) {
-        for field in fields {
+    /// The fields of a table with a plain default (`DefaultRule.value`, `.unlimited`), picked once.
+    static func plainDefaults(_ fields: [FieldSpec]) -> [(name: String, rule: DefaultRule)] {
+        fields.compactMap { field in
             switch field.serverDefault {
+            case .value, .unlimited: (field.name, field.serverDefault)
+            case .none, .computed: nil
+            }
+        }
+    }
+    static let streamPlain = plainDefaults(StreamFields.all)
+    static let consumerPlain = plainDefaults(ConsumerFields.all)
+
+    /// `DefaultRule.value` when the field is absent or zero; `.unlimited`: 0 and anything below -1 become -1.
+    static func fillPlain(_ c: inout JSONObject, _ defaults: [(name: String, rule: DefaultRule)]) {
+        for (name, rule) in defaults {
+            switch rule {
             case .value(let value):
                 if case .string = value {
-                    if (c[field.name]?.stringValue ?? "").isEmpty { c[field.name] = value }
-                } else if int(c, field.name) == 0 {
-                    c[field.name] = value
+                    if (c[name]?.stringValue ?? "").isEmpty { c[name] = value }
+                } else if int(c, name) == 0 {
+                    c[name] = value
                 }
             case .unlimited:
-                if int(c, field.name) == 0 || int(c, field.name) < -1 { c[field.name] = .int(-1) }
+                let n = int(c, name)
+                if n == 0 || n < -1 { c[name] = .int(-1) }
             case .none, .computed:
                 break
             }

@@ -16,11 +16,11 @@ public enum ByteSizeText {
     /// Parses a size into bytes; nil when it is not a size. Does not accept `-1`/`unlimited`; callers that
     /// allow "no limit" check for those first.
     public static func parse(_ text: String) -> Int64? {
-        let s = text.trimmingCharacters(in: .whitespaces)
+        let s = trimmedOfSpaces(text)
         if s.isEmpty { return nil }
         if s.allSatisfy(\.isASCIIDigit) { return Int64(s) }
         let number = s.prefix { $0.isASCIIDigit || $0 == "." }
-        let suffix = s.dropFirst(number.count).trimmingCharacters(in: .whitespaces).lowercased()
+        let suffix = trimmedOfSpaces(s.dropFirst(number.count)).lowercased()
         guard !number.isEmpty, number.filter({ $0 == "." }).count <= 1, let value = Double(number),
               let unit = units.first(where: { $0.suffixes.contains(suffix) }) else { return nil }
         let bytes = value * unit.factor

@@ -22,6 +22,23 @@ public enum FieldCatalog {
     /// Object store fields (the schema's table). The key under `object_stores` is the store's name.
     public static let objectStore: [FieldSpec] = ObjectStoreFields.all + [check(CheckMetric.stream, of: "object store")] + lifecycle
 
+    /// The newest release any field or enum value of the tables needs: a server this new supports every
+    /// file (the plan's per-field release check has nothing to find).
+    public static let newestRelease: ServerVersion = {
+        func newest(_ fields: [FieldSpec]) -> ServerVersion {
+            fields.reduce(ServerVersion.baseline) { result, field in
+                var found = max(result, field.since)
+                switch field.kind {
+                case .enumeration(let values): found = values.reduce(found) { max($0, $1.since) }
+                case .object(let nested), .objectList(let nested), .namedObjects(let nested): found = max(found, newest(nested))
+                default: break
+                }
+                return found
+            }
+        }
+        return newest(stream + kv + objectStore)
+    }()
+
     /// The fields of a bucket kind as the file writes them.
     public static func bucket(_ kind: BucketKind) -> [FieldSpec] { kind == .kv ? kv : objectStore }
 

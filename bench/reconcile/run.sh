@@ -10,7 +10,8 @@
 #            Target: jetform at most half the time. Peak memory (max RSS) of jetform plan is reported.
 #            Also measured: nats-py issuing only the CONSUMER.INFO requests (the reads no plan can skip:
 #            every consumer's config must be read, one request per stream at the least), the floor the
-#            server sets for any plan.
+#            server sets for any plan, at 64 and at 128 in flight (jetform reads 128 at a time); the
+#            lower of the two is the floor. Target: jetform within 1.5× of it.
 #   apply    `jetform apply` creating APPLY_STREAMS R3 streams with one consumer each on an empty
 #            cluster, versus nats-py creating the same with 16 in flight (target: within 1.1×) and one
 #            at a time (target: at least 8× faster). Who goes first alternates between repeats, and every
@@ -102,6 +103,7 @@ for rep in $(seq 1 "$REPEAT"); do
   jetform_run plan "$rep" plan --detailed-exitcode "$WORK/plan.yaml"
   py_run info64 "$rep" info --prefix P --streams "$PLAN_STREAMS" --concurrency 64
   py_run consumerinfo64 "$rep" info --prefix P --streams "$PLAN_STREAMS" --concurrency 64 --consumers-only
+  py_run consumerinfo128 "$rep" info --prefix P --streams "$PLAN_STREAMS" --concurrency 128 --consumers-only
 done
 py clean --urls "$URL" >/dev/null
 fi

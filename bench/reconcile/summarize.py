@@ -3,7 +3,8 @@
     python3 bench/reconcile/summarize.py bench/out/reconcile-<date>.jsonl [--pick best|median]
 
 Takes the best (or median) of the repeats of every scenario and checks the targets:
-  plan, no changes          jetform <= 0.5 x nats-py (64 INFO in flight)
+  plan, no changes          jetform <= 0.5 x nats-py (64 INFO in flight), and <= 1.5 x the floor (only
+                            the CONSUMER.INFO reads, the faster of 64 and 128 in flight)
   apply, 16 in flight       jetform <= 1.1 x nats-py
   apply, one at a time      jetform at least 8 x faster than nats-py
 Exit status: 0, or 1 when a run reported an error.
@@ -47,10 +48,14 @@ def main() -> int:
         else:
             verdict = "n/a"
         print(f"{label:<36}{cells}   {verdict}")
-    floor, info = secs("nats-py", "consumerinfo64"), secs("nats-py", "info64")
+    floors = [f for f in (secs("nats-py", "consumerinfo64"), secs("nats-py", "consumerinfo128")) if f]
+    floor, info, plan = (min(floors) if floors else None), secs("nats-py", "info64"), secs("jetform", "plan")
     if floor and info:
         print(f"{'floor: only the CONSUMER.INFO reads':<36}{'-':>10}{f'{floor:.2f}s':>10}   "
               f"{floor / info:.2f}× of nats-py's plan reads: no plan can take less than this server time")
+    if floor and plan:
+        print(f"{'plan, no changes vs the floor':<36}{f'{plan:.2f}s':>10}{f'{floor:.2f}s':>10}   "
+              f"{plan / floor:.2f}× (≤ 1.5×) {'PASS' if plan / floor <= 1.5 else 'FAIL'}")
     own = secs("jetform", "own")
     foreign = sorted({int(r["mode"][7:]) for r in rows if r.get("mode", "").startswith("foreign") and r["mode"][7:].isdigit()})
     for n in foreign:

@@ -57,7 +57,7 @@ public final class NATSClient: Sendable {
     public static func connect(_ options: NATSClientOptions) async throws -> NATSClient {
         guard !options.servers.isEmpty else { throw NATSError.noServersAvailable(["no server URL given"]) }
         let auth = try AuthMaterial(options.auth)
-        let tls = try TLSContextBox.make(options.tls, anyServerWantsTLS: true)
+        let tls = try TLSContextBox.make(options.tls, anyServerWantsTLS: options.servers.contains(where: \.wantsTLS))
         let client = NATSClient(options: options, auth: auth, tlsContext: tls, eventLoop: MultiThreadedEventLoopGroup.singleton.next())
         try await client.start()
         return client

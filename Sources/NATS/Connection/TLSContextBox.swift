@@ -7,7 +7,9 @@ struct TLSContextBox: Sendable {
     let context: NIOSSLContext
 
     /// Nil when nothing asks for TLS (no options, no `tls://` URL); servers that require TLS still get it.
+    /// (Building one loads the system's trust store: milliseconds a plain connection does not need to spend.)
     static func make(_ options: NATSTLSOptions, anyServerWantsTLS: Bool) throws(NATSError) -> TLSContextBox? {
+        guard anyServerWantsTLS || options.isConfigured else { return nil }
         var configuration = TLSConfiguration.makeClientConfiguration()
         do {
             if let ca = options.caFile {
