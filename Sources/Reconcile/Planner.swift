@@ -165,10 +165,10 @@ struct PlanBuilder {
         let asWritten = limitsCheckedAsWritten(new: send, live: live)
         let stated = Self.limitsNotLowered(new: send, old: live.config, asWritten: asWritten) == nil
             ? [:] : send["consumer_limits"]?.objectValue ?? [:]
-        for refusal in limitsRefusedByConsumers(spec, live: live, config: config, asWritten: asWritten, stated: stated) {
-            guard let i = changes.firstIndex(where: { $0.path.hasPrefix("consumer_limits.") && !$0.immutable }) else { break }
-            changes[i].replaceReason = refusal.reason
-            warnings.append(refusal.warning)
+        let refusals = limitsRefusedByConsumers(spec, live: live, config: config, asWritten: asWritten, stated: stated)
+        if !refusals.isEmpty, let i = changes.firstIndex(where: { $0.path.hasPrefix("consumer_limits.") }) {
+            changes[i].replaceReason = refusals.map(\.reason).joined(separator: "; ")
+            warnings += refusals.map(\.warning)
         }
 
         if changes.contains(where: \.immutable) {
