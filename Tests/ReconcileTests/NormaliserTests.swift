@@ -183,3 +183,27 @@ import Topology
         #expect(cleaned["opt_start_time"] == "yesterday")
     }
 }
+
+/// The planner compares the cluster's config, filled with the server's defaults, against the desired
+/// config filled once (`Normaliser.clean(config)`, not `canonical`): filling a filled config again must
+/// change nothing. Checked over the differential generator's random configs (the whole field table,
+/// valid and invalid) on every release line; a stream whose consumer_limits hold a value below -1 is
+/// left out of the consumer half (jetform refuses such a file, the server stores the value as it is, and
+/// its consumers copy it before the -1 floor applies).
+@Suite struct ServerDefaultsIdempotenceTests {
+    @Test(arguments: [ServerCapabilities.v2_10, .v2_11, .v2_12, ServerCapabilities(version: "2.14.0", apiLevel: 4, clusterSize: 3)!, .v2_15])
+    func fillingDefaultsTwiceChangesNothing(capabilities caps: ServerCapabilities) {
+        var generator = DifferentialGenerator(seed: 20_261_201)
+        for k in 0..<2_000 {
+            let stream = ServerDefaults.stream(generator.stream(name: "S\(k)", prefix: "p\(k)"), capabilities: caps)
+            #expect(Normaliser.clean(stream, kind: .stream) == Normaliser.canonical(stream: stream, capabilities: caps),
+                    "stream case \(k) on \(caps.version): \(stream.jsonString(pretty: false))")
+            let declared = generator.consumer(name: "c\(k)", prefix: "p\(k)")
+            let limits = stream["consumer_limits"]?.objectValue ?? [:]
+            if limits.contains(where: { ($0.value.intValue ?? 0) < -1 }) { continue }
+            let consumer = ServerDefaults.consumer(declared, stream: stream, capabilities: caps)
+            #expect(Normaliser.clean(consumer, kind: .consumer) == Normaliser.canonical(consumer: consumer, stream: stream, capabilities: caps),
+                    "consumer case \(k) on \(caps.version): \(consumer.jsonString(pretty: false))")
+        }
+    }
+}
