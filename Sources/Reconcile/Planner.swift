@@ -163,9 +163,9 @@ struct PlanBuilder {
         // While the stream's limits go down its consumers are updated under the old ones: values they leave
         // to the limits are sent as the new limits give them.
         let asWritten = limitsCheckedAsWritten(new: send, live: live)
-        let stated = Self.limitsNotLowered(new: send, old: live.config, asWritten: asWritten) == nil
-            ? [:] : send["consumer_limits"]?.objectValue ?? [:]
-        let refusals = limitsRefusedByConsumers(spec, live: live, config: config, asWritten: asWritten, stated: stated)
+        let kept = Self.limitsNotLowered(new: send, old: live.config, asWritten: asWritten)
+        let stated = kept == nil ? [:] : send["consumer_limits"]?.objectValue ?? [:]
+        let refusals = limitsRefusedByConsumers(spec, live: live, config: config, asWritten: asWritten, kept: kept, stated: stated)
         if !refusals.isEmpty, let i = changes.firstIndex(where: { $0.path.hasPrefix("consumer_limits.") }) {
             changes[i].replaceReason = refusals.map(\.reason).joined(separator: "; ")
             warnings += refusals.map(\.warning)
@@ -177,7 +177,7 @@ struct PlanBuilder {
         }
         if !changes.isEmpty {
             actions.append(PlanAction(kind: .update, resource: id, config: config, changes: changes,
-                                      steps: updateSteps(id, live: live, config: send, changes: changes, asWritten: asWritten),
+                                      steps: updateSteps(id, live: live, config: send, changes: changes, keptLimits: kept),
                                       location: spec.location))
         }
         for consumer in spec.consumers {
@@ -230,11 +230,12 @@ struct PlanBuilder {
 
     /// One update, or two when placement changes together with replicas or retention (nats-server
     /// 2.15.1 refuses a move combined with either: err 10123 "can not move and scale").
+    /// `keptLimits`: the limits of the first update when some go down (`limitsNotLowered`).
     private func updateSteps(_ id: ResourceID, live: ObservedStream, config: JSONObject, changes: [FieldChange],
-                             asWritten: Set<String>) -> [PlanStep] {
+                             keptLimits: JSONObject?) -> [PlanStep] {
         // Limits that go down wait for the consumers: the first update keeps the higher of the old and new
         // value, a last one (after the consumers' own updates) sets the new ones.
-        if let raised = Self.limitsNotLowered(new: config, old: live.config, asWritten: asWritten) {
+        if let raised = keptLimits {
             var first = config
             first["consumer_limits"] = raised.isEmpty ? nil : .object(raised)
             return placementSteps(id, live: live, config: first, changes: changes)
@@ -245,7 +246,7 @@ struct PlanBuilder {
 
     /// `new`'s consumer limits where none is lower than `old`'s (0 is no limit), or nil when none is lower.
     /// The limits named in `asWritten` (`limitsCheckedAsWritten(new:live:)`) lower too.
-    static func limitsNotLowered(new: JSONObject, old: JSONObject, asWritten: Set<String> = []) -> JSONObject? {
+    static func limitsNotLowered(new: JSONObject, old: JSONObject, asWritten: Set<String>) -> JSONObject? {
         let newLimits = new["consumer_limits"]?.objectValue ?? [:], oldLimits = old["consumer_limits"]?.objectValue ?? [:]
         var kept = newLimits
         var lowered = false
@@ -281,14 +282,12 @@ struct PlanBuilder {
     /// the values the server gives them as they are sent, under the limits they are updated under (the
     /// old ones, until the last step); undeclared ones that are not pruned as they are.
     private func limitsRefusedByConsumers(_ spec: StreamSpec, live: ObservedStream, config: JSONObject, asWritten: Set<String>,
-                                          stated: JSONObject) -> [(reason: String, warning: PlanIssue)] {
+                                          kept: JSONObject?, stated: JSONObject) -> [(reason: String, warning: PlanIssue)] {
         let keys = Self.limitKeys.filter(asWritten.contains)
         guard !keys.isEmpty else { return [] }
         let newLimits = config["consumer_limits"]?.objectValue ?? [:], oldLimits = live.config["consumer_limits"]?.objectValue ?? [:]
         var during = config
-        if let kept = Self.limitsNotLowered(new: config, old: live.config, asWritten: asWritten) {
-            during["consumer_limits"] = kept.isEmpty ? nil : .object(kept)
-        }
+        if let kept { during["consumer_limits"] = kept.isEmpty ? nil : .object(kept) }
         let declared = Set(spec.consumers.map(\.name))
         var staying: [(name: String, config: JSONObject)] = spec.consumers.map { consumer in
             let live = live.consumer(named: consumer.name)?.config
