@@ -66,7 +66,7 @@ test: servers
 # $(MATRIX_CASES) create cases and $(MATRIX_CASES) change cases per release (hours on two cores).
 test-matrix: servers $(foreach v,$(NATS_BOUNDARY_VERSIONS),$(NATS_DIR)/$(v)/bin/nats-server)
 	NATS_SERVER_BIN="$(NATS_DIR)/$(NATS_VERSION)/bin/nats-server" NATS_SERVER_DIR="$(NATS_DIR)" \
-	  JETFORM_DIFF_CASES=$(MATRIX_CASES) \
+	  JETFORM_DIFF_CASES=$(MATRIX_CASES) JETFORM_DIFF_PARALLEL=12 \
 	  JETFORM_DIFF_RELEASES="$$(echo $(NATS_OLD_VERSIONS) $(NATS_VERSION) $(NATS_BOUNDARY_VERSIONS) | tr ' ' ',')" \
 	  $(SWIFT) test --filter DifferentialTests
 

@@ -142,6 +142,13 @@ public enum ServerRules {
     }
     static func isPush(_ c: JSONObject) -> Bool { text(c, "deliver_subject") != nil }
     static func one(_ path: String, _ message: String, fix: String) -> [RuleViolation] { [RuleViolation(path, message, fix: fix)] }
+    /// The server's `subjectIsSubsetMatch` (sublist.go): `a` within `b`, where an empty token in `b`
+    /// matches nothing and an empty `a` is within `>` only.
+    static func serverSubsetMatch(_ a: String, of b: String) -> Bool {
+        if b.isEmpty || b.hasPrefix(".") || b.contains("..") { return false }
+        if a.isEmpty { return b == ">" || b.hasPrefix(">.") }
+        return Subjects.isSubset(a, of: b)
+    }
 
     /// Why the server refuses a subject mapping `src` → `dest` (`subjectTransform` in nats-server): both
     /// valid subjects, no `*` in the destination, and a `>` in both or in neither. An empty source is `>`.
@@ -195,6 +202,7 @@ public enum ServerRules {
         "duplicate-window-default": ["max_age"], "republish-source": ["republish"], "republish-mapping": ["republish"],
         "republish-cycle": ["republish"], "mirror-consumer": ["mirror"], "source-consumer": ["sources"],
         "subject-transform": ["subject_transform"], "source-transform": ["sources"], "mirror-transform": ["mirror"],
+        "source-transforms-overlap": ["sources"], "external-api-overlap": ["mirror", "sources"],
         "mirror-first-seq": ["mirror"], "mirror-filter-and-transforms": ["mirror"], "mirror-features": ["mirror"],
         "source-filter-and-transforms": ["sources"], "sources-schedules": ["sources"],
         "counter-discard-new": ["allow_msg_counter"], "counter-schedules": ["allow_msg_counter"],
@@ -300,6 +308,29 @@ public enum ServerRules {
                                    fix: "end the destination in '>' too, or use a source without '>'")
                     }
                 }
+            }
+            return []
+        },
+        ServerRule("source-transforms-overlap", .stream, err: 10147) { input in
+            for (i, source) in sources(input.stream).enumerated() {
+                let from = (source["subject_transforms"]?.arrayValue ?? []).map { $0["src"]?.stringValue ?? "" }
+                for (j, a) in from.enumerated() {
+                    for (k, b) in from.enumerated() where j != k && serverSubsetMatch(a, of: b) {
+                        return one("sources[\(i)].subject_transforms[\(j)]",
+                                   "takes '\(a)' from source '\(text(source, "name") ?? "")', which its transform \(k) ('\(b)') takes too; the server refuses overlapping source filters (10147)",
+                                   fix: "make the transforms' src subjects disjoint, or use one transform")
+                    }
+                }
+            }
+            return []
+        },
+        ServerRule("external-api-overlap", .stream, err: 10021) { input in
+            let mirror = input.stream["mirror"]?.objectValue.map { [("mirror", $0)] } ?? []
+            let origins = mirror + sources(input.stream).enumerated().map { ("sources[\($0.offset)]", $0.element) }
+            for (path, origin) in origins {
+                guard let api = origin["external"]?["api"]?.stringValue, Subjects.overlap(api, "$JS.API") else { continue }
+                return one("\(path).external.api", "has \(path).external.api '\(api)', the account's own JetStream API; the server refuses it (10021)",
+                           fix: "remove external for a stream of this account and domain, or name the other domain's API ($JS.<domain>.API)")
             }
             return []
         },

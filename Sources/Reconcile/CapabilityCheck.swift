@@ -6,10 +6,16 @@ public import Topology
 public enum CapabilityCheck {
     /// Every problem, in file order.
     public static func check(_ topology: TopologySpec, capabilities: ServerCapabilities) -> [PlanIssue] {
+        check(topology, capabilities: capabilities, stated: [:])
+    }
+
+    /// `stated`: per stream, the consumer limits the plan sends its consumers with where they leave them
+    /// unset (`PlanBuilder.statedLimits`).
+    static func check(_ topology: TopologySpec, capabilities: ServerCapabilities, stated: [String: JSONObject]) -> [PlanIssue] {
         var issues: [PlanIssue] = []
         let rules = ReleaseRules(capabilities.version, creating: false)
         for stream in topology.streams {
-            issues += releaseRules(stream, capabilities: capabilities, rules: rules)
+            issues += releaseRules(stream, capabilities: capabilities, rules: rules, stated: stated[stream.name] ?? [:])
             let owner = "stream \(stream.name)"
             checkFields(stream.config, fields: FieldCatalog.stream, path: "", owner: owner,
                         locations: stream.fieldLocations, fallback: stream.location, capabilities: capabilities,
@@ -74,7 +80,8 @@ public enum CapabilityCheck {
     }
 
     /// Errors for what `rules` find in the stream and its consumers: the server would refuse the config.
-    static func releaseRules(_ stream: StreamSpec, capabilities: ServerCapabilities, rules: ReleaseRules) -> [PlanIssue] {
+    static func releaseRules(_ stream: StreamSpec, capabilities: ServerCapabilities, rules: ReleaseRules,
+                             stated: JSONObject = [:]) -> [PlanIssue] {
         let version = capabilities.version
         func issues(_ found: [(rule: ServerRule, violation: RuleViolation)], owner: String,
                     at location: (String) -> SourceLocation) -> [PlanIssue] {
@@ -86,7 +93,8 @@ public enum CapabilityCheck {
         var out = issues(ServerRules.violations(RuleInput(stream: stream.config), among: rules.stream),
                          owner: "stream \(stream.name)", at: stream.location(of:))
         for consumer in stream.consumers where !rules.consumer.isEmpty {
-            out += issues(ServerRules.violations(RuleInput(stream: stream.config, consumer: consumer.config), among: rules.consumer),
+            let sent = stated.isEmpty ? consumer.config : PlanBuilder.stating(stated, in: consumer.config)
+            out += issues(ServerRules.violations(RuleInput(stream: stream.config, consumer: sent), among: rules.consumer),
                           owner: "consumer \(stream.name).\(consumer.name)", at: consumer.location(of:))
         }
         return out

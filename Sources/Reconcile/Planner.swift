@@ -22,18 +22,20 @@ public enum Planner {
         var capabilities = capabilities
         if capabilities.knowsClusterSize { capabilities.clusterSize = max(capabilities.clusterSize, observed.largestPlacement) }
         var planner = PlanBuilder(topology: desired, observed: observed, capabilities: capabilities, options: options)
-        planner.errors = CapabilityCheck.check(desired, capabilities: capabilities)
         if let reserved = desired.stream(named: ApplyLock.streamName) {
             planner.errors.append(PlanIssue(.error, "stream \(ApplyLock.streamName) is jetform's own apply-lock stream",
                                             fix: "rename the stream", at: reserved.location))
         }
         for stream in desired.streams { planner.plan(stream) }
         for bucket in desired.buckets { planner.plan(bucket) }
+        // The release's rules judge the consumers as they are sent (with the values the plan states).
+        planner.errors = CapabilityCheck.check(desired, capabilities: capabilities, stated: planner.statedLimits) + planner.errors
         let declared = Set(desired.streams.map(\.name) + desired.buckets.map(\.streamName))
         for live in observed.streams.sorted(by: { $0.name < $1.name }) where !declared.contains(live.name) && !ApplyLock.isLockStream(live.name) {
             // jetform's own lock stream belongs to no topology: never listed, never pruned.
             planner.planUndeclared(live)
         }
+        planner.checkOverlaps(declared: declared)
         for name in observed.unreadable where !declared.contains(name) {
             planner.warnings.append(PlanIssue(
                 .warning, "stream \(name) did not answer (its servers may be down); it is left alone this time, and not pruned",
@@ -61,6 +63,9 @@ struct PlanBuilder {
     let createRules: CapabilityCheck.ReleaseRules
     /// `kv CONFIG` for the stream `KV_CONFIG` of a bucket of the file, as messages name it.
     var bucketNames: [ResourceID: String] = [:]
+    /// Per stream, the consumer limits its consumers are sent with where they leave them unset
+    /// (`stating`): those whose limits go down, so the consumers are updated under the old ones.
+    var statedLimits: [String: JSONObject] = [:]
 
     init(topology: TopologySpec, observed: ObservedState, capabilities: ServerCapabilities, options: PlanOptions) {
         self.topology = topology
@@ -175,6 +180,9 @@ struct PlanBuilder {
             planReplace(spec, live: live, config: config, send: send, changes: changes)
             return
         }
+        // Updated in place, its consumers are sent with the values they leave to the limits (a replace
+        // creates them under the new limits, as declared).
+        if !stated.isEmpty { statedLimits[spec.name] = stated }
         if !changes.isEmpty {
             actions.append(PlanAction(kind: .update, resource: id, config: config, changes: changes,
                                       steps: updateSteps(id, live: live, config: send, changes: changes, keptLimits: kept),
@@ -189,6 +197,32 @@ struct PlanBuilder {
         }
         planUndeclaredConsumers(of: live, declared: Set(spec.consumers.map(\.name)))
     }
+
+    /// The subjects of the streams the plan creates or moves against those of the live streams the file
+    /// does not declare (the validator sees only the file): the server refuses two streams of one
+    /// account with overlapping subjects (10065). Streams the plan deletes first do not count.
+    mutating func checkOverlaps(declared: Set<String>) {
+        let deleted = Set(actions.filter { $0.kind == .delete }.map(\.resource))
+        let others = observed.streams.filter { !declared.contains($0.name) && !deleted.contains(.stream($0.name)) }
+            .map { (name: $0.name, subjects: Self.subjects(of: $0.config)) }
+            .filter { !$0.subjects.isEmpty }
+        guard !others.isEmpty else { return }
+        for action in actions where action.kind == .create || action.kind == .replace || action.changes.contains(where: { $0.path == "subjects" }) {
+            guard case .stream(let name) = action.resource else { continue }
+            clash: for subject in Self.subjects(of: action.config ?? [:]) {
+                for other in others {
+                    guard let theirs = other.subjects.first(where: { Subjects.overlap($0, subject) }) else { continue }
+                    errors.append(PlanIssue(
+                        .error, "stream \(name): subject '\(subject)' overlaps '\(theirs)' of stream \(other.name), which this file does not declare; the server refuses overlapping subjects in one account (10065)",
+                        fix: "choose subjects outside '\(theirs)', or change or delete stream \(other.name) first",
+                        at: topology.stream(named: name)?.location(of: "subjects") ?? action.location))
+                    break clash
+                }
+            }
+        }
+    }
+
+    static func subjects(of config: JSONObject) -> [String] { config["subjects"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
 
     /// The stream a mirror copies, as the file declares it or else as the cluster has it.
     private func mirrorOrigin(of spec: StreamSpec) -> JSONObject? {
@@ -235,13 +269,21 @@ struct PlanBuilder {
                              keptLimits: JSONObject?) -> [PlanStep] {
         // Limits that go down wait for the consumers: the first update keeps the higher of the old and new
         // value, a last one (after the consumers' own updates) sets the new ones.
+        var steps: [PlanStep]
         if let raised = keptLimits {
             var first = config
             first["consumer_limits"] = raised.isEmpty ? nil : .object(raised)
-            return placementSteps(id, live: live, config: first, changes: changes)
+            steps = placementSteps(id, live: live, config: first, changes: changes)
                 + [PlanStep(phase: .lowerLimits, operation: .updateStream, resource: id, config: config)]
+        } else {
+            steps = placementSteps(id, live: live, config: config, changes: changes)
         }
-        return placementSteps(id, live: live, config: config, changes: changes)
+        // A sealed stream takes no further update (it denies deletes the next config would not): it is
+        // sealed in the last step.
+        if steps.count > 1, config["sealed"]?.boolValue == true, live.config["sealed"]?.boolValue != true {
+            for i in steps.indices.dropLast() { steps[i].config?["sealed"] = nil }
+        }
+        return steps
     }
 
     /// `new`'s consumer limits where none is lower than `old`'s (0 is no limit), or nil when none is lower.

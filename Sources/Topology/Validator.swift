@@ -321,7 +321,8 @@ struct TopologyValidator {
     private func checkStartPolicy(_ c: ConsumerSpec, owner: String, _ bag: inout DiagnosticBag) {
         let policy = c.config["deliver_policy"]?.stringValue
         for (field, needed) in [("opt_start_seq", "by_start_sequence"), ("opt_start_time", "by_start_time")] {
-            let has = c.config[field] != nil
+            // A sequence of 0 is no start sequence to the server; any time given is one.
+            let has = field == "opt_start_seq" ? (c.config[field]?.intValue ?? 0) != 0 : c.config[field] != nil
             if has && policy != needed {
                 bag.error(c.location(of: field), "\(field) in \(owner) needs deliver_policy: \(needed)",
                           fix: "add deliver_policy: \(needed), or remove \(field)")

@@ -439,4 +439,154 @@ import Topology
         live.streams[0].config["mirror_direct"] = .bool(true)
         #expect(Planner.plan(desired: t, observed: live, capabilities: .v2_15).isEmpty)
     }
+
+    /// Found by the differential test at 1,000 cases (seed 20261201 case 835 on 2.15.1): consumer limits
+    /// set over an existing consumer that leaves them unset. The consumer is updated first under the old
+    /// limits, stating the new values, so pedantic mode's "must be set" (10157) never sees it unset; the
+    /// server takes that order in place.
+    @Test func limitsSetOverAConsumerLeavingThemUnsetAreStatedInItsUpdate() throws {
+        let before = try topology("""
+          S:
+            subjects: [s.>]
+            consumers:
+              c: { ack_policy: explicit }
+
+        """)
+        let after = try topology("""
+          S:
+            subjects: [s.>]
+            consumer_limits: { max_ack_pending: 5 }
+            consumers:
+              c: { ack_policy: explicit }
+
+        """)
+        let plan = Planner.plan(desired: after, observed: observed(before), capabilities: .v2_15)
+        #expect(plan.errors.isEmpty, "\(plan.errors)")
+        let steps = plan.phases.flatMap(\.steps)
+        #expect(steps.map { "\($0.phase) \($0.operation.rawValue) \($0.resource)" } == [
+            "applyStreams update_stream stream S", "applyConsumers update_consumer consumer S.c", "lowerLimits update_stream stream S",
+        ])
+        #expect(steps[1].config?["max_ack_pending"] == .int(5))
+        // A consumer created on a stream that has the limits already is sent as declared: pedantic mode refuses it.
+        let fresh = Planner.plan(desired: after, observed: ObservedState(), capabilities: .v2_15)
+        #expect(fresh.errors.map(\.message).contains { $0.contains("leaves out max_ack_pending") && $0.contains("10157") })
+    }
+
+    /// Seed 20261201 case 282 on 2.15.1: a sealed stream takes no further update (it denies deletes the
+    /// next config does not), so an update in two steps seals it in the last.
+    @Test func aStreamIsSealedInTheLastOfItsUpdates() throws {
+        let before = try topology("""
+          S:
+            subjects: [s.>]
+            consumers:
+              c: { ack_policy: explicit }
+
+        """)
+        let after = try topology("""
+          S:
+            subjects: [s.>]
+            sealed: true
+            consumer_limits: { max_ack_pending: 5 }
+            consumers:
+              c: { ack_policy: explicit, max_ack_pending: 5 }
+
+        """)
+        let plan = Planner.plan(desired: after, observed: observed(before), capabilities: .v2_15)
+        #expect(plan.errors.isEmpty, "\(plan.errors)")
+        let streamSteps = plan.phases.flatMap(\.steps).filter { $0.operation == .updateStream }
+        #expect(streamSteps.count == 2)
+        #expect(streamSteps.first?.config?["sealed"] == nil)
+        #expect(streamSteps.last?.config?["sealed"] == .bool(true))
+    }
+
+    /// Seed 20261201 case 249 on 2.10.26: the subjects of a new stream against a live stream the file does
+    /// not declare (the validator sees only the file); the server refuses the overlap (10065).
+    @Test func subjectsOverlappingAnUndeclaredLiveStreamAreErrors() throws {
+        let other = try topology("""
+          ORIGIN:
+            subjects: [origin.>]
+
+        """, name: "others")
+        let mine = try topology("""
+          NEW:
+            subjects: [new.a, origin.a]
+
+        """)
+        let plan = Planner.plan(desired: mine, observed: observed(other), capabilities: .v2_15)
+        let error = try #require(plan.errors.first)
+        #expect(error.message.contains("subject 'origin.a' overlaps 'origin.>' of stream ORIGIN") && error.message.contains("10065"))
+        #expect(error.location?.line == 6)
+        // Disjoint subjects, or a stream the plan prunes first, are fine.
+        let disjoint = try topology("""
+          NEW:
+            subjects: [new.>]
+
+        """)
+        #expect(Planner.plan(desired: disjoint, observed: observed(other), capabilities: .v2_15).errors.isEmpty)
+        let owned = try topology("""
+          ORIGIN:
+            subjects: [origin.>]
+
+        """)
+        let pruned = Planner.plan(desired: mine, observed: observed(owned), capabilities: .v2_15, options: PlanOptions(prune: true))
+        #expect(pruned.errors.isEmpty, "\(pruned.errors)")
+    }
+
+    /// Rules found by the differential test at 1,000 cases on 2.15.1 (seed 20261201 cases 799, 660, 678);
+    /// they hold on every release, so the file is refused as it loads.
+    @Test func externalAPIOfTheAccountAndOverlappingSourceTransformsAreRefused() throws {
+        func refusal(_ streams: String) -> String {
+            do {
+                _ = try topology(streams)
+                return ""
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(refusal("""
+          S:
+            sources:
+              - { name: OTHER, external: { api: "$JS.API" } }
+
+        """).contains("sources[0].external.api '$JS.API', the account's own JetStream API; the server refuses it (10021)"))
+        #expect(refusal("""
+          S:
+            sources:
+              - name: OTHER
+                subject_transforms:
+                  - { src: "o.*", dest: "x.a" }
+                  - { src: o.a, dest: x.b }
+
+        """).contains("overlapping source filters (10147)"))
+        #expect(refusal("""
+          S:
+            sources:
+              - name: OTHER
+                external: { api: "$JS.hub.API" }
+                subject_transforms:
+                  - { src: o.a, dest: x.a }
+                  - { src: o.b, dest: x.b }
+
+        """) == "")
+    }
+
+    /// Seed 20261201 cases 218 and 497: a start sequence of 0 is no start sequence to the server.
+    @Test func aStartSequenceOfZeroIsNone() throws {
+        _ = try topology("""
+          S:
+            subjects: [s.>]
+            consumers:
+              c: { opt_start_seq: 0 }
+
+        """)
+        #expect(throws: (any Error).self) {
+            try topology("""
+              S:
+                subjects: [s.>]
+                consumers:
+                  c: { deliver_policy: by_start_sequence, opt_start_seq: 0 }
+
+            """)
+        }
+    }
 }
