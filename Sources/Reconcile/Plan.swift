@@ -45,15 +45,22 @@ public enum PlanPhase: Int, Sendable, Hashable, Comparable, CaseIterable, Codabl
     case applyStreams = 3
     /// The second update of a stream whose placement and replicas both change (the server refuses both at once).
     case finishStreams = 4
+    /// Pauses and resumes (`pause_until`), which a consumer update leaves as they were. Before the
+    /// updates: the server makes a pause from the consumer's last applied config, so a pause sent while
+    /// an update is still in flight undoes the update (jetstream_api.go `jsConsumerPauseRequest` clones
+    /// the applied assignment; an update reads the in-flight one and keeps its pause). Seen on a loaded
+    /// 2.14.6: a description update lost to the pause that followed it.
+    case pauseConsumers = 6
     /// Consumer creates and updates, after their streams exist in their final shape.
     case applyConsumers = 5
-    /// Pauses and resumes (`pause_until`), which a consumer update leaves as they were.
-    case pauseConsumers = 6
     /// Stream updates that lower `consumer_limits`, once the stream's consumers are within the new limits
     /// (the server refuses limits that existing consumers exceed: 10051 / 10069).
     case lowerLimits = 7
 
-    public static func < (lhs: PlanPhase, rhs: PlanPhase) -> Bool { lhs.rawValue < rhs.rawValue }
+    /// In the order of the cases above (the raw values are those saved plans have always used).
+    public static func < (lhs: PlanPhase, rhs: PlanPhase) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
 }
 
 /// One JetStream API call the executor makes.

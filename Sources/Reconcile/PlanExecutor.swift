@@ -170,6 +170,9 @@ public struct PlanExecutor: Sendable {
                 // Right after the delete of a replace, the meta leader may still hold the old stream for a moment.
                 let settling: Set<JetStreamErrorCode> = replaced ? [.noSuitablePeers, .streamNameExists, Self.storeCreationFailed] : [.noSuitablePeers]
                 _ = try await server { () async throws(JetStreamError) in try await retrying(settling) { js async throws(JetStreamError) in try await js.createStream(json: config, pedantic: pedantic) } }
+                if let name = config["name"]?.stringValue {
+                    await awaitVisible(step.resource) { js async throws(JetStreamError) in _ = try await js.streamInfo(name) }
+                }
             case .updateStream:
                 let config = step.config ?? JSONObject()
                 // The second update of a move-then-scale (or scale-then-move) waits for the first to finish.
@@ -196,6 +199,7 @@ public struct PlanExecutor: Sendable {
                 // can be refused for leaving out the old limits in pedantic mode (10157, seen on a loaded 2.12.8).
                 if streamChanged { settling.formUnion([.streamNotFound, Self.replicasExceedStream, Self.pedanticRefusal]) }
                 let action: ConsumerAction = step.operation == .createConsumer ? .create : .update
+                var created = action == .create
                 do {
                     _ = try await retrying(settling) { js async throws(JetStreamError) in
                         try await js.createConsumer(stream: stream, json: config, action: action, pedantic: pedantic)
@@ -209,8 +213,12 @@ public struct PlanExecutor: Sendable {
                             try await js.createConsumer(stream: stream, json: config, action: .create, pedantic: pedantic)
                         }
                     }
+                    created = true
                 } catch {
                     throw .server(error)
+                }
+                if created, case .consumer(_, let name) = step.resource {
+                    await awaitVisible(step.resource) { js async throws(JetStreamError) in _ = try await js.consumerInfo(stream: stream, name: name) }
                 }
             case .deleteConsumer:
                 guard case .consumer(let stream, let name) = step.resource else {
@@ -252,6 +260,26 @@ public struct PlanExecutor: Sendable {
         }
         logger.notice("the consumer did not report its new pause_until within 10 s",
                       metadata: ["stream": "\(stream)", "consumer": "\(name)"])
+    }
+
+    /// A create answers from the new stream's (or consumer's) leader, which may apply the meta layer's
+    /// entry before the meta leader does; until the meta leader has it, it answers "not found" to INFO and
+    /// leaves the stream out of STREAM.NAMES, so a plan right after apply showed it missing (seen on a
+    /// loaded 2.11.11, 2.12.4, 2.12.5, 2.14.6 and 2.15.1 by the differential test). Waits until INFO finds
+    /// it, for at most 10 s; any other answer ends the wait (the next plan shows the truth).
+    private func awaitVisible(_ resource: ResourceID, _ info: (JetStreamContext) async throws(JetStreamError) -> Void) async {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            do {
+                try await info(jetStream)
+                return
+            } catch where error.errCode == .streamNotFound || error.errCode == .consumerNotFound {
+                do { try await Task.sleep(for: .milliseconds(50)) } catch { return }
+            } catch {
+                return
+            }
+        }
+        logger.notice("not readable within 10 s of its create", metadata: ["resource": "\(resource)"])
     }
 
     /// Like a pause, a stream update answers once the meta leader has it, before the stream's leader has

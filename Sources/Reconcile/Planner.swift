@@ -428,7 +428,7 @@ struct PlanBuilder {
                 kind: .replace, resource: id, config: config, changes: changes, replaceReasons: replaceReasons(changes),
                 blocked: replaceBlock + protectionBlock(id, lifecycle: spec.lifecycle, live: live.config),
                 steps: [PlanStep(phase: .deleteConsumers, operation: .deleteConsumer, resource: id),
-                        PlanStep(phase: .applyConsumers, operation: .createConsumer, resource: id, config: declared)],
+                        PlanStep(phase: .applyConsumers, operation: .createConsumer, resource: id, config: Self.stating(stated, in: declared))],
                 location: spec.location))
             return
         }
