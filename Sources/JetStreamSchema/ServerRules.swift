@@ -134,7 +134,7 @@ public enum ServerRules {
         guard let s = c[key]?.stringValue, !s.isEmpty else { return nil }
         return s
     }
-    static func strings(_ value: JSONValue?) -> [String] { value?.arrayValue?.compactMap(\.stringValue) ?? [] }
+    public static func strings(_ value: JSONValue?) -> [String] { value?.arrayValue?.compactMap(\.stringValue) ?? [] }
     static func isMirror(_ c: JSONObject) -> Bool { c["mirror"].map { $0 != .null } ?? false }
     static func sources(_ c: JSONObject) -> [JSONObject] { c["sources"]?.arrayValue?.compactMap(\.objectValue) ?? [] }
     static func filters(_ c: JSONObject) -> [String] {

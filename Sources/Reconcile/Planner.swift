@@ -204,12 +204,12 @@ struct PlanBuilder {
     mutating func checkOverlaps(declared: Set<String>) {
         let deleted = Set(actions.filter { $0.kind == .delete }.map(\.resource))
         let others = observed.streams.filter { !declared.contains($0.name) && !deleted.contains(.stream($0.name)) }
-            .map { (name: $0.name, subjects: Self.subjects(of: $0.config)) }
+            .map { (name: $0.name, subjects: ServerRules.strings($0.config["subjects"])) }
             .filter { !$0.subjects.isEmpty }
         guard !others.isEmpty else { return }
         for action in actions where action.kind == .create || action.kind == .replace || action.changes.contains(where: { $0.path == "subjects" }) {
             guard case .stream(let name) = action.resource else { continue }
-            clash: for subject in Self.subjects(of: action.config ?? [:]) {
+            clash: for subject in ServerRules.strings(action.config?["subjects"]) {
                 for other in others {
                     guard let theirs = other.subjects.first(where: { Subjects.overlap($0, subject) }) else { continue }
                     errors.append(PlanIssue(
@@ -221,8 +221,6 @@ struct PlanBuilder {
             }
         }
     }
-
-    static func subjects(of config: JSONObject) -> [String] { config["subjects"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
 
     /// The stream a mirror copies, as the file declares it or else as the cluster has it.
     private func mirrorOrigin(of spec: StreamSpec) -> JSONObject? {

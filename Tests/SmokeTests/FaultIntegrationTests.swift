@@ -119,6 +119,31 @@ import TestSupport
             await admin.close()
         }
     }
+
+    /// `--partition-server`: the requests leader's routes cut for 10 s while its clients stay connected
+    /// to it, then healed; the others elect a new leader, the cut-off one rejoins as a follower.
+    @Test func partitionedLeaderLosesNothing() async throws {
+        try await LocalCluster.withCluster(partitionable: true) { cluster in
+            let admin = try await NATSClient.connect(try userOptions(cluster))
+            try await createSmokeStreams(JetStreamContext(client: admin))
+            let fault = KillServerFault.partitioning(cutFor: .seconds(10),
+                                                     cut: { name in try await cluster.partition(server: name) },
+                                                     heal: { _ in try await cluster.heal() })
+            var scenario = durable(count: 3000, workers: 2, inFlight: 100)
+            scenario.fault = fault
+            var options = try userOptions(cluster)
+            options.pingInterval = .seconds(1)
+            let env = SmokeEnvironment(options: options, idleTimeout: .seconds(25))
+            let report = await scenario.run(env)
+            print(SmokeReportRenderer.text(SmokeReport(runId: env.runId, scenarios: [report])))
+            #expect(report.error == nil, "\(report.error ?? "")")
+            #expect(report.lost == 0 && report.unexpected == 0)
+            #expect(report.checks.count == 1 && report.checks.allSatisfy(\.passed), "\(report.checks)")
+            #expect(report.checks.first?.name == "partition server", "\(report.checks)")
+            #expect(report.checks.first?.milliseconds != nil)
+            await admin.close()
+        }
+    }
 }
 
 /// `jetform smoke` end to end: the shipped topology.yaml, connection from the environment, exit codes.
