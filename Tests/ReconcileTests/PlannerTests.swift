@@ -440,18 +440,20 @@ import Topology
         #expect(Planner.plan(desired: t, observed: live, capabilities: .v2_15).isEmpty)
     }
 
+    static let streamWithAConsumer = """
+      S:
+        subjects: [s.>]
+        consumers:
+          c: { ack_policy: explicit }
+
+    """
+
     /// Found by the differential test at 1,000 cases (seed 20261201 case 835 on 2.15.1): consumer limits
     /// set over an existing consumer that leaves them unset. The consumer is updated first under the old
     /// limits, stating the new values, so pedantic mode's "must be set" (10157) never sees it unset; the
     /// server takes that order in place.
     @Test func limitsSetOverAConsumerLeavingThemUnsetAreStatedInItsUpdate() throws {
-        let before = try topology("""
-          S:
-            subjects: [s.>]
-            consumers:
-              c: { ack_policy: explicit }
-
-        """)
+        let before = try topology(Self.streamWithAConsumer)
         let after = try topology("""
           S:
             subjects: [s.>]
@@ -475,13 +477,7 @@ import Topology
     /// Seed 20261201 case 282 on 2.15.1: a sealed stream takes no further update (it denies deletes the
     /// next config does not), so an update in two steps seals it in the last.
     @Test func aStreamIsSealedInTheLastOfItsUpdates() throws {
-        let before = try topology("""
-          S:
-            subjects: [s.>]
-            consumers:
-              c: { ack_policy: explicit }
-
-        """)
+        let before = try topology(Self.streamWithAConsumer)
         let after = try topology("""
           S:
             subjects: [s.>]
