@@ -95,20 +95,17 @@ struct DifferentialTests {
     /// The user of case runner `slot` (password = user name), alone in its account.
     static func user(_ slot: Int) -> String { "diff\(slot)" }
 
-    /// The cluster's accounts (a repeated top-level block replaces the first) plus one JetStream account
-    /// per case runner.
+    /// The cluster's accounts (`ClusterUser`; a repeated top-level block replaces the first) plus one
+    /// JetStream account per case runner.
     static func accounts(_ runners: Int) -> String {
-        let own = (0..<runners).map { slot in
-            "  DIFF\(slot) { jetstream: enabled, users: [ { user: \(user(slot)), password: \(user(slot)) } ] }"
+        func account(_ name: String, jetStream: Bool, _ user: String, _ password: String) -> String {
+            "  \(name) { \(jetStream ? "jetstream: enabled, " : "")users: [ { user: \(user), password: \(password) } ] }"
         }
-        return """
-            accounts {
-              SYS { users: [ { user: admin, password: admin } ] }
-              APP { jetstream: enabled, users: [ { user: user, password: user } ] }
-            \(own.joined(separator: "\n"))
-            }
-
-            """
+        let system = ClusterUser.system, app = ClusterUser.app
+        let lines = [account(system.account, jetStream: false, system.user, system.password),
+                     account(app.account, jetStream: true, app.user, app.password)]
+            + (0..<runners).map { account("DIFF\($0)", jetStream: true, user($0), user($0)) }
+        return "accounts {\n\(lines.joined(separator: "\n"))\n}\n"
     }
 
     /// What one case found.
