@@ -1,13 +1,22 @@
 public import Foundation
+public import NATS
 import NIOCore
 
 /// A message as `STREAM.MSG.GET` returns it.
-public struct StoredMessage: Hashable, Sendable {
+public struct StoredMessage: Equatable, Sendable {
     public var subject: String
     public var sequence: UInt64
     public var data: Data
     /// When the server stored it.
     public var time: Timestamp?
+    /// Its headers (a Key-Value delete carries `KV-Operation: DEL`), nil when it has none.
+    public var headers: NATSHeaders?
+
+    /// `KV-Operation` is `DEL` or `PURGE`: a Key-Value bucket's marker that the key was deleted.
+    public var isKVDelete: Bool {
+        guard let operation = headers?["KV-Operation"] else { return false }
+        return operation == "DEL" || operation == "PURGE"
+    }
 }
 
 extension JetStreamContext {
@@ -18,8 +27,9 @@ extension JetStreamContext {
         do {
             let reply: MessageGetResponse = try await request("STREAM.MSG.GET.\(stream)", body: body)
             guard let m = reply.message else { return nil }
+            let headers = m.hdrs.flatMap { Data(base64Encoded: $0) }.flatMap { try? NATSHeaders(parsing: ByteBuffer(bytes: $0)) }
             return StoredMessage(subject: m.subject, sequence: m.seq, data: m.data.flatMap { Data(base64Encoded: $0) } ?? Data(),
-                                 time: m.time)
+                                 time: m.time, headers: headers)
         } catch where error.errCode == .noMessageFound {
             return nil
         }
@@ -44,6 +54,7 @@ struct MessageGetResponse: Decodable, Sendable {
         var subject: String
         var seq: UInt64
         var data: String?
+        var hdrs: String?
         var time: Timestamp?
     }
     var message: Message?
