@@ -46,6 +46,8 @@ public indirect enum FieldKind: Sendable, Hashable {
     case objectList([FieldSpec])
     /// A map from a name to an object with the given fields (e.g. `consumers`).
     case namedObjects([FieldSpec])
+    /// A Key-Value bucket's entries: key names to values, each a string or `{value: …, secret: true}`.
+    case keyValues
 
     /// Short human wording used in "expected …" messages.
     public var expectation: String {
@@ -69,6 +71,7 @@ public indirect enum FieldKind: Sendable, Hashable {
         case .object: return "a mapping"
         case .objectList: return "a list of mappings"
         case .namedObjects: return "a mapping of names to mappings"
+        case .keyValues: return "a mapping of keys to values"
         }
     }
 }

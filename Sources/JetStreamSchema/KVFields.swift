@@ -41,6 +41,8 @@ public enum KVFields {
 
     /// The stream of bucket `bucket`.
     public static func streamName(_ bucket: String) -> String { "KV_\(bucket)" }
+    /// The subject a key's values are put on: `$KV.<bucket>.<key>`.
+    public static func subject(bucket: String, key: String) -> String { "$KV.\(bucket).\(key)" }
 
     /// The bucket a stream name belongs to, if it is a bucket's (`KV_<b>` with a valid bucket name).
     public static func bucket(ofStream name: String) -> String? {

@@ -2,16 +2,34 @@
 public enum ResourceKind: String, Sendable, Hashable, Codable {
     case stream
     case consumer
+    /// An entry of a Key-Value bucket (a message on `$KV.<bucket>.<key>`): no config fields.
+    case key
 
     /// The field table of this kind.
-    public var fields: [FieldSpec] { self == .stream ? StreamFields.all : ConsumerFields.all }
+    public var fields: [FieldSpec] {
+        switch self {
+        case .stream: StreamFields.all
+        case .consumer: ConsumerFields.all
+        case .key: []
+        }
+    }
 
     /// Identity fields: part of the API config, not of the table.
-    public var identityFields: Set<String> { self == .stream ? Self.streamIdentity : Self.consumerIdentity }
+    public var identityFields: Set<String> {
+        switch self {
+        case .stream: Self.streamIdentity
+        case .consumer: Self.consumerIdentity
+        case .key: []
+        }
+    }
 
     /// The top-level field called `name` (a hash lookup).
     public func field(_ name: String) -> FieldSpec? {
-        self == .stream ? StreamFields.byName[name] : ConsumerFields.byName[name]
+        switch self {
+        case .stream: StreamFields.byName[name]
+        case .consumer: ConsumerFields.byName[name]
+        case .key: nil
+        }
     }
 
     /// What the value at a path such as `max_age`, `placement.tags` or `mirror.external.api` holds; an

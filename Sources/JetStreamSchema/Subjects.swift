@@ -127,6 +127,19 @@ public enum Names {
         return nil
     }
 
+    /// Why a Key-Value key is invalid: the clients allow `^[-/_=.a-zA-Z0-9]+$` without a leading or
+    /// trailing `.` (nats.go `keyValid`); the key is the last tokens of a subject, so `..` (an empty
+    /// token) is refused too.
+    public static func keyProblem(_ key: String) -> String? {
+        if key.isEmpty { return "is empty" }
+        if let bad = key.first(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "-/_=.".contains($0))) }) {
+            return "contains '\(bad)'"
+        }
+        if key.hasPrefix(".") || key.hasSuffix(".") { return "starts or ends with '.'" }
+        if key.contains("..") { return "contains '..' (an empty subject token)" }
+        return nil
+    }
+
     /// Why a natscli context name is invalid; natscli stores `<name>.json` in a folder.
     public static func contextNameProblem(_ name: String) -> String? {
         if name.isEmpty { return "is empty" }

@@ -63,6 +63,8 @@ public enum ApplyFailure: Error, Sendable, CustomStringConvertible {
     case lock(ApplyLockError)
     /// A saved plan whose resources changed in the cluster since it was made.
     case stale([String])
+    /// A saved plan puts sensitive key values that the topology at hand does not give as planned.
+    case valuesNotAtHand([String])
     /// Some calls failed; those before them (and the rest of their phase) were carried out.
     case stepsFailed([StepResult])
     /// After applying, planning again still found changes: the cluster does not match the file.
@@ -84,6 +86,9 @@ public enum ApplyFailure: Error, Sendable, CustomStringConvertible {
             return "\(error)"
         case .stale(let reasons):
             return "the saved plan is stale — the cluster changed since it was made:\n" + reasons.map { "  - \($0)" }.joined(separator: "\n")
+                + "\nNothing was changed. Run `jetform plan -out FILE` again, review it, and apply the new plan."
+        case .valuesNotAtHand(let reasons):
+            return "the saved plan cannot be applied as made:\n" + reasons.map { "  - \($0)" }.joined(separator: "\n")
                 + "\nNothing was changed. Run `jetform plan -out FILE` again, review it, and apply the new plan."
         case .stepsFailed(let results):
             return "\(ApplyError.stepsFailed(results))\nRun `jetform apply` again: it plans from what is there now and finishes the rest."
@@ -145,7 +150,8 @@ public struct ApplyService: Sendable {
     /// (when at hand) is planned afterwards to tell what still differs from the file.
     public func run(saved: SavedPlan, topology: TopologySpec?, confirm: @escaping Confirm,
                     events: @escaping Events = { _ in }) async throws(ApplyFailure) -> ApplyOutcome {
-        let plan = saved.plan
+        let (plan, missing) = saved.restoringValues(from: topology)
+        guard missing.isEmpty else { throw .valuesNotAtHand(missing) }
         if let mismatch = ClusterGuard.check(savedFor: saved.cluster, environment: saved.environment, info: session.client.serverInfo) {
             throw .session(.wrongCluster(mismatch))
         }

@@ -36,8 +36,29 @@ public struct ClusterObserver: Sendable {
     /// after a create the meta leader's lists can lag behind the stream (seen on 2.15.1 after a replace).
     public func observe(expecting topology: TopologySpec? = nil) async throws -> ObservedState {
         let reading = try await read(expecting: topology)
-        return ObservedState(streams: reading.streams.compactMap { ObservedStream(info: $0.info, consumerInfos: $0.consumers) },
-                             unreadable: reading.unreadable)
+        let streams = reading.streams.compactMap { ObservedStream(info: $0.info, consumerInfos: $0.consumers) }
+        return ObservedState(streams: streams, unreadable: reading.unreadable,
+                             keys: try await keys(of: topology, existing: Set(streams.map(\.name))))
+    }
+
+    /// The last message of every key the file declares in a bucket that exists: one `STREAM.MSG.GET`
+    /// (`last_by_subj`, answered by the stream's leader, so a put acknowledged before is seen) per key.
+    func keys(of topology: TopologySpec?, existing: Set<String>) async throws -> [ResourceID: ObservedKey] {
+        let wanted = (topology?.kv ?? []).filter { existing.contains($0.streamName) }.flatMap { bucket in
+            bucket.keys.map { (stream: bucket.streamName, key: $0.key, subject: KVFields.subject(bucket: bucket.name, key: $0.key)) }
+        }
+        guard !wanted.isEmpty else { return [:] }
+        let js = jetStream
+        let found = try await Self.concurrently(wanted, limit: concurrency) { item in
+            try await js.lastMessage(stream: item.stream, subject: item.subject)
+        }
+        var keys: [ResourceID: ObservedKey] = [:]
+        for (item, message) in zip(wanted, found) {
+            guard let message else { continue }
+            keys[.key(stream: item.stream, key: item.key)] = ObservedKey(revision: message.sequence,
+                                                                         value: message.isKVDelete ? nil : Array(message.data))
+        }
+        return keys
     }
 
     /// The replies `observe` is made of, whole (`cluster`, `state`, `mirror`, `sources`, `num_pending`, …):

@@ -68,7 +68,7 @@ public enum Normaliser {
             case .stringMap: self = .stringMap
             case .object(let fields): self = .object(Self.table(fields))
             case .objectList(let fields): self = .objectList(Self.table(fields))
-            case .namedObjects: self = .drop
+            case .namedObjects, .keyValues: self = .drop
             }
         }
 

@@ -15,10 +15,15 @@ public struct ObservedState: Sendable, Hashable {
     /// servers that are down); left alone, and said so in the plan.
     public var unreadable: [String] = []
 
-    public init(streams: [ObservedStream] = [], unreadable: [String] = []) {
+    /// The last message of each key the file declares (`ResourceID.key`) that has one; a key without
+    /// any message is absent.
+    public var keys: [ResourceID: ObservedKey] = [:]
+
+    public init(streams: [ObservedStream] = [], unreadable: [String] = [], keys: [ResourceID: ObservedKey] = [:]) {
         self.streams = streams
         self.positions = Self.positions(of: streams)
         self.unreadable = unreadable
+        self.keys = keys
     }
 
     /// The stream with this name.
@@ -31,6 +36,19 @@ public struct ObservedState: Sendable, Hashable {
 
     private static func positions(of streams: [ObservedStream]) -> [String: Int] {
         Dictionary(streams.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
+/// The last message on a Key-Value key's subject.
+public struct ObservedKey: Sendable, Hashable {
+    /// Its stream sequence: the key's revision, which a put expects.
+    public var revision: UInt64
+    /// The value; nil when the last message is a delete or purge marker (the key is deleted).
+    public var value: [UInt8]?
+
+    public init(revision: UInt64, value: [UInt8]?) {
+        self.revision = revision
+        self.value = value
     }
 }
 

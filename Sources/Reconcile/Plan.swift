@@ -1,36 +1,55 @@
 public import JetStreamSchema
 public import Topology
 
-/// A stream or a consumer of a stream.
+/// A stream, a consumer of a stream, or a key of a Key-Value bucket's stream.
 public enum ResourceID: Sendable, Hashable, Comparable, CustomStringConvertible {
     case stream(String)
     case consumer(stream: String, name: String)
+    /// A key the file declares under a bucket (`stream` is the bucket's, `KV_<bucket>`).
+    case key(stream: String, key: String)
 
     public var kind: ResourceKind {
-        if case .stream = self { return .stream }
-        return .consumer
-    }
-
-    /// The stream, or the consumer's stream.
-    public var streamName: String {
         switch self {
-        case .stream(let s), .consumer(let s, _): return s
+        case .stream: .stream
+        case .consumer: .consumer
+        case .key: .key
         }
     }
 
-    /// `ORDERS` or `ORDERS.workers`.
+    /// The stream, the consumer's stream, or the bucket's stream.
+    public var streamName: String {
+        switch self {
+        case .stream(let s), .consumer(let s, _), .key(let s, _): return s
+        }
+    }
+
+    /// `ORDERS`, `ORDERS.workers`, or `CONFIG/app.timeout` (bucket and key).
     public var name: String {
         switch self {
         case .stream(let s): return s
         case .consumer(let s, let c): return "\(s).\(c)"
+        case .key(let s, let k): return "\(KVFields.bucket(ofStream: s) ?? s)/\(k)"
         }
     }
 
-    /// `stream ORDERS` or `consumer ORDERS.workers`.
-    public var description: String { "\(kind.rawValue) \(name)" }
+    /// `stream ORDERS`, `consumer ORDERS.workers`, `kv CONFIG key app.timeout`.
+    public var description: String {
+        switch self {
+        case .stream, .consumer: return "\(kind.rawValue) \(name)"
+        case .key(let s, let k): return "kv \(KVFields.bucket(ofStream: s) ?? s) key \(k)"
+        }
+    }
 
+    /// A stream first, then its consumers, then its keys.
     public static func < (lhs: ResourceID, rhs: ResourceID) -> Bool {
-        (lhs.streamName, lhs.kind == .stream ? "" : lhs.name) < (rhs.streamName, rhs.kind == .stream ? "" : rhs.name)
+        func rank(_ id: ResourceID) -> (String, Int, String) {
+            switch id {
+            case .stream(let s): (s, 0, "")
+            case .consumer(let s, let c): (s, 1, c)
+            case .key(let s, let k): (s, 2, k)
+            }
+        }
+        return rank(lhs) < rank(rhs)
     }
 }
 
@@ -56,6 +75,8 @@ public enum PlanPhase: Int, Sendable, Hashable, Comparable, CaseIterable, Codabl
     /// Stream updates that lower `consumer_limits`, once the stream's consumers are within the new limits
     /// (the server refuses limits that existing consumers exceed: 10051 / 10069).
     case lowerLimits = 7
+    /// Puts of the Key-Value keys the file declares, once their buckets exist in their final shape.
+    case putKeys = 8
 
     /// In the order of the cases above (the raw values are those saved plans have always used).
     public static func < (lhs: PlanPhase, rhs: PlanPhase) -> Bool {
@@ -81,6 +102,9 @@ public struct PlanStep: Sendable, Hashable {
         case deleteConsumer = "delete_consumer"
         /// `$JS.API.CONSUMER.PAUSE.<stream>.<consumer>` with `config` `{"pause_until": …}`, or `{}` to resume (2.11+).
         case pauseConsumer = "pause_consumer"
+        /// A publish of the key's value to `config.subject` (`$KV.<bucket>.<key>`), expecting the key's
+        /// last revision to be `config.expected_revision` (0: no value yet), as the clients' `Update`/`Create`.
+        case putKey = "put_key"
     }
 
     public var phase: PlanPhase
@@ -89,12 +113,16 @@ public struct PlanStep: Sendable, Hashable {
     /// The config to send (API field names, wire values, server defaults filled, ownership marker set);
     /// nil for deletes.
     public var config: JSONObject?
+    /// A sensitive key's value for `putKey`: held in memory only, never encoded (its config has the
+    /// digest). A saved plan gets it back from the topology at apply (`SavedPlan.restoringValues`).
+    public var payload: Secret?
 
-    public init(phase: PlanPhase, operation: Operation, resource: ResourceID, config: JSONObject? = nil) {
+    public init(phase: PlanPhase, operation: Operation, resource: ResourceID, config: JSONObject? = nil, payload: Secret? = nil) {
         self.phase = phase
         self.operation = operation
         self.resource = resource
         self.config = config
+        self.payload = payload
     }
 }
 
@@ -142,8 +170,11 @@ public struct PlanAction: Sendable, Hashable {
 
     public var kind: Kind
     public var resource: ResourceID
-    /// The bucket the stream is, when it is one: the plan speaks of `kv NAME` and its fields.
+    /// The bucket the stream is (or the key is of), when it is one: the plan speaks of `kv NAME` and its fields.
     public var bucket: BucketRef?
+    /// A key whose value is never shown (the file marks it secret, or a variable supplies it): its
+    /// changes have no old or new value.
+    public var sensitive: Bool
     /// The config as the server will store it after create, update or replace (defaults filled, marker
     /// set): what the plan compares and shows; the steps send what the file declares. Nil for delete.
     public var config: JSONObject?
@@ -165,13 +196,14 @@ public struct PlanAction: Sendable, Hashable {
     /// Where the file declares the resource (nil for pruned resources).
     public var location: SourceLocation?
 
-    public init(kind: Kind, resource: ResourceID, bucket: BucketRef? = nil, config: JSONObject? = nil, declared: JSONObject? = nil,
+    public init(kind: Kind, resource: ResourceID, bucket: BucketRef? = nil, sensitive: Bool = false, config: JSONObject? = nil, declared: JSONObject? = nil,
                 changes: [FieldChange] = [], replaceReasons: [String] = [], holds: StreamHoldings? = nil,
                 droppedConsumers: [String] = [], cause: Cause? = nil, blocked: [BlockReason] = [],
                 steps: [PlanStep] = [], location: SourceLocation? = nil) {
         self.kind = kind
         self.resource = resource
         self.bucket = bucket
+        self.sensitive = sensitive
         self.config = config
         self.declared = declared
         self.changes = changes
@@ -188,8 +220,11 @@ public struct PlanAction: Sendable, Hashable {
     public var isBlocked: Bool { !blocked.isEmpty }
 
     /// `kv CONFIG` or `object store FILES` for a bucket's stream, else the resource (`stream ORDERS`,
-    /// `consumer ORDERS.workers`).
-    public var subject: String { bucket?.description ?? resource.description }
+    /// `consumer ORDERS.workers`, `kv CONFIG key app.timeout`).
+    public var subject: String {
+        if case .key = resource { return resource.description }
+        return bucket?.description ?? resource.description
+    }
 }
 
 /// A Key-Value bucket or object store: what a plan action on its stream is about.

@@ -19,11 +19,18 @@ public enum StepError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The step cannot be sent as it is (a hand-edited saved plan: a consumer step naming no consumer,
     /// a config that is not a stream or consumer config); nothing was sent.
     case malformed(String)
+    /// A key was written by someone else since the plan: its revision is no longer the one the put
+    /// expected (10071); the value there was left as it is.
+    case keyChanged(expectedRevision: UInt64)
 
     public var description: String {
         switch self {
         case .server(let error): return "\(error)"
         case .malformed(let detail): return "malformed plan step, nothing was sent: \(detail)"
+        case .keyChanged(let revision):
+            return revision == 0
+                ? "the key was created by someone else since the plan; its value was left as it is — plan again to see it"
+                : "the key was written by someone else since the plan (its revision is no longer \(revision)); its value was left as it is — plan again to see it"
         }
     }
 
@@ -225,6 +232,8 @@ public struct PlanExecutor: Sendable {
                     throw StepError.malformed("\(step.operation.rawValue) on \(step.resource.description), which is not a consumer")
                 }
                 try await server { () async throws(JetStreamError) in try await deleteConsumer(stream: stream, name: name) }
+            case .putKey:
+                try await putKey(step)
             case .pauseConsumer:
                 guard case .consumer(let stream, let name) = step.resource else {
                     throw StepError.malformed("\(step.operation.rawValue) on \(step.resource.description), which is not a consumer")
@@ -307,6 +316,28 @@ public struct PlanExecutor: Sendable {
                       metadata: ["stream": "\(name)", "sent": "\(wanted)", "live": "\(seen)"])
     }
 
+    /// Publishes a key's value on its subject, expecting the key's revision the plan saw (0: none), with
+    /// a message id made of both, so a put retried after a lost acknowledgement is stored once.
+    private func putKey(_ step: PlanStep) async throws(StepError) {
+        let config = step.config ?? JSONObject()
+        guard let subject = config["subject"]?.stringValue, let expected = config["expected_revision"]?.intValue, expected >= 0 else {
+            throw .malformed("put key on \(step.resource.description) has no subject or expected_revision")
+        }
+        guard let value = step.payload?.value ?? config["value"]?.stringValue else {
+            throw .malformed("put key on \(step.resource.description) has no value (a sensitive value is read from the topology: apply the saved plan with its topology at hand)")
+        }
+        let revision = UInt64(expected)
+        let id = "jetform-" + String(SHA256.hex(Array("\(subject)\u{0}\(revision)\u{0}\(value)".utf8)).prefix(32))
+        let options = PublishOptions(msgId: id, expectedLastSubjectSequence: revision)
+        do {
+            _ = try await retrying([]) { js async throws(JetStreamError) in try await js.publish(subject: subject, value, options: options) }
+        } catch where error.errCode == Self.wrongLastSequence {
+            throw .keyChanged(expectedRevision: revision)
+        } catch {
+            throw .server(error)
+        }
+    }
+
     /// Deletes a stream; already gone is what a delete wants (seen on 2.12.8 right after a list showed it).
     private func deleteStream(_ name: String) async throws(JetStreamError) {
         do {
@@ -364,6 +395,7 @@ public struct PlanExecutor: Sendable {
     static let storeCreationFailed = JetStreamErrorCode(10049)
     static let replicasExceedStream = JetStreamErrorCode(10126)
     static let pedanticRefusal = JetStreamErrorCode(10157)
+    static let wrongLastSequence = JetStreamErrorCode(10071)
 
     /// A server call inside a step: its failure is the step's.
     private func server<T>(_ call: () async throws(JetStreamError) -> T) async throws(StepError) -> T {
@@ -384,7 +416,7 @@ public struct PlanExecutor: Sendable {
             guard let config = step.config else { throw .malformed("\(what) has no config") }
             let named = config["durable_name"]?.stringValue ?? config["name"]?.stringValue
             guard named == name else { throw .malformed("\(what): the config names consumer '\(named ?? "")'") }
-        case (.deleteStream, .stream), (.deleteConsumer, .consumer), (.pauseConsumer, .consumer):
+        case (.deleteStream, .stream), (.deleteConsumer, .consumer), (.pauseConsumer, .consumer), (.putKey, .key):
             break
         default:
             throw .malformed("\(what): a \(step.resource.kind.rawValue) cannot take that operation")

@@ -41,6 +41,9 @@ public enum PlanFingerprint {
             }
             return stableJSON(.object(Normaliser.canonical(consumer: consumer.config, stream: stream.config,
                                                            capabilities: capabilities)))
+        case .key:
+            guard let key = observed.keys[resource] else { return "absent" }
+            return "revision=\(key.revision) value=" + (key.value.map { SHA256.hex($0) } ?? "deleted")
         }
     }
 

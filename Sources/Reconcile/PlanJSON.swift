@@ -16,8 +16,10 @@ import Topology
 ///       "summary": {"add": 1, "change": 0, "replace": 0, "destroy": 0},         // derived, ignored on read
 ///       "actions": [{
 ///         "type": "create" | "update" | "replace" | "delete",
-///         "resource": "stream" | "consumer",
-///         "name": "workers", "stream": "REQUESTS",       // stream = the consumer's stream (or the stream itself)
+///         "resource": "stream" | "consumer" | "key",
+///         "name": "workers", "stream": "REQUESTS",       // stream = the consumer's stream (or the stream itself);
+///                                                        // for a key: its name, and the bucket's stream KV_<bucket>
+///         "sensitive": true,              // optional, keys only: the value is never written (changes old/new null)
 ///         "bucket": {"kind": "kv" | "object_store", "name": "CONFIG"},   // only for a bucket's stream (KV_CONFIG)
 ///         "config": {…} | null,           // what to send; null for delete
 ///         "declared": [{"field": "subjects", "value": […]}] | null,   // as the file writes it, in file order (creates)
@@ -29,8 +31,11 @@ import Topology
 ///         "cause": null | {"type": "stream_replaced", "stream": "ORDERS"} | {"type": "pruned"},
 ///         "blocked": [{"reason": "needs_allow_replace" | "needs_allow_data_loss", "message": "…",
 ///                      "holds": {…} (data loss only)}],
-///         "steps": [{"phase": 1…5, "operation": "create_stream" | "update_stream" | "delete_stream" |
-///                    "create_consumer" | "update_consumer" | "delete_consumer", "config": {…} | null}],
+///         "steps": [{"phase": 1…8, "operation": "create_stream" | "update_stream" | "delete_stream" |
+///                    "create_consumer" | "update_consumer" | "delete_consumer" | "pause_consumer" | "put_key",
+///                    "config": {…} | null}],
+///                    // put_key: {"subject", "expected_revision", "value"} or, for a sensitive value,
+///                    // {"subject", "expected_revision", "value_sha256"}: the value is taken from the topology at apply
 ///         "location": {"file", "line", "column"} | null
 ///       }],
 ///       "unmanaged": [{"resource": "stream", "name": "FOREIGN", "stream": "FOREIGN", "managed_by": null, "prunable": false}],
@@ -130,6 +135,7 @@ private func decodeResource(_ decoder: any Decoder) throws -> ResourceID {
     switch kind {
     case .stream: return .stream(name)
     case .consumer: return .consumer(stream: try c.decode(String.self, forKey: .stream), name: name)
+    case .key: return .key(stream: try c.decode(String.self, forKey: .stream), key: name)
     }
 }
 
@@ -140,7 +146,7 @@ private func encodeResource(_ id: ResourceID, _ encoder: any Encoder) throws {
     case .stream(let s):
         try c.encode(s, forKey: .name)
         try c.encode(s, forKey: .stream)
-    case .consumer(let s, let name):
+    case .consumer(let s, let name), .key(let s, let name):
         try c.encode(name, forKey: .name)
         try c.encode(s, forKey: .stream)
     }
@@ -154,7 +160,7 @@ private struct DeclaredField: Codable {
 
 extension PlanAction: Codable {
     enum CodingKeys: String, CodingKey {
-        case type, bucket, config, declared, changes, replaceReasons = "replace_reasons", holds,
+        case type, bucket, sensitive, config, declared, changes, replaceReasons = "replace_reasons", holds,
              droppedConsumers = "dropped_consumers", cause, blocked, steps, location
     }
 
@@ -196,6 +202,7 @@ extension PlanAction: Codable {
         }
         self.init(kind: try c.decode(Kind.self, forKey: .type), resource: resource,
                   bucket: try c.decodeIfPresent(BucketRef.self, forKey: .bucket),
+                  sensitive: try c.decodeIfPresent(Bool.self, forKey: .sensitive) ?? false,
                   config: try c.decodeIfPresent(JSONObject.self, forKey: .config),
                   declared: try c.decodeIfPresent([DeclaredField].self, forKey: .declared).map {
                       JSONObject($0.map { ($0.field, $0.value) })
@@ -213,6 +220,7 @@ extension PlanAction: Codable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(kind, forKey: .type)
         if let bucket { try c.encode(bucket, forKey: .bucket) }
+        if sensitive { try c.encode(true, forKey: .sensitive) }
         try c.encode(config.map(JSONValue.object) ?? .null, forKey: .config)
         // A list, so the file's order survives decoders that do not keep key order.
         try c.encode(declared.map { $0.members.map { DeclaredField(field: $0.key, value: $0.value) } }, forKey: .declared)

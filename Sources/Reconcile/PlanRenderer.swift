@@ -13,6 +13,10 @@ import Topology
 ///           ~ storage: file → memory  (forces replacement)
 ///           ! blocked: replacing needs --allow-replace
 ///       - consumer OLD.x (delete: no longer in topology.yaml)
+///       + kv CONFIG key app.timeout (create)
+///           value: 30s
+///       ~ kv CONFIG key db.password (update in-place)
+///           ~ value: (sensitive, differs from the file)
 ///
 ///     Not managed by this file (left alone): stream FOREIGN
 ///     Plan: 1 to add, 1 to change, 1 to replace, 1 to destroy.
@@ -131,6 +135,17 @@ public enum PlanRenderer {
         }
         var lines = [header]
         let indent = "      "
+        if case .key = action.resource {
+            // A sensitive key's value, the file's or the bucket's, is never printed.
+            let change = action.changes.first
+            switch (action.kind, action.sensitive) {
+            case (.create, true): lines.append(indent + "value: (sensitive)")
+            case (_, true): lines.append(indent + paint.yellow("~") + " value: (sensitive, differs from the file)")
+            case (.create, false): lines.append(indent + "value: " + keyValue(action.declared?["value"]))
+            case (_, false): lines.append(indent + paint.yellow("~") + " value: \(keyValue(change?.old)) → \(keyValue(change?.new))")
+            }
+            return lines
+        }
         if action.kind == .create, let declared = action.declared {
             for (key, value) in declared where !kind.identityFields.contains(key) {
                 // A bucket's fields are formatted as the stream fields they set (`ttl` as `max_age`).
@@ -151,6 +166,14 @@ public enum PlanRenderer {
             lines.append(indent + paint.red("! blocked: ") + reason.message)
         }
         return lines
+    }
+
+    /// A key's value as the plan shows it: bare or quoted like other text, cut after 120 characters.
+    static func keyValue(_ value: JSONValue?) -> String {
+        guard case .string(let text)? = value else { return "(none)" }
+        let limit = 120
+        guard text.count > limit else { return ValueFormatter.format(value, as: .string) }
+        return ValueFormatter.format(.string(String(text.prefix(limit))), as: .string) + "… (\(text.utf8.count) bytes)"
     }
 
     /// A bucket's change is named by its bucket field (`history`), or, for a field every bucket of its kind

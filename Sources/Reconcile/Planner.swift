@@ -124,12 +124,17 @@ struct PlanBuilder {
         let ref = BucketRef(kind: bucket.kind, name: bucket.name)
         bucketNames[.stream(spec.name)] = ref.description
         plan(spec)
+        var fresh = false
         for i in first..<actions.count where actions[i].resource == .stream(spec.name) {
             actions[i].bucket = ref
             if actions[i].kind == .create {
                 actions[i].declared = declaredConfig(bucket.config, lifecycle: bucket.lifecycle, live: nil)
             }
+            fresh = fresh || actions[i].kind == .create || actions[i].kind == .replace
         }
+        // Another topology's bucket is an error of the plan: its keys are not this file's to put.
+        if let live = observed.stream(named: spec.name), case .other = Ownership.owner(of: live.config, topology: topology.name) { return }
+        planKeys(bucket, fresh: fresh)
     }
 
     mutating func plan(_ spec: StreamSpec) {

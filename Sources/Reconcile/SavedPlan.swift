@@ -1,6 +1,6 @@
 import JetStreamSchema
 import Foundation
-import Topology
+public import Topology
 
 /// A plan written by `jetform plan -out FILE`, applied exactly by `jetform apply FILE`.
 ///
@@ -124,6 +124,35 @@ public struct SavedPlan: Sendable {
         }
         if reasons.isEmpty { reasons.append("what the plan touches changed since it was made") }
         return reasons
+    }
+}
+
+extension SavedPlan {
+    /// The plan with the values of its sensitive keys taken from `topology` (a saved plan holds only their
+    /// digests), or why it cannot be applied: no topology at hand, or a value that is not the one planned
+    /// (the file or its variables changed since).
+    public func restoringValues(from topology: TopologySpec?) -> (plan: Plan, problems: [String]) {
+        var plan = self.plan
+        var problems: [String] = []
+        let declared = Dictionary((topology?.kv ?? []).flatMap { bucket in
+            bucket.keys.map { (ResourceID.key(stream: bucket.streamName, key: $0.key), $0.value) }
+        }, uniquingKeysWith: { a, _ in a })
+        for a in plan.actions.indices {
+            for s in plan.actions[a].steps.indices where plan.actions[a].steps[s].operation == .putKey {
+                let step = plan.actions[a].steps[s]
+                guard step.payload == nil, let digest = step.config?["value_sha256"]?.stringValue else { continue }
+                guard let topology else {
+                    problems.append("\(step.resource) has a sensitive value, which the plan does not hold: apply it where its topology file is, or give it with --topology")
+                    continue
+                }
+                guard let value = declared[step.resource], KeyDigest.of(step.resource, value: value.value) == digest else {
+                    problems.append("\(step.resource): the value the topology gives now is not the one planned (the file or its variables changed since the plan)")
+                    continue
+                }
+                plan.actions[a].steps[s].payload = value
+            }
+        }
+        return (plan, problems)
     }
 }
 

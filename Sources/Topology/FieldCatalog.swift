@@ -18,7 +18,16 @@ public enum FieldCatalog {
     public static let consumer: [FieldSpec] = ConsumerFields.all + [check(CheckMetric.consumer, of: "consumer")] + lifecycle
 
     /// Key-Value bucket fields (the schema's table). The key under `kv` is the bucket's name.
-    public static let kv: [FieldSpec] = KVFields.all + [check(CheckMetric.stream, of: "bucket")] + lifecycle
+    public static let kv: [FieldSpec] = KVFields.all + [check(CheckMetric.stream, of: "bucket")] + keys + lifecycle
+
+    /// A Key-Value bucket's entries the file owns, and what apply does with them; jetform's own, never
+    /// part of the bucket's config.
+    public static let keys: [FieldSpec] = [
+        FieldSpec("keys", .keyValues,
+                  "Entries the file owns, key: value; apply puts those the bucket lacks (a value from ${VAR}, or written {value: …, secret: true}, is never printed). Keys the file does not name are left alone."),
+        FieldSpec("keys_policy", .enumeration([EnumValue("create"), EnumValue("enforce")]),
+                  "create (default): put the keys the bucket lacks, leave values others changed; enforce: also put back values that differ from the file."),
+    ]
     /// Object store fields (the schema's table). The key under `object_stores` is the store's name.
     public static let objectStore: [FieldSpec] = ObjectStoreFields.all + [check(CheckMetric.stream, of: "object store")] + lifecycle
 

@@ -55,9 +55,12 @@ struct FieldDecoder {
             }
             let fieldPath = path.isEmpty ? key : "\(path).\(key)"
             result.locations[fieldPath] = entry.key.location
-            if case .namedObjects = field.kind {
+            switch field.kind {
+            case .namedObjects, .keyValues:
                 result.children[key] = (entry.key, entry.value)
                 continue
+            default:
+                break
             }
             if deferredKeys.contains(key) {
                 result.children[key] = (entry.key, entry.value)
@@ -147,7 +150,7 @@ struct FieldDecoder {
                 }
             }
             return .object(out)
-        case .namedObjects:
+        case .namedObjects, .keyValues:
             return nil
         default:
             return decodeScalar(node, field: field, what: what, bag: &bag)

@@ -246,6 +246,9 @@ struct TopologyBuilder {
         guard var obj = decoder.decodeObject(node, fields: FieldCatalog.bucket(kind), owner: bucket.owner, bag: &bag) else { return nil }
         checkMetadata(obj, owner: bucket.owner, bag: &bag)
         bucket.lifecycle = takeLifecycle(&obj, fields: kind.fields, owner: bucket.owner, bag: &bag)
+        if let policy = obj.json["keys_policy"]?.stringValue.flatMap(KeysPolicy.init(rawValue:)) { bucket.keysPolicy = policy }
+        obj.json["keys_policy"] = nil
+        if let (_, node) = obj.children["keys"] { bucket.keys = KeysDecoder().decode(node, owner: bucket.owner, bag: &bag) }
         bucket.config = obj.json
         bucket.fieldLocations = obj.locations
         bucket.check = check(obj, metrics: CheckMetric.stream, owner: bucket.owner, bag: &bag)

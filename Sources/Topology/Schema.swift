@@ -116,6 +116,18 @@ public enum TopologySchema {
             return ["type": .string("array"), "items": .object(object(fields: fields))]
         case .namedObjects(let fields):
             return ["type": .string("object"), "additionalProperties": .object(object(fields: fields))]
+        case .keyValues:
+            let plain: [JSONValue] = ["string", "number", "boolean"].map { .object(["type": .string($0)]) }
+            let marked: JSONObject = [
+                "type": .string("object"),
+                "properties": .object([
+                    "value": .object(["anyOf": .array(plain), "description": .string("The value.")]),
+                    "secret": .object(["type": .string("boolean"), "description": .string("Never print the value.")]),
+                ]),
+                "required": .array([.string("value")]),
+                "additionalProperties": .bool(false),
+            ]
+            return ["type": .string("object"), "additionalProperties": .object(["anyOf": .array(plain + [.object(marked)])])]
         }
     }
 }

@@ -216,6 +216,10 @@ public struct BucketSpec: Sendable, Hashable {
     public var lifecycle: Lifecycle
     /// Health thresholds for `jetform check` (`check:`); not part of `config`.
     public var check: CheckSpec? = nil
+    /// Entries of a Key-Value bucket the file owns (`keys:`), in file order; not part of `config`.
+    public var keys: [KeySpec] = []
+    /// What apply does with a declared key the bucket already holds (`keys_policy:`).
+    public var keysPolicy: KeysPolicy = .create
 
     public init(kind: BucketKind, name: String, config: JSONObject, location: SourceLocation,
                 fieldLocations: [String: SourceLocation], lifecycle: Lifecycle = Lifecycle()) {
@@ -243,6 +247,34 @@ public struct BucketSpec: Sendable, Hashable {
         return StreamSpec(name: streamName, config: kind.streamConfig(bucket: name, config), consumers: [],
                           location: location, fieldLocations: locations, lifecycle: streamLifecycle, check: check)
     }
+}
+
+/// An entry of a Key-Value bucket that the file owns (`kv.<BUCKET>.keys.<key>`): apply puts it on the
+/// bucket's subject `$KV.<BUCKET>.<key>` when the bucket lacks it (and, with `keys_policy: enforce`, when
+/// its value differs). Keys the file does not declare are the bucket's data: never touched.
+public struct KeySpec: Sendable, Hashable {
+    public var key: String
+    /// The value as the file gives it, after `${VAR}` expansion; read it only to send or compare it.
+    public var value: Secret
+    /// Never printed: the file marks it `secret: true`, or a variable supplied it.
+    public var sensitive: Bool
+    /// Where the key was written.
+    public var location: SourceLocation
+
+    public init(key: String, value: String, sensitive: Bool, location: SourceLocation) {
+        self.key = key
+        self.value = Secret(value)
+        self.sensitive = sensitive
+        self.location = location
+    }
+}
+
+/// What apply does with a declared key the bucket already holds.
+public enum KeysPolicy: String, Sendable, Hashable, Codable {
+    /// Put keys the bucket lacks (or whose last value was deleted); a value set by someone else stays.
+    case create
+    /// Also put back the file's value where the bucket's differs.
+    case enforce
 }
 
 /// A durable consumer as the file declares it.

@@ -40,6 +40,7 @@ struct TopologyValidator {
                       fix: "declare the bucket under 'kv' only, or rename the stream")
         }
         checkMinimums(b.config, fields: b.kind.fieldsByName, owner: owner, at: b.location(of:), &bag)
+        checkKeys(b, &bag)
         let spec = b.streamSpec
         for (rule, v) in ServerRules.violations(RuleInput(stream: spec.config), among: ServerRules.rules(for: .stream)) where !rule.createOnly {
             let field = b.kind.bucketPath(streamPath: v.path) ?? v.path
@@ -49,6 +50,22 @@ struct TopologyValidator {
                 bag.warning(spec.location(of: v.path), "\(owner): \(field): \(v.message): nats-server \(rule.releaseText) refuses it (error \(rule.errCode))",
                             fix: v.fix)
             }
+        }
+    }
+
+    /// A mirror takes no puts (it has no subjects of its own), and a value larger than the bucket's
+    /// `max_value_size` is refused by the server (10054) — said here without printing the value.
+    private func checkKeys(_ b: BucketSpec, _ bag: inout DiagnosticBag) {
+        guard !b.keys.isEmpty else { return }
+        if let origin = b.config["mirror"]?["name"]?.stringValue {
+            bag.error(b.location(of: "keys"), "\(b.owner) is a mirror of '\(origin)': it takes no puts, its keys are the origin's",
+                      fix: "declare the keys on bucket '\(origin)'")
+            return
+        }
+        guard let limit = b.config["max_value_size"]?.intValue, limit >= 0 else { return }
+        for key in b.keys where key.value.value.utf8.count > limit {
+            bag.error(key.location, "the value of key '\(key.key)' in \(b.owner) is \(key.value.value.utf8.count) bytes, more than its max_value_size of \(limit)",
+                      fix: "shorten the value, or raise max_value_size")
         }
     }
 

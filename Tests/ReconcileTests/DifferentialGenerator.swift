@@ -103,7 +103,7 @@ struct DifferentialGenerator {
                 value(for: FieldSpec(field.name, .object(nested), ""), path: path, prefix: prefix)
             }
             return .array(items)
-        case .namedObjects:
+        case .namedObjects, .keyValues:
             return nil
         }
     }

@@ -21,7 +21,7 @@ func topology(_ streams: String, name: String = "users") throws -> TopologySpec 
 
 /// The plan for `topology` against what the cluster behind `js` holds now, on its server's release.
 func livePlan(_ topology: TopologySpec, _ js: JetStreamContext, options: PlanOptions = .init()) async throws -> Plan {
-    let observed = try await ClusterObserver(jetStream: js).observe()
+    let observed = try await ClusterObserver(jetStream: js).observe(expecting: topology)
     let capabilities = try #require(ClusterObserver.capabilities(of: js.client))
     return Planner.plan(desired: topology, observed: observed, capabilities: capabilities, options: options)
 }
@@ -206,6 +206,9 @@ enum ServerEcho {
                     guard case .consumer(_, let consumerName) = step.resource,
                           let at = state.streams[index!].consumers.firstIndex(where: { $0.name == consumerName }) else { continue }
                     state.streams[index!].consumers[at].config["pause_until"] = step.config?["pause_until"]
+                case .putKey:
+                    let value = step.payload?.value ?? step.config?["value"]?.stringValue ?? ""
+                    state.keys[step.resource] = ObservedKey(revision: (state.keys[step.resource]?.revision ?? 0) + 1, value: Array(value.utf8))
                 }
             }
         }

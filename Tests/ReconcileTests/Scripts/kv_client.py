@@ -6,6 +6,9 @@
     kv_client.py obj-create URL USER PASSWORD BUCKET  create the object store as nats-py does (ttl 1h), put one object
     kv_client.py copies URL USER PASSWORD ORIGIN,SOURCED  put color=blue into ORIGIN, then get it from SOURCED
                                                      (a bucket that sources ORIGIN) once it has arrived
+    kv_client.py get URL USER PASSWORD BUCKET K1,K2    each key's value and revision (null when absent or deleted)
+    kv_client.py put URL USER PASSWORD BUCKET KEY=VALUE  put one value, as another writer would
+    kv_client.py delete URL USER PASSWORD BUCKET KEY     delete one key (a DEL marker)
 
 Prints one JSON line with what it saw; exits non-zero on any failure.
 """
@@ -33,7 +36,7 @@ async def settled(call, seconds=15):
             await asyncio.sleep(0.2)
 
 
-async def main(mode, url, user, password, bucket):
+async def main(mode, url, user, password, bucket, arg=None):
     nc = await nats.connect(servers=url.split(","), user=user, password=password)
     js = nc.jetstream()
     out = {"mode": mode}
@@ -66,6 +69,25 @@ async def main(mode, url, user, password, bucket):
                 if asyncio.get_running_loop().time() > deadline:
                     raise
                 await asyncio.sleep(0.1)
+    elif mode == "get":
+        kv = await js.key_value(bucket)
+        values = {}
+        for key in arg.split(","):
+            try:
+                # A direct get, which any replica answers: right after a put a follower may lag (the test reads again).
+                entry = await kv.get(key)
+                values[key] = {"value": entry.value.decode(), "revision": entry.revision}
+            except nats.js.errors.KeyNotFoundError:
+                values[key] = None
+        out["values"] = values
+    elif mode == "put":
+        kv = await js.key_value(bucket)
+        key, value = arg.split("=", 1)
+        out["revision"] = await settled(lambda: kv.put(key, value.encode()))
+    elif mode == "delete":
+        kv = await js.key_value(bucket)
+        await kv.delete(arg)
+        out["deleted"] = arg
     elif mode == "create":
         kv = await settled(lambda: js.create_key_value(KeyValueConfig(bucket=bucket, history=3, ttl=3600, storage=StorageType.MEMORY)), 30)
         out["revision"] = await settled(lambda: kv.put("greeting", b"hello"))
@@ -111,4 +133,4 @@ async def main(mode, url, user, password, bucket):
 
 
 if __name__ == "__main__":
-    asyncio.run(main(*sys.argv[1:6]))
+    asyncio.run(main(*sys.argv[1:7]))
