@@ -141,7 +141,7 @@ extension SavedPlan {
             for s in plan.actions[a].steps.indices where plan.actions[a].steps[s].operation == .putKey {
                 let step = plan.actions[a].steps[s]
                 guard step.payload == nil, let digest = step.config?["value_sha256"]?.stringValue else { continue }
-                guard let topology else {
+                guard topology != nil else {
                     problems.append("\(step.resource) has a sensitive value, which the plan does not hold: apply it where its topology file is, or give it with --topology")
                     continue
                 }
