@@ -188,18 +188,32 @@ public struct ClusterObserver: Sendable {
                     missing.append(name)
                 }
             }
-            for name in missing {
-                do {
-                    infos.append(try await js.consumerInfo(stream: stream, name: name, reading: Self.object(operation: "CONSUMER INFO")))
-                } catch where error.errCode == .consumerNotFound {
-                    continue
+            // A meta leader that lacks a consumer its stream's peers have (seen on a loaded 2.14.4: CONSUMER.NAMES
+            // left it out while CONSUMER.INFO found it) answers INFO "not found" at once, before the consumer's
+            // leader answers: while the stream counts more consumers than were found, those are asked again.
+            var rounds = 0
+            while !missing.isEmpty {
+                var notFound: [String] = []
+                for name in missing {
+                    do {
+                        infos.append(try await js.consumerInfo(stream: stream, name: name, reading: Self.object(operation: "CONSUMER INFO")))
+                    } catch where error.errCode == .consumerNotFound {
+                        notFound.append(name)
+                    }
                 }
+                rounds += 1
+                guard infos.count < (count ?? 0), rounds < Self.notFoundRounds else { break }
+                missing = notFound
+                try? await Task.sleep(for: .milliseconds(50))
             }
         } catch where error.errCode == .streamNotFound {
             return []  // deleted in the meantime
         }
         return infos
     }
+
+    /// How many times a consumer the stream counts but INFO does not find is asked for.
+    static let notFoundRounds = 5
 
     /// `CONSUMER.INFO`, nil when there is no such consumer or stream.
     static func consumerInfoIfAny(stream: String, name: String, _ js: JetStreamContext) async throws(JetStreamError) -> JSONObject? {
