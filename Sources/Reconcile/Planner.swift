@@ -26,7 +26,7 @@ public enum Planner {
             planner.errors.append(PlanIssue(.error, "stream \(ApplyLock.streamName) is jetform's own apply-lock stream",
                                             fix: "rename the stream", at: reserved.location))
         }
-        for stream in desired.streams { planner.plan(stream) }
+        planner.planStreams(desired.streams)
         for bucket in desired.buckets { planner.plan(bucket) }
         // The release's rules judge the consumers as they are sent (with the values the plan states).
         planner.errors = CapabilityCheck.check(desired, capabilities: capabilities, stated: planner.statedLimits) + planner.errors
@@ -50,7 +50,7 @@ public enum Planner {
 }
 
 /// The planner's working state while it walks the file and the cluster.
-struct PlanBuilder {
+struct PlanBuilder: Sendable {
     let topology: TopologySpec
     let observed: ObservedState
     let capabilities: ServerCapabilities
@@ -113,6 +113,25 @@ struct PlanBuilder {
     }
 
     // MARK: streams of the file
+
+    /// The file's streams, each planned on its own (what one adds depends on no other's), in chunks on
+    /// the machine's cores; the chunks' findings are taken in file order.
+    mutating func planStreams(_ streams: [StreamSpec]) {
+        let start = self
+        let parts = Chunked.map(streams) { chunk in
+            var part = start
+            (part.actions, part.unmanaged, part.warnings, part.errors, part.statedLimits) = ([], [], [], [], [:])
+            for stream in chunk { part.plan(stream) }
+            return part
+        }
+        for part in parts {
+            actions += part.actions
+            unmanaged += part.unmanaged
+            warnings += part.warnings
+            errors += part.errors
+            statedLimits.merge(part.statedLimits) { a, _ in a }
+        }
+    }
 
     /// A Key-Value bucket or object store: its stream as the clients make it, planned like any stream and
     /// shown in the bucket's words. A bucket made by another client keeps the settings clients have made

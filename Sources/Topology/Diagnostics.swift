@@ -92,6 +92,9 @@ struct DiagnosticBag {
         items.append(Diagnostic(.warning, at: location, message, fix: fix))
     }
 
+    /// Adds what another bag found (a chunk of the file checked on another core), in its order.
+    mutating func append(_ other: DiagnosticBag) { items += other.items }
+
     /// File order (files by name, as a directory is read); a stable sort keeps the discovery order for
     /// problems at the same spot.
     var sorted: [Diagnostic] {

@@ -11,24 +11,32 @@ struct TopologyValidator {
     func validate(into bag: inout DiagnosticBag) {
         checkReferences(&bag)
         checkStreamOverlaps(&bag)
-        for stream in topology.streams {
-            checkServerRules(stream, &bag)
-            checkStream(stream, &bag)
-            checkWorkQueue(stream, &bag)
-            for consumer in stream.consumers { checkConsumer(consumer, of: stream, &bag) }
-            checkLagThreshold(stream.check, config: stream.config, owner: "stream '\(stream.name)'", &bag)
-            for consumer in stream.consumers where consumer.isPush {
-                // Push consumers take no pull requests: num_waiting stays 0.
-                guard let waiting = consumer.check?.threshold(.waiting) else { continue }
-                bag.warning(waiting.location, "'check.waiting' in consumer '\(consumer.name)' of stream '\(stream.name)' counts pull requests, and it is a push consumer",
-                            fix: "remove waiting; it always measures 0 here")
-            }
-        }
+        // Each stream's own checks need no other stream: in chunks on the machine's cores, in file order.
+        for found in Chunked.map(topology.streams, { chunk in
+            var bag = DiagnosticBag()
+            for stream in chunk { checkAlone(stream, &bag) }
+            return bag
+        }) { bag.append(found) }
         for bucket in topology.buckets {
             checkBucket(bucket, &bag)
             checkLagThreshold(bucket.check, config: bucket.config, owner: bucket.owner, &bag)
         }
         topology.smoke?.validate(in: topology, bag: &bag)
+    }
+
+    /// The checks of one stream and its consumers.
+    private func checkAlone(_ stream: StreamSpec, _ bag: inout DiagnosticBag) {
+        checkServerRules(stream, &bag)
+        checkStream(stream, &bag)
+        checkWorkQueue(stream, &bag)
+        for consumer in stream.consumers { checkConsumer(consumer, of: stream, &bag) }
+        checkLagThreshold(stream.check, config: stream.config, owner: "stream '\(stream.name)'", &bag)
+        for consumer in stream.consumers where consumer.isPush {
+            // Push consumers take no pull requests: num_waiting stays 0.
+            guard let waiting = consumer.check?.threshold(.waiting) else { continue }
+            bag.warning(waiting.location, "'check.waiting' in consumer '\(consumer.name)' of stream '\(stream.name)' counts pull requests, and it is a push consumer",
+                        fix: "remove waiting; it always measures 0 here")
+        }
     }
 
     /// A bucket's own fields, and the server's rules for the stream it maps to (reported at the bucket

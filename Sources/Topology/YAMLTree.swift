@@ -1,8 +1,8 @@
+import CYaml
 import Foundation
-import Yams
 
 /// A scalar as the file wrote it, after `${VAR}` expansion, with its position.
-struct YScalar {
+struct YScalar: Sendable {
     /// The value after expansion.
     var text: String
     /// Plain (unquoted) scalars can be null; quoted ones are always strings.
@@ -18,7 +18,7 @@ struct YScalar {
 
 /// The YAML document reduced to what the loader needs: scalars, mappings (keys in file order,
 /// duplicates kept) and sequences, each with a position.
-indirect enum YNode {
+indirect enum YNode: Sendable {
     case scalar(YScalar)
     case mapping([YEntry], SourceLocation)
     case sequence([YNode], SourceLocation)
@@ -40,18 +40,27 @@ indirect enum YNode {
     }
 }
 
-struct YEntry {
+struct YEntry: Sendable {
     var key: YScalar
     var value: YNode
 }
 
 /// Turns YAML text into a `YNode` tree, reporting syntax errors, duplicate keys and unset variables.
+///
+/// It composes the tree straight from libyaml's events (the C parser Yams wraps): a 1,000-stream file
+/// spent a third of its load building Yams' node tree and grouping every mapping's keys to find repeats.
+/// The reader goes by scalar style, never by resolved tag, so `1:` and `"1":` are the duplicate keys
+/// they are for a JSON API.
 struct YAMLReader {
     let file: String
     let environment: [String: String]
     /// Aliases can make a small document expand exponentially; stop long before memory runs out.
     private static let nodeBudget = 200_000
     private var nodes = 0
+    /// Each anchor's node and how many nodes it stands for.
+    private var anchors: [String: (node: YNode, size: Int)] = [:]
+    /// Repeated keys, at their repeat: reported instead of anything else the document had.
+    private var duplicates: [(key: String, at: SourceLocation)] = []
 
     init(file: String, environment: [String: String]) {
         self.file = file
@@ -59,84 +68,124 @@ struct YAMLReader {
     }
 
     mutating func read(_ yaml: String, into bag: inout DiagnosticBag) -> YNode? {
-        let root: Node?
-        do {
-            // The reader goes by scalar style, never by resolved tag; the basic resolver spares the regular
-            // expressions the default one runs on every key (a third of loading a 1,000-stream file), and
-            // makes `1:` and `"1":` the duplicate keys they are for a JSON API.
-            let parser = try Parser(yaml: yaml, resolver: .basic, encoding: .utf8)
-            root = try parser.singleRoot()
-        } catch let error as YamlError {
-            report(error, yaml: yaml, into: &bag)
-            return nil
-        } catch {
-            bag.error(loc(1, 1), "the file could not be read as YAML", fix: "check that it is UTF-8 text")
-            return nil
+        var text = yaml
+        return text.withUTF8 { bytes in
+            let events = LibYAMLEvents(bytes)
+            var found = DiagnosticBag()
+            let root: YNode?
+            do throws(LibYAMLEvents.Problem) {
+                root = try document(events, into: &found)
+            } catch {
+                report(error, yaml: yaml, into: &bag)
+                return nil
+            }
+            if !duplicates.isEmpty {
+                for (key, at) in duplicates {
+                    bag.error(at, "duplicate key '\(key)'", fix: "each key may appear once in a mapping; merge the two entries or rename one")
+                }
+                return nil
+            }
+            bag.append(found)
+            guard let root else {
+                bag.error(loc(1, 1), "the file is empty", fix: "start with 'name:', 'contexts:' and 'streams:'")
+                return nil
+            }
+            if nodes > Self.nodeBudget {
+                bag.error(root.location, "the document expands to more than \(Self.nodeBudget) values",
+                          fix: "write the values out instead of repeating aliases")
+                return nil
+            }
+            return root
         }
-        guard let root else {
-            bag.error(loc(1, 1), "the file is empty", fix: "start with 'name:', 'contexts:' and 'streams:'")
-            return nil
-        }
-        return convert(root, into: &bag)
     }
 
     private func loc(_ line: Int, _ column: Int) -> SourceLocation {
         SourceLocation(file: file, line: max(1, line), column: max(1, column))
     }
 
-    private func loc(_ mark: Mark?) -> SourceLocation {
-        loc(mark?.line ?? 1, mark?.column ?? 1)
+    private func loc(_ mark: LibYAMLEvents.Mark) -> SourceLocation { loc(mark.line, mark.column) }
+
+    /// The single document of the stream, nil when there is none.
+    private mutating func document(_ events: LibYAMLEvents, into bag: inout DiagnosticBag) throws(LibYAMLEvents.Problem) -> YNode? {
+        var event = try events.next()  // stream start
+        event = try events.next()
+        guard event.type == YAML_DOCUMENT_START_EVENT else { return nil }  // stream end: no document
+        let root = try node(try events.next(), events, into: &bag).node
+        _ = try events.next()  // document end
+        let after = try events.next()
+        if after.type != YAML_STREAM_END_EVENT {
+            throw LibYAMLEvents.Problem(kind: .composer, problem: "but found another document", mark: after.mark)
+        }
+        return root
     }
 
-    private mutating func convert(_ node: Node, into bag: inout DiagnosticBag) -> YNode? {
-        nodes += 1
-        guard nodes <= Self.nodeBudget else {
-            if nodes == Self.nodeBudget + 1 {
-                bag.error(loc(node.mark), "the document expands to more than \(Self.nodeBudget) values",
-                          fix: "write the values out instead of repeating aliases")
+    /// The node that starts with `event`, and how many nodes it stands for (an alias: its anchor's).
+    private mutating func node(_ event: LibYAMLEvents.Event, _ events: LibYAMLEvents,
+                               into bag: inout DiagnosticBag) throws(LibYAMLEvents.Problem) -> (node: YNode, size: Int) {
+        let composed: (node: YNode, size: Int)
+        switch event.type {
+        case YAML_ALIAS_EVENT:
+            guard let anchored = anchors[event.anchor ?? ""] else {
+                throw LibYAMLEvents.Problem(kind: .composer, problem: "found undefined alias", mark: event.mark)
             }
-            return nil
-        }
-        switch node {
-        case .scalar(let s):
-            return .scalar(expand(s, into: &bag))
-        case .alias(let a):
-            // Yams resolves aliases to the anchored node while composing; this case is defensive.
-            bag.error(loc(a.mark), "an alias could not be resolved", fix: "write the value out instead of using *alias")
-            return nil
-        case .sequence(let seq):
+            nodes += anchored.size
+            return anchored
+        case YAML_SCALAR_EVENT:
+            nodes += 1
+            composed = (.scalar(expand(event, into: &bag)), 1)
+        case YAML_SEQUENCE_START_EVENT:
+            nodes += 1
             var items: [YNode] = []
-            for item in seq {
-                if let converted = convert(item, into: &bag) { items.append(converted) }
+            var size = 1
+            var next = try events.next()
+            while next.type != YAML_SEQUENCE_END_EVENT {
+                let item = try node(next, events, into: &bag)
+                items.append(item.node)
+                size += item.size
+                next = try events.next()
             }
-            return .sequence(items, loc(seq.mark))
-        case .mapping(let map):
+            composed = (.sequence(items, loc(event.mark)), size)
+        case YAML_MAPPING_START_EVENT:
+            nodes += 1
             var entries: [YEntry] = []
-            for (k, v) in map {
-                guard case .scalar(let keyScalar) = k else {
-                    bag.error(loc(k.mark), "a key is a list or mapping", fix: "keys must be plain names")
+            var seen = Set<String>()
+            var size = 1
+            var next = try events.next()
+            while next.type != YAML_MAPPING_END_EVENT {
+                let keyEvent = next
+                let key = try node(keyEvent, events, into: &bag)
+                let value = try node(try events.next(), events, into: &bag)
+                size += key.size + value.size
+                next = try events.next()
+                guard case .scalar = key.node, keyEvent.type == YAML_SCALAR_EVENT else {
+                    bag.error(key.node.location, "a key is a list or mapping", fix: "keys must be plain names")
                     continue
                 }
-                let key = YScalar(text: keyScalar.string, isPlain: keyScalar.style == .plain,
-                                  location: loc(keyScalar.mark), expanded: false)
-                guard let value = convert(v, into: &bag) else { continue }
-                entries.append(YEntry(key: key, value: value))
+                let name = keyEvent.text
+                if !seen.insert(name).inserted { duplicates.append((name, loc(keyEvent.mark))) }
+                // Keys are names: never expanded.
+                entries.append(YEntry(key: YScalar(text: name, isPlain: keyEvent.style == YAML_PLAIN_SCALAR_STYLE,
+                                                   location: loc(keyEvent.mark), expanded: false), value: value.node))
             }
-            return .mapping(entries, loc(map.mark))
+            composed = (.mapping(entries, loc(event.mark)), size)
+        default:
+            throw LibYAMLEvents.Problem(kind: .composer, problem: "unexpected event", mark: event.mark)
         }
+        if let anchor = event.anchor { anchors[anchor] = composed }
+        return composed
     }
 
-    private func expand(_ s: Node.Scalar, into bag: inout DiagnosticBag) -> YScalar {
+    private func expand(_ s: LibYAMLEvents.Event, into bag: inout DiagnosticBag) -> YScalar {
         let location = loc(s.mark)
-        let (value, problems) = VariableExpansion.expand(s.string, environment: environment)
-        let singleLine = problems.isEmpty || !s.string.utf8.contains { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\\") }
+        let (value, problems) = VariableExpansion.expand(s.text, environment: environment)
+        let singleLine = problems.isEmpty || !s.text.utf8.contains { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\\") }
         for problem in problems {
             // Point at the `$` when the scalar sits on one line and its text maps 1:1 to the file.
             func at(_ offset: Int) -> SourceLocation {
                 guard singleLine else { return location }
                 switch s.style {
-                case .plain: return loc(location.line, location.column + offset)
-                case .singleQuoted, .doubleQuoted: return loc(location.line, location.column + 1 + offset)
+                case YAML_PLAIN_SCALAR_STYLE: return loc(location.line, location.column + offset)
+                case YAML_SINGLE_QUOTED_SCALAR_STYLE, YAML_DOUBLE_QUOTED_SCALAR_STYLE: return loc(location.line, location.column + 1 + offset)
                 default: return location
                 }
             }
@@ -149,31 +198,24 @@ struct YAMLReader {
                           fix: "write ${NAME} or ${NAME:-default} (NAME: letters, digits, _), or $$ for a literal $")
             }
         }
-        return YScalar(text: value, isPlain: s.style == .plain || s.style == .any, location: location,
-                       expanded: value != s.string, failed: !problems.isEmpty)
+        return YScalar(text: value, isPlain: s.style == YAML_PLAIN_SCALAR_STYLE || s.style == YAML_ANY_SCALAR_STYLE, location: location,
+                       expanded: value != s.text, failed: !problems.isEmpty)
     }
 
-    private func report(_ error: YamlError, yaml: String, into bag: inout DiagnosticBag) {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-             .composer(_, let problem, let mark, _):
-            bag.error(loc(mark), "YAML syntax: \(problem)", fix: syntaxFix(problem, startsWithTab: Self.isTab(at: mark, in: yaml)))
-        case .reader(let problem, _, _, _):
-            bag.error(loc(1, 1), "YAML syntax: \(problem)", fix: "save the file as UTF-8 text")
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            for key in duplicates {
-                let at = DuplicateKeyFinder.secondOccurrence(
-                    of: key, line: context.mark.line, column: context.mark.column, in: yaml)
-                bag.error(loc(at.line, at.column), "duplicate key '\(key)'",
-                          fix: "each key may appear once in a mapping; merge the two entries or rename one")
-            }
-        default:
+    private func report(_ error: LibYAMLEvents.Problem, yaml: String, into bag: inout DiagnosticBag) {
+        switch error.kind {
+        case .scanner, .parser, .composer:
+            bag.error(loc(error.mark), "YAML syntax: \(error.problem)",
+                      fix: syntaxFix(error.problem, startsWithTab: Self.isTab(at: error.mark, in: yaml)))
+        case .reader:
+            bag.error(loc(1, 1), "YAML syntax: \(error.problem)", fix: "save the file as UTF-8 text")
+        case .other:
             bag.error(loc(1, 1), "the file could not be parsed as YAML", fix: "check the YAML syntax")
         }
     }
 
     /// Whether the character at `mark` (1-based) is a tab: libyaml calls those "cannot start any token".
-    private static func isTab(at mark: Mark, in yaml: String) -> Bool {
+    private static func isTab(at mark: LibYAMLEvents.Mark, in yaml: String) -> Bool {
         let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
         guard mark.line >= 1, mark.line <= lines.count else { return false }
         let scalars = Array(lines[mark.line - 1].unicodeScalars)
@@ -193,32 +235,5 @@ struct YAMLReader {
         }
         if problem.contains("found undefined alias") { return "define the anchor (&name) before using *name" }
         return "check the YAML syntax near this position"
-    }
-}
-
-/// Yams reports only the first occurrence of a duplicated key; people need to see the repeat.
-enum DuplicateKeyFinder {
-    /// In block mappings the repeat starts in the same column on a later line, before the indentation drops.
-    static func secondOccurrence(of key: String, line: Int, column: Int, in yaml: String) -> (line: Int, column: Int) {
-        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
-        guard line >= 1, line <= lines.count else { return (line, column) }
-        let indent = column - 1
-        var index = line // the line after the first occurrence (0-based)
-        while index < lines.count {
-            let line = lines[index]
-            let body = line.drop { $0 == " " }
-            let bodyIndent = line.count - body.count
-            if body.isEmpty || body.hasPrefix("#") { index += 1; continue }
-            if bodyIndent < indent { break }
-            if bodyIndent == indent {
-                let unquoted = body.hasPrefix("\"") || body.hasPrefix("'") ? body.dropFirst() : body
-                if unquoted.hasPrefix(key) {
-                    let after = unquoted.dropFirst(key.count).drop { $0 == "\"" || $0 == "'" || $0 == " " }
-                    if after.hasPrefix(":") { return (index + 1, column) }
-                }
-            }
-            index += 1
-        }
-        return (line, column)
     }
 }
