@@ -21,7 +21,7 @@ struct KVWatcher: Sendable {
         var payload: ByteBuffer
     }
 
-    /// Set to end ``run(from:onUpdate:onRecreate:)`` after its current pull (at most a second).
+    /// Set to end ``run(from:stop:undelivered:onUpdate:onRecreate:)`` (within a quarter of a second).
     final class Stop: Sendable {
         private let flag = Atomic<Bool>(false)
         var isSet: Bool { flag.load(ordering: .acquiring) }
@@ -41,7 +41,6 @@ struct KVWatcher: Sendable {
         var reason: String?
         while !stop.isSet && !Task.isCancelled {
             generation += 1
-            if let reason { onRecreate(reason) }
             let name = "\(namePrefix)-\(generation)"
             let from = position.next
             let messages: PullMessages
@@ -56,6 +55,7 @@ struct KVWatcher: Sendable {
                 generation -= 1
                 continue
             }
+            if let reason { onRecreate(reason) }
             reason = nil
             // The watch beside the iteration: ends it when asked to stop, or when the consumer stalls.
             position.started()
@@ -90,12 +90,12 @@ struct KVWatcher: Sendable {
             }
             monitor.cancel()
             messages.stop()
-            reason = reason ?? position.stallReason
-            if stop.isSet || reason == nil {
+            if stop.isSet {
                 // Best effort: an ephemeral consumer is removed by the server after its inactive threshold anyway.
                 try? await context.deleteConsumer(stream: stream, name: name)
-                reason = nil
+                return
             }
+            reason = reason ?? position.stallReason ?? "\(name)'s pull ended"
         }
     }
 
