@@ -63,13 +63,47 @@ public struct KillServerFault: DurableFault {
     public func start(env: SmokeEnvironment, scenario: DurableScenario, setup: DurableScenario.Setup, recorder: SmokeRecorder,
                       workerEvents: @escaping @Sendable (Int, WorkerEvent) -> Void,
                       producerEvents: @escaping @Sendable (ProducerEvent) -> Void) async throws -> any DurableFaultHandle {
+        try await start(env: env, target: Target(stream: scenario.requestsStream, role: "requests stream leader"), count: scenario.count,
+                        recorder: recorder, progress: .answers)
+    }
+
+    /// The stream whose leader the fault disrupts, and how the report names that server.
+    public struct Target: Sendable {
+        public var stream: String
+        /// `requests stream leader`, `KV_CONFIG leader`.
+        public var role: String
+
+        public init(stream: String, role: String) {
+            self.stream = stream
+            self.role = role
+        }
+    }
+
+    /// What the fault counts as progress: the disruption comes after a quarter of `count`, the gaps are
+    /// measured between increments, and the watch ends at `count`.
+    public struct Progress: Sendable {
+        /// Reads the count from the records.
+        var read: @Sendable (borrowing Checker) -> Int
+        /// `answer`, `acknowledged put`: the report's word for one increment.
+        var noun: String
+
+        /// First answers (the durable scenario).
+        public static let answers = Progress(read: { $0.answered }, noun: "answer")
+        /// Acknowledged writes (the kv scenario: a put the stream confirmed).
+        public static let acknowledgedPuts = Progress(read: { $0.acknowledged }, noun: "acknowledged put")
+    }
+
+    /// Starts the fault against `target`'s leader once a quarter of `count` has progressed.
+    func start(env: SmokeEnvironment, target: Target, count: Int, recorder: SmokeRecorder,
+               progress: Progress) async throws -> KillServerHandle {
         let admin = try await env.connect(words.check.replacingOccurrences(of: " ", with: "-"))
-        let handle = KillServerHandle(admin: admin, words: words)
-        let stream = scenario.requestsStream, count = scenario.count, kill = kill, restart = restart, downFor = downFor
+        let handle = KillServerHandle(admin: admin, words: words, role: target.role, noun: progress.noun)
+        let stream = target.stream, kill = kill, restart = restart, downFor = downFor
+        let counted: @Sendable () -> Int = { recorder.read { progress.read($0) } }
         let task = Task {
             while true {
                 let seen = recorder.changes.count
-                if recorder.read({ $0.answered }) >= count / 4 { break }
+                if counted() >= count / 4 { break }
                 if Task.isCancelled || handle.isFinishing { return }
                 await recorder.changes.wait(after: seen, timeout: .milliseconds(100))  // wakes on each record
             }
@@ -87,18 +121,18 @@ public struct KillServerFault: DurableFault {
                 return
             }
             let killedAt = recorder.now()
-            handle.killed(leader, at: killedAt, answered: recorder.read { $0.answered })
+            handle.killed(leader, at: killedAt, answered: counted())
             // Watch the gaps between answers from the kill on (the kill counts as the first), and
             // restart the server `downFor` after the kill (at once if the run is over before that). The
             // restart runs beside the watch: it waits seconds for the cluster, and answers that arrive
             // meanwhile must count (a run can even finish during it).
             let restartAt = ContinuousClock.now.advanced(by: downFor)
             var restarting: Task<Void, Never>?
-            var last = recorder.read { $0.answered }
+            var last = counted()
             var lastChange = killedAt
             while true {
                 let seen = recorder.changes.count
-                let answered = recorder.read { $0.answered }
+                let answered = counted()
                 let t = recorder.now()
                 if answered != last {
                     handle.gap(t - lastChange, answersAfterKill: true)
@@ -157,10 +191,16 @@ final class KillServerHandle: DurableFaultHandle {
     func restartFinished() { restartEnded.store(true, ordering: .releasing) }
 
     let words: KillServerFault.Words
+    /// How the report names the disrupted server (`requests stream leader`).
+    let role: String
+    /// The report's word for one step of progress (`answer`).
+    let noun: String
 
-    init(admin: NATSClient, words: KillServerFault.Words) {
+    init(admin: NATSClient, words: KillServerFault.Words, role: String, noun: String) {
         self.admin = admin
         self.words = words
+        self.role = role
+        self.noun = noun
     }
 
     var workerNames: [String]? { nil }
@@ -185,16 +225,16 @@ final class KillServerHandle: DurableFaultHandle {
             return [ScenarioCheck(name: w.check, passed: false, detail: failure)]
         }
         guard let leader = s.leader, let killedAt = s.killedAt else {
-            return [ScenarioCheck(name: w.check, passed: false, detail: "the run ended before a quarter of the answers; no server was \(w.done)")]
+            return [ScenarioCheck(name: w.check, passed: false, detail: "the run ended before a quarter of the \(noun)s; no server was \(w.done)")]
         }
         let down = s.restartedAt.map { SmokeReportRenderer.ms(Double($0 - killedAt) / 1e6) } ?? "never"
-        let what = "\(w.done) \(leader) (requests stream leader) after \(s.answeredAtKill) answers, \(w.undone) \(down) later; "
+        let what = "\(w.done) \(leader) (\(role)) after \(s.answeredAtKill) \(noun)s, \(w.undone) \(down) later; "
         guard s.answersAfterKill else {
-            return [ScenarioCheck(name: w.check, passed: false, detail: what + "no answer arrived after that")]
+            return [ScenarioCheck(name: w.check, passed: false, detail: what + "no \(noun) arrived after that")]
         }
         let ms = Double(s.longestStall) / 1e6
         return [ScenarioCheck(name: w.check, passed: s.restartedAt != nil,
-                              detail: what + "unavailable \(SmokeReportRenderer.ms(ms)) (longest time without a new answer)",
+                              detail: what + "unavailable \(SmokeReportRenderer.ms(ms)) (longest time without a new \(noun))",
                               milliseconds: ms)]
     }
 }

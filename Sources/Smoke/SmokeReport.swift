@@ -32,7 +32,7 @@ public struct SmokeReport: Codable, Sendable, Hashable {
 
 /// The smoke scenarios.
 public enum ScenarioKind: String, Codable, Sendable, CaseIterable, Hashable {
-    case durable, pubsub, queue, request
+    case durable, pubsub, queue, request, kv
 
     public var title: String {
         switch self {
@@ -40,6 +40,7 @@ public enum ScenarioKind: String, Codable, Sendable, CaseIterable, Hashable {
         case .pubsub: "pub/sub"
         case .queue: "work queue (queue group)"
         case .request: "request/reply"
+        case .kv: "key-value"
         }
     }
 }

@@ -25,11 +25,15 @@ public enum SmokeReportRenderer {
     static func lines(_ s: ScenarioReport) -> [String] {
         var out = ["\(s.scenario.title)  \(s.flow)"]
         if let error = s.error { out.append("  error: \(error)") }
-        var counts = "  sent \(s.sent)  acked \(s.acknowledged)  answered \(s.answered)"
-        if s.fanOut > 1 { counts += " (of \(s.acknowledged * s.fanOut) deliveries)" }
-        counts += "  lost \(s.lost)  unexpected \(s.unexpected)  duplicated \(s.duplicated)"
-        counts += "  expired \(s.expired)  redelivered \(s.redelivered)"
-        out.append(counts)
+        if s.scenario == .kv {
+            out.append("  puts \(s.sent)  acked \(s.acknowledged)  watched \(s.answered)  lost \(s.lost)  unexpected \(s.unexpected)  duplicated \(s.duplicated)")
+        } else {
+            var counts = "  sent \(s.sent)  acked \(s.acknowledged)  answered \(s.answered)"
+            if s.fanOut > 1 { counts += " (of \(s.acknowledged * s.fanOut) deliveries)" }
+            counts += "  lost \(s.lost)  unexpected \(s.unexpected)  duplicated \(s.duplicated)"
+            counts += "  expired \(s.expired)  redelivered \(s.redelivered)"
+            out.append(counts)
+        }
         var extra: [String] = []
         if s.stale > 0 { extra.append("stale \(s.stale) (earlier runs)") }
         if s.outOfOrder > 0 { extra.append("out of order \(s.outOfOrder)") }
@@ -39,9 +43,15 @@ public enum SmokeReportRenderer {
             let label = s.scenario == .pubsub ? "subscribers" : (s.scenario == .queue ? "members" : "workers")
             out.append("  \(label): " + s.workers.map { "\($0.name) \($0.count) (\(Int($0.percent.rounded()))%)" }.joined(separator: "  "))
         }
-        var figures = "  throughput \(grouped(Int(s.throughput.rounded()))) \(s.scenario == .durable || s.scenario == .request ? "req" : "msg")/s"
+        let unit = switch s.scenario {
+        case .durable, .request: "req"
+        case .kv: "put"
+        case .pubsub, .queue: "msg"
+        }
+        var figures = "  throughput \(grouped(Int(s.throughput.rounded()))) \(unit)/s"
         if let l = s.latency {
-            figures += "   latency p50 \(ms(l.p50))  p90 \(ms(l.p90))  p99 \(ms(l.p99))  max \(ms(l.max))"
+            figures += s.scenario == .kv ? "   put ack p50" : "   latency p50"
+            figures += " \(ms(l.p50))  p90 \(ms(l.p90))  p99 \(ms(l.p99))  max \(ms(l.max))"
         }
         out.append(figures)
         out.append(contentsOf: histogramLines(s.histogram))

@@ -32,8 +32,11 @@ public struct SmokeRunner: Sendable {
     public var overrides: Overrides
     /// Fault for the durable scenario.
     public var fault: (any DurableFault)?
+    /// Fault for the kv scenario (a server killed, paused or cut off).
+    public var kvFault: KillServerFault?
 
-    public init(topology: TopologySpec, overrides: Overrides = Overrides(), fault: (any DurableFault)? = nil) throws(SmokeError) {
+    public init(topology: TopologySpec, overrides: Overrides = Overrides(), fault: (any DurableFault)? = nil,
+                kvFault: KillServerFault? = nil) throws(SmokeError) {
         guard let spec = topology.smoke else {
             throw .notConfigured("the topology has no 'smoke' section; add one (see topology.yaml) to run the smoke test")
         }
@@ -41,6 +44,7 @@ public struct SmokeRunner: Sendable {
         self.spec = spec
         self.overrides = overrides
         self.fault = fault
+        self.kvFault = kvFault
     }
 
     /// The context the smoke test connects with.
@@ -54,6 +58,7 @@ public struct SmokeRunner: Sendable {
             case .pubsub: spec.pubsub != nil
             case .queue: spec.queue != nil
             case .request: spec.request != nil
+            case .kv: spec.kv != nil
             }
         }
         guard let asked = overrides.scenarios else { return configured }
@@ -117,6 +122,13 @@ public struct SmokeRunner: Sendable {
                 }
                 let s = RequestScenario(subject: r.subject, responders: overrides.workers ?? r.responders ?? 1,
                                         count: overrides.count ?? r.count ?? 1000, inFlight: overrides.inFlight ?? 64)
+                reports.append(await s.run(env, recorder: hook))
+            case .kv:
+                guard let k = spec.kv else {
+                    reports.append(.failed(kind, flow: "", error: "the smoke section has no 'kv' scenario"))
+                    continue
+                }
+                let s = KVScenario(bucket: k.bucket, count: overrides.count ?? k.count ?? 1000, keys: k.keys ?? 10, fault: kvFault)
                 reports.append(await s.run(env, recorder: hook))
             }
         }

@@ -134,6 +134,11 @@ public enum FieldCatalog {
             FieldSpec("responders", count, "Number of responders."),
             FieldSpec("count", count, "Requests to send."),
         ]), "Core NATS request/reply."),
+        FieldSpec("kv", .object([
+            FieldSpec("bucket", .string, required: true, "A Key-Value bucket declared under kv."),
+            FieldSpec("count", count, "Puts to make (default 1000)."),
+            FieldSpec("keys", count, "Distinct keys the puts rotate over (default 10)."),
+        ]), "Key-Value puts with expected revisions, reads, a watcher and the bucket's history, on keys of the run's own (jetform-smoke.<run id>.<n>, purged afterwards)."),
     ]
 
     /// What an environment's `overrides` may change: fields of the streams (and their consumers) and

@@ -23,17 +23,23 @@ extension SmokeSpec {
         if let r = json["request"]?.objectValue, let subject = r["subject"]?.stringValue {
             request = Request(subject: subject, responders: int(r, "responders"), count: int(r, "count"))
         }
+        if let k = json["kv"]?.objectValue, let bucket = k["bucket"]?.stringValue {
+            kv = KV(bucket: bucket, count: int(k, "count"), keys: int(k, "keys"))
+        }
         self.location = location
         self.fieldLocations = locations.filter { $0.key.hasPrefix("smoke.") }
             .reduce(into: [:]) { $0[String($1.key.dropFirst("smoke.".count))] = $1.value }
     }
 
     /// Reference and shape checks: declared streams and consumers, a work-queue requests stream with
-    /// literal subjects, a responses stream with a wildcard for the request id.
+    /// literal subjects, a responses stream with a wildcard for the request id, a writable declared bucket.
     func validate(in topology: TopologySpec, bag: inout DiagnosticBag) {
         if let context, topology.context(named: context) == nil {
             bag.error(fieldLocations["context"] ?? location, "smoke context '\(context)' is not declared",
                       fix: "declare it under 'contexts' or use one of: \(topology.contexts.map(\.name).joined(separator: ", "))")
+        }
+        if let kv {
+            validate(kv, in: topology, bag: &bag)
         }
         guard let durable else { return }
         for (role, endpoint) in [("requests", durable.requests), ("responses", durable.responses)] {
@@ -64,6 +70,22 @@ extension SmokeSpec {
                 bag.error(at, "smoke responses stream '\(stream.name)' has no wildcard subject for the request id",
                           fix: "give it a subject such as users.responses.*")
             }
+        }
+    }
+
+    /// `kv.bucket` names a bucket under `kv:` that takes writes (a mirror refuses them).
+    private func validate(_ kv: KV, in topology: TopologySpec, bag: inout DiagnosticBag) {
+        let at = fieldLocations["kv.bucket"] ?? location
+        guard let bucket = topology.bucket(named: kv.bucket) else {
+            let declared = topology.kv.map(\.name)
+            bag.error(at, "smoke kv bucket '\(kv.bucket)' is not declared",
+                      fix: declared.isEmpty ? "declare it under 'kv' (e.g. kv: {\(kv.bucket): {history: 5}})"
+                          : "declare it under 'kv' or use one of: \(declared.joined(separator: ", "))")
+            return
+        }
+        if bucket.config["mirror"] != nil {
+            bag.error(at, "smoke kv bucket '\(bucket.name)' is a mirror, which takes no puts",
+                      fix: "name a bucket that is not a mirror")
         }
     }
 }

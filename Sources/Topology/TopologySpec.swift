@@ -342,12 +342,29 @@ public struct SmokeSpec: Sendable, Hashable {
         public var count: Int?
     }
 
+    /// Key-Value puts, reads and a watcher on a bucket the file declares.
+    public struct KV: Sendable, Hashable {
+        /// A bucket under `kv:`.
+        public var bucket: String
+        /// Puts to make.
+        public var count: Int?
+        /// Distinct keys the puts rotate over.
+        public var keys: Int?
+
+        public init(bucket: String, count: Int? = nil, keys: Int? = nil) {
+            self.bucket = bucket
+            self.count = count
+            self.keys = keys
+        }
+    }
+
     /// Context to connect with; nil means the topology's `context`.
     public var context: String?
     public var durable: Durable?
     public var pubsub: PubSub?
     public var queue: Queue?
     public var request: Request?
+    public var kv: KV?
     public var location: SourceLocation
     public var fieldLocations: [String: SourceLocation]
 

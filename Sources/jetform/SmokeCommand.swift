@@ -15,7 +15,8 @@ struct SmokeCommand: AsyncParsableCommand {
         abstract: "Exercise the applied topology with bundled producers and workers and check nothing is lost.",
         discussion: """
         Scenarios (from the topology's 'smoke' section, all by default): durable request/response over \
-        JetStream, pub/sub, a queue group, and request/reply (including a 'no responders' check).
+        JetStream, pub/sub, a queue group, request/reply (including a 'no responders' check), and \
+        key-value (puts with expected revisions, reads, a watcher and history on a bucket).
 
         Exit codes: 0 every scenario passed (nothing lost, unexpected or duplicated beyond what the \
         scenario allows), 1 a scenario failed or an error.
@@ -25,10 +26,10 @@ struct SmokeCommand: AsyncParsableCommand {
     @OptionGroup var topologyFile: TopologyFileArguments
     var file: String { topologyFile.path }
 
-    @Option(help: "Run one scenario: durable, pubsub, queue or request (default: all configured).")
+    @Option(help: "Run one scenario: durable, pubsub, queue, request or kv (default: all configured).")
     var scenario: String?
 
-    @Option(help: "Requests (or messages) per scenario.")
+    @Option(help: "Requests (or messages, or puts) per scenario.")
     var count: Int?
 
     @Option(help: "Workers (durable), subscribers (pubsub), members (queue) or responders (request).")
@@ -60,7 +61,8 @@ struct SmokeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("kill-producer"), help: "Run producers as processes and SIGKILL one with requests in flight.")
     var killProducer = false
 
-    @Flag(name: .customLong("kill-server"), help: "Kill the requests stream's leader of the local cluster mid-run and restart it.")
+    @Flag(name: .customLong("kill-server"),
+          help: "Kill the requests stream's (durable) or bucket stream's (kv) leader of the local cluster mid-run and restart it.")
     var killServer = false
 
     @Flag(name: .customLong("pause-server"),
@@ -72,7 +74,9 @@ struct SmokeCommand: AsyncParsableCommand {
     var partitionServer = false
 
     /// Any fault flag.
-    private var faulted: Bool { killWorker || killProducer || killServer || pauseServer || partitionServer }
+    private var faulted: Bool { killWorker || killProducer || serverFault }
+    /// A fault flag aimed at a server, which the kv scenario takes too.
+    private var serverFault: Bool { killServer || pauseServer || partitionServer }
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -81,7 +85,7 @@ struct SmokeCommand: AsyncParsableCommand {
         var producersOverride: Int?
         if let scenario {
             guard let kind = ScenarioKind(rawValue: scenario) else {
-                throw CommandFailure.error("unknown scenario '\(scenario)': use durable, pubsub, queue or request")
+                throw CommandFailure.error("unknown scenario '\(scenario)': use durable, pubsub, queue, request or kv")
             }
             kinds = [kind]
         }
@@ -90,13 +94,20 @@ struct SmokeCommand: AsyncParsableCommand {
         if [killWorker, killProducer, killServer, pauseServer, partitionServer].filter({ $0 }).count > 1 {
             throw CommandFailure.error("use one fault flag at a time")
         }
-        if faulted {
-            if kinds == nil || kinds == [.durable] { kinds = [.durable] } else { throw CommandFailure.error("fault flags apply to the durable scenario only") }
+        // Worker and producer faults need the durable scenario; server faults take the kv scenario too.
+        let faultable: [ScenarioKind] = serverFault ? [.durable, .kv] : [.durable]
+        if faulted, let kinds, !kinds.allSatisfy(faultable.contains) {
+            throw CommandFailure.error(serverFault ? "server fault flags apply to the durable and kv scenarios only"
+                                                   : "fault flags apply to the durable scenario only")
         }
         let overrides = SmokeRunner.Overrides(scenarios: kinds, count: count, workers: workers, producers: producersOverride ?? producers,
                                               inFlight: inFlight, slowWorkerDelay: slowWorkerMs.map { .milliseconds($0) }, rate: rate)
         var runner: SmokeRunner
         do { runner = try SmokeRunner(topology: topology, overrides: overrides) } catch { throw CommandFailure.error(error.description) }
+        if faulted && kinds == nil {
+            let configured = runner.scenarios.filter(faultable.contains)
+            runner.overrides.scenarios = configured.isEmpty ? [.durable] : configured
+        }
         let settings = try connection.resolve(topology: topology, file: file, defaultContext: runner.spec.context ?? topology.context).settings
         var options: NATSClientOptions
         do { options = try settings.clientOptions(name: "jetform-smoke") } catch { throw CommandFailure.error("connection settings: \(error)") }
@@ -111,10 +122,14 @@ struct SmokeCommand: AsyncParsableCommand {
 
         if faulted {
             do {
-                runner.fault = pauseServer ? try FaultFactory.pauseServerFault()
-                    : partitionServer ? try FaultFactory.partitionServerFault()
-                    : try FaultFactory.make(killWorker: killWorker, killProducer: killProducer, killServer: killServer,
-                                            file: file, settings: settings, runner: runner)
+                if serverFault {
+                    let fault = pauseServer ? try FaultFactory.pauseServerFault()
+                        : partitionServer ? try FaultFactory.partitionServerFault() : try FaultFactory.killServerFault()
+                    runner.fault = fault
+                    runner.kvFault = fault
+                } else {
+                    runner.fault = try FaultFactory.make(killWorker: killWorker, killProducer: killProducer, file: file, settings: settings)
+                }
             } catch { throw CommandFailure.error("\(error)") }
         }
 
@@ -169,21 +184,21 @@ final class ProgressLine: Sendable {
 extension FaultFactory {
     /// `--kill-server` works only on the local cluster `jetform cluster up` started (its pid files
     /// in `.jetform/cluster`); elsewhere it says so.
-    static func killServerFault() throws -> any DurableFault {
+    static func killServerFault() throws -> KillServerFault {
         let cluster = try localCluster(for: "--kill-server")
         return KillServerFault(kill: { name in try await cluster.kill(server: name) },
                                restart: { name in try await cluster.start(server: name) })
     }
 
     /// `--pause-server`, on the local cluster too.
-    static func pauseServerFault() throws -> any DurableFault {
+    static func pauseServerFault() throws -> KillServerFault {
         let cluster = try localCluster(for: "--pause-server")
         return KillServerFault.pausing(pause: { name in try await cluster.pause(server: name) },
                                        resume: { name in try await cluster.resume(server: name) })
     }
 
     /// `--partition-server`, on a local cluster started with `--partitionable`.
-    static func partitionServerFault() throws -> any DurableFault {
+    static func partitionServerFault() throws -> KillServerFault {
         let cluster = try localCluster(for: "--partition-server")
         guard cluster.layout.isPartitionable else { throw LocalClusterError.notPartitionable(stateDir: cluster.layout.stateDir.path) }
         return KillServerFault.partitioning(cut: { name in try await cluster.partition(server: name) },
@@ -201,11 +216,9 @@ extension FaultFactory {
     }
 }
 
-/// Builds the fault for `--kill-worker` / `--kill-producer` / `--kill-server`.
+/// Builds the fault for `--kill-worker` / `--kill-producer` (and, in the extension, the server faults).
 enum FaultFactory {
-    static func make(killWorker: Bool, killProducer: Bool, killServer: Bool, file: String, settings: NATSConnectionSettings,
-                     runner: SmokeRunner) throws -> any DurableFault {
-        if killServer { return try killServerFault() }
+    static func make(killWorker: Bool, killProducer: Bool, file: String, settings: NATSConnectionSettings) throws -> any DurableFault {
         if killWorker && killProducer { throw SmokeError.process("use one of --kill-worker and --kill-producer at a time") }
         // Children get the merged connection settings through the environment, never on the command line.
         var environment = ProcessInfo.processInfo.environment

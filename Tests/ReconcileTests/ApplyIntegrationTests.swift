@@ -29,7 +29,7 @@ struct ApplyIntegrationTests {
             let topology = try load()
 
             let first = try await livePlan(topology, js)
-            #expect(first.actions.count == 4)
+            #expect(first.actions.count == 5)
             _ = try await PlanExecutor(jetStream: js).apply(first)
             let second = try await livePlan(topology, js)
             #expect(second.isEmpty, "no false drift after apply: \(PlanRenderer.render(second))")

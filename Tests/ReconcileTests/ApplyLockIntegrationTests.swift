@@ -211,7 +211,7 @@ struct ApplyLockIntegrationTests {
             try await a
             try await b
             let runs = intervals.items.sorted { $0.1 < $1.1 }
-            #expect(runs.map(\.0) == [4, 0], "the first run made all changes, the second found none (no flip-flop)")
+            #expect(runs.map(\.0) == [5, 0], "the first run made all changes, the second found none (no flip-flop)")
             if runs.count == 2 { #expect(runs[1].1 >= runs[0].2, "the runs did not overlap") }
 
             // The lock stream is jetform's own: not planned, not listed, not pruned.
@@ -264,7 +264,7 @@ struct ApplyLockIntegrationTests {
             #expect(rb.status == 0, "\(rb)")
             #expect(ra.stderr.contains("Waiting up to 60s for the apply lock"), "\(ra)")
             #expect(rb.stderr.contains("Waiting up to 60s for the apply lock"), "\(rb)")
-            let applied = [ra, rb].filter { $0.stdout.contains("Apply complete: 4 call(s)") }
+            let applied = [ra, rb].filter { $0.stdout.contains("Apply complete: 5 call(s)") }
             let idle = [ra, rb].filter { $0.stdout.contains("No changes.") }
             #expect(applied.count == 1 && idle.count == 1, "one applies, the other finds no changes:\n\(ra)\n\(rb)")
 

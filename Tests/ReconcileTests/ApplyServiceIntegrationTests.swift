@@ -30,8 +30,8 @@ struct ApplyServiceIntegrationTests {
                 let asked = Recorder<Int>()
                 let declined = try await service.run(topology, confirm: { plan in asked.append(plan.actions.count); return false })
                 guard case .declined(let shown) = declined else { Issue.record("expected declined, got \(declined)"); return }
-                #expect(shown.actions.count == 4)
-                #expect(asked.items == [4], "the confirmation saw the plan that would run")
+                #expect(shown.actions.count == 5)
+                #expect(asked.items == [5], "the confirmation saw the plan that would run")
                 #expect(try await session.jetStream.streamNames().filter { !ApplyLock.isLockStream($0) }.isEmpty)
 
                 // Accepted: every step reported, the lock held around them, and the verifying re-plan empty.
@@ -50,8 +50,8 @@ struct ApplyServiceIntegrationTests {
                 guard case .applied(let plan, let results, _, let remaining) = outcome else {
                     Issue.record("expected applied, got \(outcome)"); return
                 }
-                #expect(plan.actions.count == 4 && results.count == 4 && remaining == nil)
-                #expect(events.items == ["held", "planned 4", "step 1/4", "step 2/4", "step 3/4", "step 4/4", "released"], "\(events.items)")
+                #expect(plan.actions.count == 5 && results.count == 5 && remaining == nil)
+                #expect(events.items == ["held", "planned 5"] + (1...5).map { "step \($0)/5" } + ["released"], "\(events.items)")
                 #expect(try await session.plan(topology, options: PlanOptions()).isEmpty)
 
                 // Nothing left to do: no lock taken, the empty plan reported.

@@ -17,8 +17,8 @@ struct CLIIntegrationTests {
             let document = try #require(try JSONSerialization.jsonObject(with: Data(applied.stdout.utf8)) as? [String: Any], "\(applied)")
             #expect(document["outcome"] as? String == "applied")
             let steps = document["steps"] as? [[String: Any]] ?? []
-            #expect(steps.count == 4 && steps.allSatisfy { $0["error"] is NSNull }, "\(applied)")
-            #expect(((document["plan"] as? [String: Any])?["actions"] as? [Any])?.count == 4, "\(applied)")
+            #expect(steps.count == 5 && steps.allSatisfy { $0["error"] is NSNull }, "\(applied)")
+            #expect(((document["plan"] as? [String: Any])?["actions"] as? [Any])?.count == 5, "\(applied)")
             #expect(document["remaining"] is NSNull)
 
             let again = try await cli.run(["apply", "--yes", "--json", "topology.yaml"])
@@ -57,7 +57,7 @@ struct CLIIntegrationTests {
             let applied = try await cli.run(["apply", "--yes", "--verbose", "topology.yaml"])
             #expect(applied.status == 0, "\(applied)")
             #expect(applied.stderr.contains("debug jetform.nats:") && applied.stderr.contains("connected"), "\(applied)")
-            #expect(applied.stderr.components(separatedBy: "step done").count - 1 == 4, "one line per call: \(applied)")
+            #expect(applied.stderr.components(separatedBy: "step done").count - 1 == 5, "one line per call: \(applied)")
             #expect(!applied.stdout.contains("debug"), "logs never mix into the output: \(applied)")
             let viaEnvironment = try await cli.run(["plan", "topology.yaml"], environment: ["JETFORM_LOG": "debug"])
             #expect(viaEnvironment.stderr.contains("debug jetform.nats:"), "\(viaEnvironment)")

@@ -27,7 +27,7 @@ struct DomainIntegrationTests {
             consumers:
               shipper: { ack_policy: explicit }
         kv:
-          CONFIG: { history: 3 }
+          SETTINGS: { history: 3 }
 
         """
 
@@ -54,10 +54,10 @@ struct DomainIntegrationTests {
             // In the hub, read there directly; the leaf's own JetStream holds nothing.
             let hubClient = try await client(cluster.clientURLs.joined(separator: ","))
             let leafClient = try await client(leaf.clientURL)
-            #expect(try await streams(JetStreamContext(client: hubClient)) == ["KV_CONFIG", "ORDERS"])
+            #expect(try await streams(JetStreamContext(client: hubClient)) == ["KV_SETTINGS", "ORDERS"])
             #expect(try await streams(JetStreamContext(client: leafClient)) == [])
             // The same, from the leaf through the hub's domain.
-            #expect(try await streams(JetStreamContext(client: leafClient, domain: "hub")) == ["KV_CONFIG", "ORDERS"])
+            #expect(try await streams(JetStreamContext(client: leafClient, domain: "hub")) == ["KV_SETTINGS", "ORDERS"])
             let orders = try await JetStreamContext(client: hubClient).streamInfo("ORDERS")
             #expect(orders.config.numReplicas == 3 && orders.cluster?.replicas?.count == 2, "R3 in the hub: \(String(describing: orders.cluster))")
             let consumer = try await JetStreamContext(client: hubClient).consumerInfo(stream: "ORDERS", name: "shipper")
@@ -85,7 +85,7 @@ struct DomainIntegrationTests {
             let report = try JSONSerialization.jsonObject(with: Data(smoke.stdout.utf8)) as? [String: Any]
             let durable = (report?["scenarios"] as? [[String: Any]])?.first
             #expect(durable?["lost"] as? Int == 0 && durable?["answered"] as? Int == 300, "\(smoke.stdout.prefix(600))")
-            #expect(try await streams(JetStreamContext(client: hubClient)) == ["KV_CONFIG", "ORDERS", "REQUESTS", "RESPONSES"])
+            #expect(try await streams(JetStreamContext(client: hubClient)) == ["KV_CONFIG", "KV_SETTINGS", "ORDERS", "REQUESTS", "RESPONSES"])
             #expect(try await streams(JetStreamContext(client: leafClient)) == [])
 
             await hubClient.close()

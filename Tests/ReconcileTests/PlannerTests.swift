@@ -26,11 +26,11 @@ import Topology
         let t = try shippedTopology()
         let plan = Planner.plan(desired: t, observed: ObservedState(), capabilities: .v2_15)
         #expect(plan.actions.map(\.resource.description) == [
-            "stream REQUESTS", "consumer REQUESTS.workers", "stream RESPONSES", "consumer RESPONSES.producers",
+            "stream REQUESTS", "consumer REQUESTS.workers", "stream RESPONSES", "consumer RESPONSES.producers", "stream KV_CONFIG",
         ])
         #expect(plan.actions.allSatisfy { $0.kind == .create })
         #expect(plan.phases.map(\.phase) == [.applyStreams, .applyConsumers])
-        #expect(plan.summary == PlanSummary(add: 4))
+        #expect(plan.summary == PlanSummary(add: 5))
         let config = try #require(plan.actions[0].config)
         #expect(config["metadata"]?["jetform.managed-by"] == "users")
         #expect(config["duplicate_window"] == .int(5_000_000_000))

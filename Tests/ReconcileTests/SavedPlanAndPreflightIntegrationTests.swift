@@ -23,13 +23,13 @@ struct SavedPlanAndPreflightIntegrationTests {
                 #expect(!text.contains(secret), "the saved plan holds no credentials (\(secret))")
             }
             let saved = try SavedPlan.decode(text, file: "users.plan")
-            #expect(saved.plan.summary.add == 4)
+            #expect(saved.plan.summary.add == 5)
             #expect(saved.context == "user" && saved.topologyFile == "topology.yaml")
-            #expect(saved.resources.count == 4 && saved.resources.values.allSatisfy { $0 == "absent" })
+            #expect(saved.resources.count == 5 && saved.resources.values.allSatisfy { $0 == "absent" })
 
             let applied = try await cli.run(["apply", "--yes", "users.plan"])
             #expect(applied.status == 0, "\(applied)")
-            #expect(applied.stdout.contains("Apply complete: 4 call(s)"), "\(applied)")
+            #expect(applied.stdout.contains("Apply complete: 5 call(s)"), "\(applied)")
             #expect(applied.stdout.contains("Applied the saved plan users.plan"), "\(applied)")
             #expect(!applied.stderr.contains("note: the cluster still differs"), "\(applied)")
             let check = try await cli.run(["plan", "--detailed-exitcode", "topology.yaml"])

@@ -152,6 +152,7 @@ import TestSupport
         try await LocalCluster.withCluster { cluster in
             let admin = try await NATSClient.connect(try userOptions(cluster))
             try await createSmokeStreams(JetStreamContext(client: admin))
+            try await createConfigBucket(JetStreamContext(client: admin))
             var environment = ProcessInfo.processInfo.environment
             environment["NATS_URL"] = cluster.clientURLs.joined(separator: ",")
             let file = FaultIntegrationTests.topologyFile
@@ -159,7 +160,7 @@ import TestSupport
             let all = try run(jetform, ["smoke", file, "--json", "--count", "500"], environment: environment)
             #expect(all.status == 0, "\(all.stdout)\n\(all.stderr)")
             let report = try JSONDecoder().decode(SmokeReport.self, from: Data(all.stdout.utf8))
-            #expect(report.scenarios.map(\.scenario) == [.durable, .pubsub, .queue, .request])
+            #expect(report.scenarios.map(\.scenario) == [.durable, .pubsub, .queue, .request, .kv])
             #expect(report.passed)
             #expect(report.scenarios.allSatisfy { $0.lost == 0 && $0.unexpected == 0 })
 
@@ -180,6 +181,16 @@ import TestSupport
 
             let unknown = try run(jetform, ["smoke", file, "--scenario", "bogus"], environment: environment)
             #expect(unknown.status == 1 && unknown.stderr.contains("unknown scenario"))
+
+            // The kv scenario alone: puts, reads, the watcher and the history of the shipped CONFIG bucket.
+            let kv = try run(jetform, ["smoke", file, "--scenario", "kv", "--count", "400"], environment: environment)
+            #expect(kv.status == 0, "\(kv.stdout)\n\(kv.stderr)")
+            #expect(kv.stdout.contains("puts 400  acked 400  watched 400  lost 0  unexpected 0  duplicated 0"), "\(kv.stdout)")
+            #expect(kv.stdout.contains("ok   history: key jetform-smoke.") && kv.stdout.contains("5 values expected, the newest 5 in order"))
+            print(kv.stdout)
+            // A worker fault has no workers to kill in the kv scenario.
+            let misfit = try run(jetform, ["smoke", file, "--scenario", "kv", "--kill-worker"], environment: environment)
+            #expect(misfit.status == 1 && misfit.stderr.contains("fault flags apply to the durable scenario only"), "\(misfit.stderr)")
             await admin.close()
         }
     }

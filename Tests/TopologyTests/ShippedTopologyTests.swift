@@ -105,5 +105,14 @@ import Testing
         #expect(smoke.pubsub == .init(subject: "smoke.pubsub", subscribers: 3, count: 1000))
         #expect(smoke.queue == .init(subject: "smoke.queue", group: "smoke-workers", members: 3, count: 1000))
         #expect(smoke.request == .init(subject: "smoke.request", responders: 1, count: 1000))
+        #expect(smoke.kv == .init(bucket: "CONFIG", count: 1000, keys: 10))
+    }
+
+    @Test func configBucket() throws {
+        let b = try #require(try load().topology.bucket(named: "CONFIG"))
+        #expect(b.config["storage"] == .string("memory"))
+        #expect(b.config["num_replicas"] == .int(3))
+        #expect(b.config["history"] == .int(5))
+        #expect(b.streamSpec.config["max_msgs_per_subject"] == .int(5))
     }
 }
