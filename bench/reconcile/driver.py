@@ -1,7 +1,7 @@
 """nats-py side of the reconcile benchmark, and the helpers run.sh needs.
 
     driver.py topology --prefix P --streams N --replicas R [--consumers-per-stream 1] > file.yaml
-    driver.py info     --urls URL --prefix P --streams N --concurrency 64 [--consumers-only]
+    driver.py info     --urls URL --prefix P --streams N --concurrency 64 [--consumers-only | --with-list]
     driver.py create   --urls URL --prefix P --streams N --replicas R --concurrency 16
     driver.py list     --urls URL      (pages STREAM.LIST over the whole account: what any plan reads at least)
     driver.py clean    --urls URL
@@ -81,15 +81,29 @@ async def cmd_info(a) -> dict:
     jobs = []
     for i in range(a.streams):
         s = stream_name(a.prefix, i)
-        if not a.consumers_only:
+        if not a.consumers_only and not a.with_list:
             jobs.append(lambda s=s: nc.request(f"$JS.API.STREAM.INFO.{s}", b"", timeout=a.timeout))
         for j in range(a.consumers_per_stream):
             jobs.append(lambda s=s, j=j: nc.request(f"$JS.API.CONSUMER.INFO.{s}.c{j}", b"", timeout=a.timeout))
-    for reply in await bounded(a.concurrency, jobs):
+
+    async def listed():
+        # Every stream's config the cheapest way: STREAM.LIST pages, beside the consumer reads.
+        offset = 0
+        while True:
+            body = json.loads((await nc.request("$JS.API.STREAM.LIST", json.dumps({"offset": offset}).encode(), timeout=a.timeout)).data)
+            if "error" in body:
+                raise RuntimeError(body["error"])
+            page = body.get("streams") or []
+            offset += len(page)
+            if not page or offset >= body.get("total", 0):
+                return
+
+    reads = [bounded(a.concurrency, jobs)] + ([listed()] if a.with_list else [])
+    for reply in (await asyncio.gather(*reads))[0]:
         check(reply)
     seconds = time.perf_counter() - start
     await nc.close()
-    mode = f"consumerinfo{a.concurrency}" if a.consumers_only else f"info{a.concurrency}"
+    mode = f"consumerinfo{a.concurrency}" if a.consumers_only else f"listinfo{a.concurrency}" if a.with_list else f"info{a.concurrency}"
     return {"client": "nats-py", "mode": mode, "streams": a.streams,
             "consumers": a.streams * a.consumers_per_stream, "requests": len(jobs), "seconds": round(seconds, 4)}
 
@@ -179,7 +193,9 @@ def main() -> None:
         s.add_argument("--concurrency", type=int, default=16)
         s.add_argument("--timeout", type=float, default=30)
         s.add_argument("--consumers-only", action="store_true",
-                       help="info: only CONSUMER.INFO (the reads no plan can do without: one per consumer)")
+                       help="info: only CONSUMER.INFO (one per consumer)")
+        s.add_argument("--with-list", action="store_true",
+                       help="info: CONSUMER.INFO beside STREAM.LIST pages: every config a plan must read, read the cheapest way")
     t = sub.add_parser("timed")
     t.add_argument("--quiet", action="store_true")
     t.add_argument("command", nargs=argparse.REMAINDER)
