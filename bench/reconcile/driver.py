@@ -74,6 +74,19 @@ def check(reply) -> None:
         raise RuntimeError(body["error"])
 
 
+async def list_streams(nc, timeout: float) -> int:
+    """Pages $JS.API.STREAM.LIST to the end; the number of streams seen."""
+    offset = 0
+    while True:
+        body = json.loads((await nc.request("$JS.API.STREAM.LIST", json.dumps({"offset": offset}).encode(), timeout=timeout)).data)
+        if "error" in body:
+            raise RuntimeError(body["error"])
+        page = body.get("streams") or []
+        offset += len(page)
+        if not page or offset >= body.get("total", 0):
+            return offset
+
+
 async def cmd_info(a) -> dict:
     import nats
     start = time.perf_counter()
@@ -86,19 +99,8 @@ async def cmd_info(a) -> dict:
         for j in range(a.consumers_per_stream):
             jobs.append(lambda s=s, j=j: nc.request(f"$JS.API.CONSUMER.INFO.{s}.c{j}", b"", timeout=a.timeout))
 
-    async def listed():
-        # Every stream's config the cheapest way: STREAM.LIST pages, beside the consumer reads.
-        offset = 0
-        while True:
-            body = json.loads((await nc.request("$JS.API.STREAM.LIST", json.dumps({"offset": offset}).encode(), timeout=a.timeout)).data)
-            if "error" in body:
-                raise RuntimeError(body["error"])
-            page = body.get("streams") or []
-            offset += len(page)
-            if not page or offset >= body.get("total", 0):
-                return
-
-    reads = [bounded(a.concurrency, jobs)] + ([listed()] if a.with_list else [])
+    # With --with-list every stream's config is read the cheapest way, STREAM.LIST pages, beside the consumer reads.
+    reads = [bounded(a.concurrency, jobs)] + ([list_streams(nc, a.timeout)] if a.with_list else [])
     for reply in (await asyncio.gather(*reads))[0]:
         check(reply)
     seconds = time.perf_counter() - start
@@ -135,16 +137,7 @@ async def cmd_list(a) -> dict:
     import nats
     start = time.perf_counter()
     nc = await nats.connect(a.urls, user="user", password="user")
-    seen, offset = 0, 0
-    while True:
-        body = json.loads((await nc.request("$JS.API.STREAM.LIST", json.dumps({"offset": offset}).encode(), timeout=a.timeout)).data)
-        if "error" in body:
-            raise RuntimeError(body["error"])
-        page = body.get("streams") or []
-        seen += len(page)
-        offset += len(page)
-        if not page or offset >= body.get("total", 0):
-            break
+    seen = await list_streams(nc, a.timeout)
     seconds = time.perf_counter() - start
     await nc.close()
     return {"client": "nats-py", "mode": "list", "streams": seen, "seconds": round(seconds, 4)}
