@@ -158,7 +158,7 @@ public struct ApplyService: Sendable {
         if !plan.isEmpty && !plan.hasErrors { try await checkHealth(plan, events: events) }
         return try await locked(plan.topology, events: events) { () async throws(ApplyFailure) -> ApplyOutcome in
             let observed: ObservedState
-            do throws(SessionError) { observed = try await self.session.observe(expecting: topology) } catch { throw .session(error) }
+            do throws(SessionError) { observed = try await self.session.observe(expecting: topology, keys: plan.touchedResources) } catch { throw .session(error) }
             let reasons = saved.staleness(comparedTo: observed, capabilities: self.session.capabilities)
             guard reasons.isEmpty else { throw .stale(reasons) }
             events(.planned(plan))

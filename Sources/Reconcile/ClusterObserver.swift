@@ -34,29 +34,32 @@ public struct ClusterObserver: Sendable {
     /// The streams and consumers of the account. `expecting`: the topology about to be planned — its
     /// streams and consumers that neither the list nor the names show are asked for with `INFO`: right
     /// after a create the meta leader's lists can lag behind the stream (seen on 2.15.1 after a replace).
-    public func observe(expecting topology: TopologySpec? = nil) async throws -> ObservedState {
+    /// `keys`: Key-Value keys to read besides those `topology` declares (a saved plan's).
+    public func observe(expecting topology: TopologySpec? = nil, keys extra: [ResourceID] = []) async throws -> ObservedState {
         let reading = try await read(expecting: topology)
         let streams = reading.streams.compactMap { ObservedStream(info: $0.info, consumerInfos: $0.consumers) }
+        let declared = (topology?.kv ?? []).flatMap { bucket in bucket.keys.map { ResourceID.key(stream: bucket.streamName, key: $0.key) } }
         return ObservedState(streams: streams, unreadable: reading.unreadable,
-                             keys: try await keys(of: topology, existing: Set(streams.map(\.name))))
+                             keys: try await keys(declared + extra, existing: Set(streams.map(\.name))))
     }
 
-    /// The last message of every key the file declares in a bucket that exists: one `STREAM.MSG.GET`
-    /// (`last_by_subj`, answered by the stream's leader, so a put acknowledged before is seen) per key.
-    func keys(of topology: TopologySpec?, existing: Set<String>) async throws -> [ResourceID: ObservedKey] {
-        let wanted = (topology?.kv ?? []).filter { existing.contains($0.streamName) }.flatMap { bucket in
-            bucket.keys.map { (stream: bucket.streamName, key: $0.key, subject: KVFields.subject(bucket: bucket.name, key: $0.key)) }
+    /// The last message of each key of a bucket that exists: one `STREAM.MSG.GET` (`last_by_subj`,
+    /// answered by the stream's leader, so a put acknowledged before is seen) per key.
+    func keys(_ ids: [ResourceID], existing: Set<String>) async throws -> [ResourceID: ObservedKey] {
+        var seen = Set<ResourceID>()
+        let wanted = ids.filter { id in
+            guard existing.contains(id.streamName), id.keySubject != nil else { return false }
+            return seen.insert(id).inserted
         }
         guard !wanted.isEmpty else { return [:] }
         let js = jetStream
-        let found = try await Self.concurrently(wanted, limit: concurrency) { item in
-            try await js.lastMessage(stream: item.stream, subject: item.subject)
+        let found = try await Self.concurrently(wanted, limit: concurrency) { id in
+            try await js.lastMessage(stream: id.streamName, subject: id.keySubject ?? "")
         }
         var keys: [ResourceID: ObservedKey] = [:]
-        for (item, message) in zip(wanted, found) {
+        for (id, message) in zip(wanted, found) {
             guard let message else { continue }
-            keys[.key(stream: item.stream, key: item.key)] = ObservedKey(revision: message.sequence,
-                                                                         value: message.isKVDelete ? nil : Array(message.data))
+            keys[id] = ObservedKey(revision: message.sequence, value: message.isKVDelete ? nil : Array(message.data))
         }
         return keys
     }
@@ -164,7 +167,8 @@ public struct ClusterObserver: Sendable {
 
     /// Every consumer of `stream`: `CONSUMER.LIST` when the stream has any (`count`, its
     /// `state.consumer_count`); when the list holds fewer than `count`, `CONSUMER.NAMES` tells which it
-    /// left out; those and the `expecting` ones the list lacks are asked for with `CONSUMER.INFO`.
+    /// left out; those and the `expecting` ones the list lacks are asked for with `CONSUMER.INFO` — again,
+    /// up to `notFoundRounds` times, while fewer are found than the stream counts.
     static func consumers(of stream: String, count: Int?, _ js: JetStreamContext,
                           expecting: [String] = []) async throws(JetStreamError) -> [JSONObject] {
         // (The file's consumers were already asked for by name in `observe`; this is the rest.)

@@ -24,11 +24,8 @@ extension PlanBuilder {
                 "subject": .string(KVFields.subject(bucket: bucket.name, key: key.key)),
                 "expected_revision": .int(Int64(clamping: live?.revision ?? 0)),
             ]
-            if key.sensitive {
-                config["value_sha256"] = .string(KeyDigest.of(id, value: key.value.value))
-            } else {
-                config["value"] = .string(key.value.value)
-            }
+            // A sensitive value travels in memory only; a saved plan adds a salted digest (`SavedPlan`).
+            if key.sensitive { config["sensitive"] = .bool(true) } else { config["value"] = .string(key.value.value) }
             let step = PlanStep(phase: .putKeys, operation: .putKey, resource: id, config: config,
                                 payload: key.sensitive ? key.value : nil)
             actions.append(PlanAction(kind: changes.isEmpty ? .create : .update, resource: id, bucket: ref, sensitive: key.sensitive,
@@ -44,11 +41,32 @@ extension PlanBuilder {
     }
 }
 
-/// What a saved plan keeps of a sensitive key's value: a digest, so `apply PLANFILE` can tell that the
-/// value the topology gives at apply is the one planned, without the plan file holding the value.
+/// What a saved plan keeps of a sensitive key's value: a salted, stretched digest, so `apply PLANFILE`
+/// can tell that the value the topology gives at apply is the one planned, without the plan file holding
+/// the value or a plain hash of it (which a weak secret could be guessed back from).
 public enum KeyDigest {
-    /// `sha256:<hex>` of the key's identity and value.
-    public static func of(_ id: ResourceID, value: String) -> String {
-        "sha256:" + SHA256.hex(Array("jetform key value\u{0}\(id.streamName)\u{0}\(id.name)\u{0}\(value)".utf8))
+    /// SHA-256 rounds over the salted value: a guess costs this many hashes.
+    static let rounds = 10_000
+
+    /// `sha256x10000:<hex>` of `value` with `salt`.
+    public static func of(_ value: String, salt: [UInt8]) -> String {
+        var digest = SHA256.digest(salt + Array(value.utf8))
+        for _ in 0..<rounds { digest = SHA256.digest(digest + salt) }
+        return "sha256x\(rounds):" + hex(digest)
+    }
+
+    /// 16 random bytes.
+    public static func newSalt() -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String { bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() }
+
+    static func bytes(hex: String) -> [UInt8]? {
+        let chars = Array(hex.utf8)
+        guard chars.count % 2 == 0 else { return nil }
+        return stride(from: 0, to: chars.count, by: 2).map { i in UInt8(String(decoding: chars[i..<i + 2], as: UTF8.self), radix: 16) }
+            .reduce(into: [UInt8]?([])) { out, byte in if let byte { out?.append(byte) } else { out = nil } }
     }
 }

@@ -40,6 +40,13 @@ public enum ResourceID: Sendable, Hashable, Comparable, CustomStringConvertible 
         }
     }
 
+    /// `$KV.<bucket>.<key>`, the subject a key's values are put on; nil for streams, consumers and a
+    /// stream that is no bucket's.
+    public var keySubject: String? {
+        guard case .key(let stream, let key) = self, let bucket = KVFields.bucket(ofStream: stream) else { return nil }
+        return KVFields.subject(bucket: bucket, key: key)
+    }
+
     /// A stream first, then its consumers, then its keys.
     public static func < (lhs: ResourceID, rhs: ResourceID) -> Bool {
         func rank(_ id: ResourceID) -> (String, Int, String) {

@@ -191,7 +191,7 @@ public struct PlanExecutor: Sendable {
                     // The seal was applied by an attempt whose answer timed out: sent again, 2.11 refuses
                     // it ("can not cancel deny message deletes": it checks deny_delete before the seal's
                     // own settings). Seen in the differential test under load (2.11.0, 2.11.11 case 282).
-                    guard config["sealed"]?.boolValue == true, error.apiError != nil, await isSealed(step.resource.streamName) else {
+                    guard config["sealed"]?.boolValue == true, error.errCode == .streamUpdateRefused, await isSealed(step.resource.streamName) else {
                         throw .server(error)
                     }
                     logger.notice("the stream was sealed by an earlier attempt of this update", metadata: ["resource": "\(step.resource)"])
@@ -324,27 +324,29 @@ public struct PlanExecutor: Sendable {
                       metadata: ["stream": "\(name)", "sent": "\(wanted)", "live": "\(seen)"])
     }
 
-    /// Publishes a key's value on its subject, expecting the key's revision the plan saw (0: none), with
-    /// a message id made of both, so a put retried after a lost acknowledgement is stored once.
+    /// Publishes a key's value on the key's subject of its bucket's stream, expecting the revision the
+    /// plan saw (0: none), with a message id of this call's own, so a put retried after a lost
+    /// acknowledgement is stored once (and a later apply's put of the same value is not taken for it).
     private func putKey(_ step: PlanStep) async throws(StepError) {
         let config = step.config ?? JSONObject()
-        guard let subject = config["subject"]?.stringValue, let expected = config["expected_revision"]?.intValue, expected >= 0 else {
-            throw .malformed("put key on \(step.resource.description) has no subject or expected_revision")
+        guard let subject = step.resource.keySubject, let expected = config["expected_revision"]?.intValue, expected >= 0 else {
+            throw .malformed("put key on \(step.resource.description) has no expected_revision")
         }
         guard let value = step.payload?.value ?? config["value"]?.stringValue else {
             throw .malformed("put key on \(step.resource.description) has no value (a sensitive value is read from the topology: apply the saved plan with its topology at hand)")
         }
         let revision = UInt64(expected)
-        let id = "jetform-" + String(SHA256.hex(Array("\(subject)\u{0}\(revision)\u{0}\(value)".utf8)).prefix(32))
-        let options = PublishOptions(msgId: id, expectedLastSubjectSequence: revision)
+        let options = PublishOptions(msgId: "jetform-" + UUID().uuidString, expectedStream: step.resource.streamName,
+                                     expectedLastSubjectSequence: revision)
         do {
             _ = try await retrying([]) { js async throws(JetStreamError) in try await js.publish(subject: subject, value, options: options) }
-        } catch where error.errCode == Self.wrongLastSequence {
+        } catch where error.isWrongLastSequence {
             throw .keyChanged(expectedRevision: revision)
         } catch {
             throw .server(error)
         }
     }
+
 
     /// Whether the stream reports itself sealed (false when it cannot be read).
     private func isSealed(_ name: String) async -> Bool {
@@ -408,7 +410,6 @@ public struct PlanExecutor: Sendable {
     static let storeCreationFailed = JetStreamErrorCode(10049)
     static let replicasExceedStream = JetStreamErrorCode(10126)
     static let pedanticRefusal = JetStreamErrorCode(10157)
-    static let wrongLastSequence = JetStreamErrorCode(10071)
 
     /// A server call inside a step: its failure is the step's.
     private func server<T>(_ call: () async throws(JetStreamError) -> T) async throws(StepError) -> T {
@@ -429,7 +430,12 @@ public struct PlanExecutor: Sendable {
             guard let config = step.config else { throw .malformed("\(what) has no config") }
             let named = config["durable_name"]?.stringValue ?? config["name"]?.stringValue
             guard named == name else { throw .malformed("\(what): the config names consumer '\(named ?? "")'") }
-        case (.deleteStream, .stream), (.deleteConsumer, .consumer), (.pauseConsumer, .consumer), (.putKey, .key):
+        case (.putKey, .key):
+            // The subject is the key's own: a hand-edited plan must not publish anywhere else.
+            guard let subject = step.resource.keySubject, step.config?["subject"]?.stringValue.map({ $0 == subject }) ?? true else {
+                throw .malformed("\(what): the config names subject '\(step.config?["subject"]?.stringValue ?? "")', not the key's")
+            }
+        case (.deleteStream, .stream), (.deleteConsumer, .consumer), (.pauseConsumer, .consumer):
             break
         default:
             throw .malformed("\(what): a \(step.resource.kind.rawValue) cannot take that operation")

@@ -35,7 +35,8 @@ import Topology
 ///                    "create_consumer" | "update_consumer" | "delete_consumer" | "pause_consumer" | "put_key",
 ///                    "config": {…} | null}],
 ///                    // put_key: {"subject", "expected_revision", "value"} or, for a sensitive value,
-///                    // {"subject", "expected_revision", "value_sha256"}: the value is taken from the topology at apply
+///                    // {"subject", "expected_revision", "sensitive": true} (a saved plan adds "value_salt" and
+///                    // "value_digest"; the value is taken from the topology at apply)
 ///         "location": {"file", "line", "column"} | null
 ///       }],
 ///       "unmanaged": [{"resource": "stream", "name": "FOREIGN", "stream": "FOREIGN", "managed_by": null, "prunable": false}],

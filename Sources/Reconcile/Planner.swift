@@ -117,20 +117,30 @@ struct PlanBuilder: Sendable {
     /// The file's streams, each planned on its own (what one adds depends on no other's), in chunks on
     /// the machine's cores; the chunks' findings are taken in file order.
     mutating func planStreams(_ streams: [StreamSpec]) {
-        let start = self
+        let start = self.withoutFindings()
         let parts = Chunked.map(streams) { chunk in
             var part = start
-            (part.actions, part.unmanaged, part.warnings, part.errors, part.statedLimits) = ([], [], [], [], [:])
             for stream in chunk { part.plan(stream) }
             return part
         }
-        for part in parts {
-            actions += part.actions
-            unmanaged += part.unmanaged
-            warnings += part.warnings
-            errors += part.errors
-            statedLimits.merge(part.statedLimits) { a, _ in a }
-        }
+        for part in parts { take(part) }
+    }
+
+    /// This builder with nothing found yet: every field planning a stream adds to is empty (keep in step
+    /// with `take`).
+    private func withoutFindings() -> PlanBuilder {
+        var empty = self
+        (empty.actions, empty.unmanaged, empty.warnings, empty.errors, empty.statedLimits) = ([], [], [], [], [:])
+        return empty
+    }
+
+    /// Adds what `part` found after what this builder found.
+    private mutating func take(_ part: PlanBuilder) {
+        actions += part.actions
+        unmanaged += part.unmanaged
+        warnings += part.warnings
+        errors += part.errors
+        statedLimits.merge(part.statedLimits) { a, _ in a }
     }
 
     /// A Key-Value bucket or object store: its stream as the clients make it, planned like any stream and

@@ -86,9 +86,10 @@ public struct ReconcileSession: Sendable {
     }
 
     /// The account's streams and consumers; `topology`'s are looked up by name when the lists miss them.
-    public func observe(expecting topology: TopologySpec?) async throws(SessionError) -> ObservedState {
+    /// The keys read are those `topology` declares and `keys` (a saved plan's, which its file may no longer name).
+    public func observe(expecting topology: TopologySpec?, keys: [ResourceID] = []) async throws(SessionError) -> ObservedState {
         do {
-            let observed = try await ClusterObserver(jetStream: jetStream).observe(expecting: topology)
+            let observed = try await ClusterObserver(jetStream: jetStream).observe(expecting: topology, keys: keys)
             trace("read the cluster: \(observed.streams.count) streams, \(observed.streams.reduce(0) { $0 + $1.consumers.count }) consumers")
             return observed
         } catch {

@@ -33,7 +33,7 @@ public struct SavedPlan: Sendable {
 
     public init(plan: Plan, topologyFiles: [String], context: String?, environment: String? = nil, cluster: String? = nil,
                 observed: ObservedState) {
-        self.plan = plan
+        self.plan = Self.sealingValues(plan)
         self.topologyFiles = topologyFiles
         self.context = context
         self.environment = environment
@@ -119,7 +119,12 @@ public struct SavedPlan: Sendable {
             case ("absent", _): reasons.append("\(resource) was created since the plan")
             case (_, "absent"): reasons.append("\(resource) was deleted since the plan")
             case (nil, _): reasons.append("\(resource) may have changed (the plan file has no per-resource record)")
-            default: reasons.append("\(resource) was changed since the plan (config, messages held, or consumers)")
+            default:
+                if case .key = resource {
+                    reasons.append("\(resource) was written since the plan (its revision changed)")
+                } else {
+                    reasons.append("\(resource) was changed since the plan (config, messages held, or consumers)")
+                }
             }
         }
         if reasons.isEmpty { reasons.append("what the plan touches changed since it was made") }
@@ -128,6 +133,21 @@ public struct SavedPlan: Sendable {
 }
 
 extension SavedPlan {
+    /// `plan` with a salted digest (`value_salt`, `value_digest`) in each put of a sensitive key, whose
+    /// value the file never holds.
+    static func sealingValues(_ plan: Plan) -> Plan {
+        var plan = plan
+        for a in plan.actions.indices {
+            for s in plan.actions[a].steps.indices where plan.actions[a].steps[s].operation == .putKey {
+                guard let value = plan.actions[a].steps[s].payload?.value else { continue }
+                let salt = KeyDigest.newSalt()
+                plan.actions[a].steps[s].config?["value_salt"] = .string(KeyDigest.hex(salt))
+                plan.actions[a].steps[s].config?["value_digest"] = .string(KeyDigest.of(value, salt: salt))
+            }
+        }
+        return plan
+    }
+
     /// The plan with the values of its sensitive keys taken from `topology` (a saved plan holds only their
     /// digests), or why it cannot be applied: no topology at hand, or a value that is not the one planned
     /// (the file or its variables changed since).
@@ -140,12 +160,17 @@ extension SavedPlan {
         for a in plan.actions.indices {
             for s in plan.actions[a].steps.indices where plan.actions[a].steps[s].operation == .putKey {
                 let step = plan.actions[a].steps[s]
-                guard step.payload == nil, let digest = step.config?["value_sha256"]?.stringValue else { continue }
+                guard step.payload == nil, step.config?["sensitive"]?.boolValue == true else { continue }
+                guard let digest = step.config?["value_digest"]?.stringValue,
+                      let salt = step.config?["value_salt"]?.stringValue.flatMap(KeyDigest.bytes(hex:)) else {
+                    problems.append("\(step.resource) has a sensitive value and the plan no digest of it: make the plan again with `jetform plan -out`")
+                    continue
+                }
                 guard topology != nil else {
                     problems.append("\(step.resource) has a sensitive value, which the plan does not hold: apply it where its topology file is, or give it with --topology")
                     continue
                 }
-                guard let value = declared[step.resource], KeyDigest.of(step.resource, value: value.value) == digest else {
+                guard let value = declared[step.resource], KeyDigest.of(value.value, salt: salt) == digest else {
                     problems.append("\(step.resource): the value the topology gives now is not the one planned (the file or its variables changed since the plan)")
                     continue
                 }

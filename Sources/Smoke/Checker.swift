@@ -83,9 +83,7 @@ public struct Checker: Sendable {
         highestSeen = Array(repeating: -1, count: self.fanOut)
         handledPerWorker = Array(repeating: 0, count: max(0, workers))
         answeredPerSlot = Array(repeating: 0, count: self.fanOut)
-        var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
-        histogram.autoResize = true
-        latency = histogram
+        latency = .latency()
     }
 
     private func valid(_ id: Int) -> Bool { id >= 0 && id < count }
@@ -231,5 +229,14 @@ public struct Checker: Sendable {
     /// Approximate bytes the records take.
     public var footprintBytes: Int {
         count * (8 + 1 + 2) + answers.count * 2 + latency.estimatedFootprintInBytes
+    }
+}
+
+extension Histogram<UInt64> {
+    /// Latencies in microseconds, up to a minute at three significant digits (growing past it).
+    static func latency() -> Histogram<UInt64> {
+        var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        histogram.autoResize = true
+        return histogram
     }
 }

@@ -44,9 +44,7 @@ public struct KVLedger: Sendable {
         revisions = Array(repeating: 0, count: self.count)
         watchedRevision = Array(repeating: 0, count: self.keys)
         watchedId = Array(repeating: -1, count: self.keys)
-        var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
-        histogram.autoResize = true
-        ackLatency = histogram
+        ackLatency = .latency()
     }
 
     /// The key index of put `id`.
@@ -141,8 +139,8 @@ public struct KVLedger: Sendable {
         Array(storedPuts(on: key).suffix(max(0, history)))
     }
 
-    /// Approximate bytes the records take.
-    public var footprintBytes: Int { count * 8 + keys * 8 + ackLatency.estimatedFootprintInBytes }
+    /// Approximate bytes the records take: a revision per put, the watcher's revision and put id per key.
+    public var footprintBytes: Int { count * 8 + keys * 16 + ackLatency.estimatedFootprintInBytes }
 }
 
 /// A ``KVLedger`` shared by the writers and the watcher of a running kv scenario.

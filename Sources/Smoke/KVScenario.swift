@@ -1,3 +1,4 @@
+import JetStreamSchema
 public import JetStream
 import NATS
 import NIOCore
@@ -31,7 +32,7 @@ public struct KVScenario: Sendable {
         self.fault = fault
     }
 
-    public var stream: String { "KV_\(bucket)" }
+    public var stream: String { KVFields.streamName(bucket) }
     public var flow: String { "\(keys) writers → \(stream) → reads, watcher, history" }
 
     /// `jetform-smoke.<run id>`: the run's keys are this plus `.<k>`.
@@ -71,7 +72,7 @@ public struct KVScenario: Sendable {
             let ledger = KVRecorder(count: count, keys: keys)
             let runId = env.runId
             let prefix = Self.keyPrefix(runId: runId)
-            let subjectPrefix = "$KV.\(bucket).\(prefix)."
+            let subjectPrefix = KVFields.subject(bucket: bucket, key: prefix + ".")
 
             // The watcher first, from the stream's end: it must see every put of the run.
             let watcherClient = try await env.connect("kv-watcher")

@@ -10,17 +10,13 @@ struct KeysDecoder {
                       fix: "write one key per line, e.g. keys: {feature.beta: \"on\"}")
             return []
         }
+        // (A repeated key is the YAML reader's error already.)
         var keys: [KeySpec] = []
-        var seen = Set<String>()
         for entry in entries {
             let key = entry.key.text
             if let problem = Names.keyProblem(key) {
                 bag.error(entry.key.location, "key '\(FieldDecoder.clip(key))' in \(owner) \(problem)",
                           fix: "use letters, digits and '-', '/', '_', '=', '.' (the clients' rule for keys), e.g. app.timeout")
-                continue
-            }
-            guard seen.insert(key).inserted else {
-                bag.error(entry.key.location, "key '\(key)' is declared twice in 'keys' of \(owner)", fix: "keep one")
                 continue
             }
             if let spec = value(entry, owner: owner, bag: &bag) { keys.append(spec) }

@@ -21,7 +21,8 @@ final class LibYAMLEvents {
 
     /// Why libyaml stopped, as it says it.
     struct Problem: Error {
-        enum Kind { case reader, scanner, parser, composer, other }
+        /// `tooLarge`: the reader's own, for a document past its value budget.
+        enum Kind { case reader, scanner, parser, composer, tooLarge, other }
         var kind: Kind
         var problem: String
         var mark: Mark
@@ -31,7 +32,8 @@ final class LibYAMLEvents {
     private var event = yaml_event_t()
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
-        yaml_parser_initialize(parser)
+        // Fails only when memory runs out, and then so does the first parse, which reports it.
+        _ = yaml_parser_initialize(parser)
         yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
         yaml_parser_set_input_string(parser, bytes.baseAddress, bytes.count)
     }

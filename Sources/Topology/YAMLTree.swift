@@ -75,6 +75,10 @@ struct YAMLReader {
             let root: YNode?
             do throws(LibYAMLEvents.Problem) {
                 root = try document(events, into: &found)
+            } catch where error.kind == .tooLarge {
+                bag.error(loc(error.mark), "the document expands to more than \(Self.nodeBudget) values",
+                          fix: "write the values out instead of repeating aliases")
+                return nil
             } catch {
                 report(error, yaml: yaml, into: &bag)
                 return nil
@@ -88,11 +92,6 @@ struct YAMLReader {
             bag.append(found)
             guard let root else {
                 bag.error(loc(1, 1), "the file is empty", fix: "start with 'name:', 'contexts:' and 'streams:'")
-                return nil
-            }
-            if nodes > Self.nodeBudget {
-                bag.error(root.location, "the document expands to more than \(Self.nodeBudget) values",
-                          fix: "write the values out instead of repeating aliases")
                 return nil
             }
             return root
@@ -119,22 +118,56 @@ struct YAMLReader {
         return root
     }
 
+    /// Counts `size` more values; past the budget the document is refused at once (an alias that
+    /// stands for a large node is cheap to write and exponential to walk).
+    private mutating func count(_ size: Int, at mark: LibYAMLEvents.Mark) throws(LibYAMLEvents.Problem) {
+        nodes += size
+        if nodes > Self.nodeBudget { throw LibYAMLEvents.Problem(kind: .tooLarge, problem: "too many values", mark: mark) }
+    }
+
+    /// The anchored node an alias event names.
+    private func anchored(_ event: LibYAMLEvents.Event) throws(LibYAMLEvents.Problem) -> (node: YNode, size: Int) {
+        guard let anchored = anchors[event.anchor ?? ""] else {
+            throw LibYAMLEvents.Problem(kind: .composer, problem: "found undefined alias", mark: event.mark)
+        }
+        return anchored
+    }
+
+    /// A mapping key: a scalar as written (keys are names, never expanded), an alias of a scalar, or
+    /// nil for a list or mapping (composed and counted, then reported by the caller).
+    private mutating func key(_ event: LibYAMLEvents.Event, _ events: LibYAMLEvents,
+                              into bag: inout DiagnosticBag) throws(LibYAMLEvents.Problem) -> (key: YScalar?, location: SourceLocation, size: Int) {
+        switch event.type {
+        case YAML_SCALAR_EVENT:
+            try count(1, at: event.mark)
+            let key = YScalar(text: event.text, isPlain: event.style == YAML_PLAIN_SCALAR_STYLE, location: loc(event.mark), expanded: false)
+            if let anchor = event.anchor { anchors[anchor] = (.scalar(key), 1) }
+            return (key, key.location, 1)
+        case YAML_ALIAS_EVENT:
+            let (node, size) = try anchored(event)
+            try count(size, at: event.mark)
+            if case .scalar(let s) = node { return (s, s.location, size) }
+            return (nil, loc(event.mark), size)
+        default:
+            let composed = try self.node(event, events, into: &bag)
+            return (nil, composed.node.location, composed.size)
+        }
+    }
+
     /// The node that starts with `event`, and how many nodes it stands for (an alias: its anchor's).
     private mutating func node(_ event: LibYAMLEvents.Event, _ events: LibYAMLEvents,
                                into bag: inout DiagnosticBag) throws(LibYAMLEvents.Problem) -> (node: YNode, size: Int) {
         let composed: (node: YNode, size: Int)
         switch event.type {
         case YAML_ALIAS_EVENT:
-            guard let anchored = anchors[event.anchor ?? ""] else {
-                throw LibYAMLEvents.Problem(kind: .composer, problem: "found undefined alias", mark: event.mark)
-            }
-            nodes += anchored.size
+            let anchored = try anchored(event)
+            try count(anchored.size, at: event.mark)
             return anchored
         case YAML_SCALAR_EVENT:
-            nodes += 1
+            try count(1, at: event.mark)
             composed = (.scalar(expand(event, into: &bag)), 1)
         case YAML_SEQUENCE_START_EVENT:
-            nodes += 1
+            try count(1, at: event.mark)
             var items: [YNode] = []
             var size = 1
             var next = try events.next()
@@ -146,26 +179,23 @@ struct YAMLReader {
             }
             composed = (.sequence(items, loc(event.mark)), size)
         case YAML_MAPPING_START_EVENT:
-            nodes += 1
+            try count(1, at: event.mark)
             var entries: [YEntry] = []
             var seen = Set<String>()
             var size = 1
             var next = try events.next()
             while next.type != YAML_MAPPING_END_EVENT {
-                let keyEvent = next
-                let key = try node(keyEvent, events, into: &bag)
+                let key = try key(next, events, into: &bag)
                 let value = try node(try events.next(), events, into: &bag)
                 size += key.size + value.size
+                let at = next.type == YAML_ALIAS_EVENT ? loc(next.mark) : key.location
                 next = try events.next()
-                guard case .scalar = key.node, keyEvent.type == YAML_SCALAR_EVENT else {
-                    bag.error(key.node.location, "a key is a list or mapping", fix: "keys must be plain names")
+                guard let name = key.key else {
+                    bag.error(key.location, "a key is a list or mapping", fix: "keys must be plain names")
                     continue
                 }
-                let name = keyEvent.text
-                if !seen.insert(name).inserted { duplicates.append((name, loc(keyEvent.mark))) }
-                // Keys are names: never expanded.
-                entries.append(YEntry(key: YScalar(text: name, isPlain: keyEvent.style == YAML_PLAIN_SCALAR_STYLE,
-                                                   location: loc(keyEvent.mark), expanded: false), value: value.node))
+                if !seen.insert(name.text).inserted { duplicates.append((name.text, at)) }
+                entries.append(YEntry(key: name, value: value.node))
             }
             composed = (.mapping(entries, loc(event.mark)), size)
         default:
@@ -209,7 +239,7 @@ struct YAMLReader {
                       fix: syntaxFix(error.problem, startsWithTab: Self.isTab(at: error.mark, in: yaml)))
         case .reader:
             bag.error(loc(1, 1), "YAML syntax: \(error.problem)", fix: "save the file as UTF-8 text")
-        case .other:
+        case .tooLarge, .other:
             bag.error(loc(1, 1), "the file could not be parsed as YAML", fix: "check the YAML syntax")
         }
     }

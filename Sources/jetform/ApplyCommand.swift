@@ -120,7 +120,8 @@ struct ApplyCommand: AsyncParsableCommand {
             throw CommandFailure("error: \(error)")
         }
         let plan = saved.plan
-        // The topology file only supplies contexts to connect with; the plan itself is never recomputed.
+        // The topology file supplies contexts to connect with and the values of sensitive keys (checked
+        // against the plan's digests); the plan itself is never recomputed.
         var topology: TopologySpec?
         if let chosen = fileArguments.environmentName, chosen != saved.environment {
             throw CommandFailure("error: the plan \(file) was made for \(saved.environment.map { "environment '\($0)'" } ?? "no environment"), not '\(chosen)'; nothing was changed — make a plan with --env \(chosen)")
@@ -151,7 +152,7 @@ struct ApplyCommand: AsyncParsableCommand {
                                                        purpose: "apply") { session in
             if dryRun {
                 print(report == nil ? PlanRenderer.render(plan, color: useColor, fileName: path ?? file) : PlanJSON.encode(plan))
-                let observed = try await session.observe(expecting: topology)
+                let observed = try await session.observe(expecting: topology, keys: plan.touchedResources)
                 let reasons = saved.staleness(comparedTo: observed, capabilities: session.capabilities)
                 if !reasons.isEmpty { printError(Self.staleMessage(file, reasons)) }
                 return ApplyOutcome.noChanges(plan)

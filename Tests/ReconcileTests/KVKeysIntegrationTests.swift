@@ -127,4 +127,29 @@ struct KVKeysIntegrationTests {
             await client.close()
         }
     }
+
+    /// `plan -out` and `apply PLANFILE` with a sensitive key: the file holds neither the value nor a plain
+    /// hash of it; the apply takes the value from the topology, and refuses one that changed since.
+    @Test func aSavedPlanPutsASensitiveKeyFromTheTopology() async throws {
+        try await LocalCluster.withCluster { cluster in
+            let cli = try JetformCLI(cluster: cluster, topology: Self.topology().replacingOccurrences(of: "num_replicas: 3", with: "num_replicas: 1"))
+            defer { cli.remove() }
+            let secret = ["DB_PASSWORD": Self.secret]
+            let planned = try await cli.run(["plan", "-out", "keys.plan", "topology.yaml"], environment: secret)
+            #expect(planned.status == 0 && planned.stdout.contains("value: (sensitive)"), "\(planned)")
+            let text = try cli.read("keys.plan")
+            #expect(!text.contains(Self.secret) && !text.contains(SHA256.hex(Array(Self.secret.utf8))), "no value, no plain hash")
+            #expect(text.contains("value_digest") && text.contains("value_salt"))
+
+            let changed = try await cli.run(["apply", "--yes", "keys.plan"], environment: ["DB_PASSWORD": "another"])
+            #expect(changed.status == 1 && changed.stderr.contains("kv CONFIG key db.password: the value the topology gives now is not the one planned"),
+                    "\(changed)")
+            #expect(!changed.stderr.contains("another") && !changed.stdout.contains("another"))
+            let applied = try await cli.run(["apply", "--yes", "keys.plan"], environment: secret)
+            #expect(applied.status == 0 && applied.stdout.contains("put key CONFIG/db.password: done"), "\(applied)")
+            let after = try await cli.run(["plan", "--detailed-exitcode", "topology.yaml"], environment: secret)
+            #expect(after.status == 0, "\(after)")
+            #expect(try await clientValues(cluster, ["db.password"], expected: ["db.password": Self.secret]) == ["db.password": Self.secret])
+        }
+    }
 }

@@ -82,7 +82,7 @@ import Topology
         let first = try #require(puts?.steps.first)
         #expect(first.config == ["subject": "$KV.CONFIG.app.timeout", "expected_revision": 0, "value": "30s"])
         let secret = try #require(puts?.steps.last)
-        #expect(secret.config?["value"] == nil && secret.config?["value_sha256"]?.stringValue?.hasPrefix("sha256:") == true)
+        #expect(secret.config?["value"] == nil && secret.config?["sensitive"] == true && secret.config?["value_digest"] == nil)
         #expect(secret.payload?.value == "literal-but-secret")
         #expect(plan.summary.add == 5)
         // The executor's graph puts a key after its bucket's create.
@@ -143,6 +143,11 @@ import Topology
         #expect(!text.contains("s3cret-token") && !text.contains("literal-but-secret"))
         let saved = try SavedPlan.decode(text, file: "plan.json")
         #expect(saved.plan.actions.flatMap(\.steps).allSatisfy { $0.payload == nil })
+        // Each sensitive value has a digest of its own salt: the same value saved twice looks different.
+        let digests = saved.plan.actions.flatMap(\.steps).compactMap { $0.config?["value_digest"]?.stringValue }
+        #expect(digests.count == 2 && digests.allSatisfy { $0.hasPrefix("sha256x10000:") })
+        let again = try SavedPlan.decode(SavedPlan(plan: plan, topologyFiles: [], context: nil, observed: ObservedState()).encode(), file: "p")
+        #expect(again.plan.actions.flatMap(\.steps).compactMap { $0.config?["value_digest"]?.stringValue }.allSatisfy { !digests.contains($0) })
 
         let restored = saved.restoringValues(from: topology)
         #expect(restored.problems.isEmpty, "\(restored.problems)")
@@ -161,5 +166,16 @@ import Topology
         let plan = Planner.plan(desired: try Self.load("    keys:\n      blob: \(long)\n"), observed: ObservedState(), capabilities: .v2_15)
         let text = PlanRenderer.render(plan)
         #expect(text.contains("value: " + String(repeating: "x", count: 120) + "… (500 bytes)"), "\(text)")
+    }
+
+    @Test func aPutCanOnlyPublishOnItsKeysSubject() {
+        let id = Self.id("app.timeout")
+        #expect(id.keySubject == "$KV.CONFIG.app.timeout")
+        #expect(ResourceID.key(stream: "ORDERS", key: "x").keySubject == nil, "a stream that is no bucket's")
+        let good = PlanStep(phase: .putKeys, operation: .putKey, resource: id, config: ["subject": "$KV.CONFIG.app.timeout", "expected_revision": 0])
+        #expect(throws: Never.self) { try PlanExecutor.checkShape(good) }
+        var edited = good
+        edited.config?["subject"] = "$JS.API.STREAM.DELETE.ORDERS"
+        #expect(throws: StepError.self) { try PlanExecutor.checkShape(edited) }
     }
 }

@@ -49,7 +49,10 @@ func createConfigBucket(_ js: JetStreamContext, history: Int64 = 5) async throws
             foreignEnv.runId = SmokePayload.newRunId()
             let key = "$KV.CONFIG.jetform-smoke.\(foreignEnv.runId).3"
             let intruder = Task {
-                while (try? await js.lastMessage(stream: "KV_CONFIG", subject: key)) == nil { try? await Task.sleep(for: .milliseconds(5)) }
+                let deadline = ContinuousClock.now + .seconds(30)
+                while (try? await js.lastMessage(stream: "KV_CONFIG", subject: key)) == nil && ContinuousClock.now < deadline {
+                    try? await Task.sleep(for: .milliseconds(5))
+                }
                 _ = try? await js.publish(subject: key, "someone else")
             }
             let conflicted = await KVScenario(bucket: "CONFIG", count: 2000, keys: 10).run(foreignEnv)

@@ -26,6 +26,15 @@ import Testing
         #expect(aliased.text == "7", "an alias is its anchor's node")
     }
 
+    @Test func keysAreNamesAsWrittenAndMayBeAliases() {
+        let (node, diagnostics) = read("&k ${UNSET}: 1\nother: { *k : 2 }\n")
+        #expect(diagnostics.isEmpty, "a key is never expanded: \(diagnostics)")
+        guard case .mapping(let entries, _)? = node, case .mapping(let inner, _) = entries[1].value else { Issue.record("not mappings"); return }
+        #expect(entries[0].key.text == "${UNSET}" && !entries[0].key.expanded)
+        #expect(inner.first?.key.text == "${UNSET}", "an alias of a scalar is a key")
+        #expect(read("[a]: 1\n").diagnostics.first?.contains("a key is a list or mapping") == true)
+    }
+
     @Test func documentProblemsAreReportedWithTheirPositions() {
         #expect(read("a: 1\nb: 2\na: 3\n").diagnostics == ["t.yaml:3:1: error: duplicate key 'a' — each key may appear once in a mapping; merge the two entries or rename one"])
         #expect(read("a: *nothing\n").diagnostics.first?.contains("YAML syntax: found undefined alias") == true)
@@ -36,5 +45,8 @@ import Testing
         for i in 1...9 { bomb += "l\(i): &l\(i) [" + Array(repeating: "*l\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
         let exploded = read(bomb)
         #expect(exploded.node == nil && exploded.diagnostics.first?.contains("expands to more than 200000 values") == true, "\(exploded.diagnostics)")
+        // Twenty levels would overflow a count that is only checked at the end.
+        for i in 10...19 { bomb += "l\(i): &l\(i) [" + Array(repeating: "*l\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        #expect(read(bomb).diagnostics.count == 1)
     }
 }

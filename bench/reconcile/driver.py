@@ -101,13 +101,15 @@ async def cmd_info(a) -> dict:
 
     # With --with-list every stream's config is read the cheapest way, STREAM.LIST pages, beside the consumer reads.
     reads = [bounded(a.concurrency, jobs)] + ([list_streams(nc, a.timeout)] if a.with_list else [])
-    for reply in (await asyncio.gather(*reads))[0]:
+    replies = await asyncio.gather(*reads)
+    for reply in replies[0]:
         check(reply)
+    pages = -(-replies[1] // 256) if a.with_list else 0  # the server's STREAM.LIST page holds 256
     seconds = time.perf_counter() - start
     await nc.close()
     mode = f"consumerinfo{a.concurrency}" if a.consumers_only else f"listinfo{a.concurrency}" if a.with_list else f"info{a.concurrency}"
     return {"client": "nats-py", "mode": mode, "streams": a.streams,
-            "consumers": a.streams * a.consumers_per_stream, "requests": len(jobs), "seconds": round(seconds, 4)}
+            "consumers": a.streams * a.consumers_per_stream, "requests": len(jobs) + pages, "seconds": round(seconds, 4)}
 
 
 async def cmd_create(a) -> dict:
