@@ -269,14 +269,13 @@ public struct PlanExecutor: Sendable {
     /// reports the new value, for at most 10 s; then the step is done and a re-plan shows the truth.
     private func awaitPause(stream: String, name: String, until: String?) async throws(JetStreamError) {
         let wanted = until.flatMap(Timestamps.canonical)
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
+        let reported = try await Self.settle { () async throws(JetStreamError) -> Look in
             let info = try await retrying([]) { js async throws(JetStreamError) in try await js.consumerInfo(stream: stream, name: name) }
-            if info.config?.pauseUntil.flatMap({ Timestamps.canonical($0.rawValue) }) == wanted { return }
-            do { try await Task.sleep(for: .milliseconds(50)) } catch { return }
+            return info.config?.pauseUntil.flatMap({ Timestamps.canonical($0.rawValue) }) == wanted ? .done : .again
         }
-        logger.notice("the consumer did not report its new pause_until within 10 s",
-                      metadata: ["stream": "\(stream)", "consumer": "\(name)"])
+        if !reported {
+            logger.notice("the consumer did not report its new pause_until within 10 s", metadata: ["stream": "\(stream)", "consumer": "\(name)"])
+        }
     }
 
     /// A create answers from the new stream's (or consumer's) leader, which may apply the meta layer's
@@ -285,18 +284,17 @@ public struct PlanExecutor: Sendable {
     /// loaded 2.11.11, 2.12.4, 2.12.5, 2.14.6 and 2.15.1 by the differential test). Waits until INFO finds
     /// it, for at most 10 s; any other answer ends the wait (the next plan shows the truth).
     private func awaitVisible(_ resource: ResourceID, _ info: (JetStreamContext) async throws(JetStreamError) -> Void) async {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            do {
+        let visible = await Self.settle { () async -> Look in
+            do throws(JetStreamError) {
                 try await info(jetStream)
-                return
+                return .done
             } catch where error.errCode == .streamNotFound || error.errCode == .consumerNotFound {
-                do { try await Task.sleep(for: .milliseconds(50)) } catch { return }
+                return .again
             } catch {
-                return
+                return .done
             }
         }
-        logger.notice("not readable within 10 s of its create", metadata: ["resource": "\(resource)"])
+        if !visible { logger.notice("not readable within 10 s of its create", metadata: ["resource": "\(resource)"]) }
     }
 
     /// Like a pause, a stream update answers once the meta leader has it, before the stream's leader has
@@ -309,19 +307,32 @@ public struct PlanExecutor: Sendable {
         let sent = config["consumer_limits"]?.objectValue ?? [:]
         func number(_ object: JSONObject, _ key: String) -> Int64 { object[key]?.intValue ?? 0 }
         let wanted = (number(sent, "inactive_threshold"), number(sent, "max_ack_pending"))
-        let deadline = ContinuousClock.now + .seconds(10)
         var seen = (Int64(-2), Int64(-2))
-        while ContinuousClock.now < deadline {
+        let reported = await Self.settle { () async -> Look in
             // No answer (the update started an election or a move): the consumer steps retry on their own.
-            guard let info = try? await jetStream.streamInfo(name) else { return }
+            guard let info = try? await jetStream.streamInfo(name) else { return .done }
             let limits = info.config.consumerLimits
-            let live = (Int64(limits?.inactiveThreshold?.nanoseconds ?? 0), Int64(limits?.maxAckPending ?? 0))
-            if live == wanted { return }
-            seen = live
-            do { try await Task.sleep(for: .milliseconds(50)) } catch { return }
+            seen = (Int64(limits?.inactiveThreshold?.nanoseconds ?? 0), Int64(limits?.maxAckPending ?? 0))
+            return seen == wanted ? .done : .again
         }
-        logger.notice("the stream did not report its new consumer_limits within 10 s",
-                      metadata: ["stream": "\(name)", "sent": "\(wanted)", "live": "\(seen)"])
+        if !reported {
+            logger.notice("the stream did not report its new consumer_limits within 10 s",
+                          metadata: ["stream": "\(name)", "sent": "\(wanted)", "live": "\(seen)"])
+        }
+    }
+
+    /// What one look of `settle` found: done (or nothing more to wait for), or ask again.
+    enum Look { case done, again }
+
+    /// Asks `look` every 50 ms until it is done, for at most 10 s (the cluster applying what it answered):
+    /// false when the time ran out. A cancelled wait ends as done.
+    static func settle<E: Error>(_ look: () async throws(E) -> Look) async throws(E) -> Bool {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if try await look() == .done { return true }
+            do { try await Task.sleep(for: .milliseconds(50)) } catch { return true }
+        }
+        return false
     }
 
     /// Publishes a key's value on the key's subject of its bucket's stream, expecting the revision the

@@ -33,6 +33,11 @@ public struct KVScenario: Sendable {
     }
 
     public var stream: String { KVFields.streamName(bucket) }
+
+    /// How long a writer waits for a watcher that is `history` puts behind and delivers nothing: long
+    /// enough for the watcher to notice its consumer stalled (2 s) and make it again on a loaded machine
+    /// (a 3 s wait let writers outrun it while the whole test suite ran beside it).
+    static func watcherWait(_ env: SmokeEnvironment) -> Duration { max(env.idleTimeout, .seconds(10)) }
     public var flow: String { "\(keys) writers → \(stream) → reads, watcher, history" }
 
     /// `jetform-smoke.<run id>`: the run's keys are this plus `.<k>`.
@@ -101,7 +106,7 @@ public struct KVScenario: Sendable {
             let writerClient = try await env.connect("kv-writer")
             clients.append(writerClient)
             let writer = KVWriter(context: JetStreamContext(client: writerClient, domain: env.jetStreamDomain), stream: stream,
-                                  subjectPrefix: subjectPrefix, runId: runId, history: setup.history, watcherWait: env.idleTimeout)
+                                  subjectPrefix: subjectPrefix, runId: runId, history: setup.history, watcherWait: Self.watcherWait(env))
             let clock = ContinuousClock()
             let started = clock.now
             await withTaskGroup(of: Void.self) { group in
@@ -129,7 +134,7 @@ public struct KVScenario: Sendable {
             if records.storedAckLost > 0 { notes.append("\(records.storedAckLost) puts were refused as out of date but were ours: stored, the ack lost") }
             if records.storedAfterFailure > 0 { notes.append("\(records.storedAfterFailure) puts whose publish failed were found stored by a read") }
             if records.wentAheadOfWatcher > 0 {
-                notes.append("\(records.wentAheadOfWatcher) puts were made with the watcher more than \(setup.history ?? 0) puts of their key behind (it delivered nothing for \(SmokeReportRenderer.ms(Wait.seconds(env.idleTimeout) * 1000))); the bucket may have dropped values it never saw")
+                notes.append("\(records.wentAheadOfWatcher) puts were made with the watcher more than \(setup.history ?? 0) puts of their key behind (it delivered nothing for \(SmokeReportRenderer.ms(Wait.seconds(Self.watcherWait(env)) * 1000))); the bucket may have dropped values it never saw")
             }
             if records.duplicateAcks > 0 { notes.append("\(records.duplicateAcks) retried puts were deduplicated by Nats-Msg-Id") }
             notes.append(await purge(js, subjectPrefix: subjectPrefix))
