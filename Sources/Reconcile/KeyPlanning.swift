@@ -52,21 +52,12 @@ public enum KeyDigest {
     public static func of(_ value: String, salt: [UInt8]) -> String {
         var digest = SHA256.digest(salt + Array(value.utf8))
         for _ in 0..<rounds { digest = SHA256.digest(digest + salt) }
-        return "sha256x\(rounds):" + hex(digest)
+        return "sha256x\(rounds):" + SHA256.hexString(digest)
     }
 
     /// 16 random bytes.
     public static func newSalt() -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
         return (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String { bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() }
-
-    static func bytes(hex: String) -> [UInt8]? {
-        let chars = Array(hex.utf8)
-        guard chars.count % 2 == 0 else { return nil }
-        return stride(from: 0, to: chars.count, by: 2).map { i in UInt8(String(decoding: chars[i..<i + 2], as: UTF8.self), radix: 16) }
-            .reduce(into: [UInt8]?([])) { out, byte in if let byte { out?.append(byte) } else { out = nil } }
     }
 }

@@ -432,6 +432,13 @@ public struct Plan: Sendable, Hashable {
         }
     }
 
+    /// Changes every `put_key` step in place (a saved plan's sensitive values: their digests, their values).
+    mutating func updateKeyPuts(_ body: (inout PlanStep) -> Void) {
+        for a in actions.indices {
+            for s in actions[a].steps.indices where actions[a].steps[s].operation == .putKey { body(&actions[a].steps[s]) }
+        }
+    }
+
     /// Whether the cluster changed, since the plan was made, in a resource the plan touches.
     public func isStale(comparedTo observed: ObservedState) -> Bool {
         PlanFingerprint.compute(resources: touchedResources, observed: observed, capabilities: capabilities) != fingerprint

@@ -358,7 +358,6 @@ public struct PlanExecutor: Sendable {
         }
     }
 
-
     /// Whether the stream reports itself sealed (false when it cannot be read).
     private func isSealed(_ name: String) async -> Bool {
         (try? await retrying([]) { js async throws(JetStreamError) in try await js.streamInfo(name) })?.config.sealed == true

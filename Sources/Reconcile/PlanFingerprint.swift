@@ -77,11 +77,27 @@ enum SHA256 {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    static func hex(_ message: [UInt8]) -> String {
-        digest(message).map { byte in
+    /// The digest of `message` in lowercase hex.
+    static func hex(_ message: [UInt8]) -> String { hexString(digest(message)) }
+
+    /// Bytes in lowercase hex, two digits each.
+    static func hexString(_ bytes: [UInt8]) -> String {
+        bytes.map { byte in
             let s = String(byte, radix: 16)
             return byte < 16 ? "0" + s : s
         }.joined()
+    }
+
+    /// The bytes `hexString` wrote, or nil for text that is not pairs of hex digits.
+    static func bytes(hex: String) -> [UInt8]? {
+        let digits = Array(hex.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        for i in stride(from: 0, to: digits.count, by: 2) {
+            guard let byte = UInt8(String(decoding: digits[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
+            bytes.append(byte)
+        }
+        return bytes
     }
 
     static func digest(_ message: [UInt8]) -> [UInt8] {

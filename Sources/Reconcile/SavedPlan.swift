@@ -137,13 +137,11 @@ extension SavedPlan {
     /// value the file never holds.
     static func sealingValues(_ plan: Plan) -> Plan {
         var plan = plan
-        for a in plan.actions.indices {
-            for s in plan.actions[a].steps.indices where plan.actions[a].steps[s].operation == .putKey {
-                guard let value = plan.actions[a].steps[s].payload?.value else { continue }
-                let salt = KeyDigest.newSalt()
-                plan.actions[a].steps[s].config?["value_salt"] = .string(KeyDigest.hex(salt))
-                plan.actions[a].steps[s].config?["value_digest"] = .string(KeyDigest.of(value, salt: salt))
-            }
+        plan.updateKeyPuts { step in
+            guard let value = step.payload?.value else { return }
+            let salt = KeyDigest.newSalt()
+            step.config?["value_salt"] = .string(SHA256.hexString(salt))
+            step.config?["value_digest"] = .string(KeyDigest.of(value, salt: salt))
         }
         return plan
     }
@@ -157,25 +155,22 @@ extension SavedPlan {
         let declared = Dictionary((topology?.kv ?? []).flatMap { bucket in
             bucket.keys.map { (ResourceID.key(stream: bucket.streamName, key: $0.key), $0.value) }
         }, uniquingKeysWith: { a, _ in a })
-        for a in plan.actions.indices {
-            for s in plan.actions[a].steps.indices where plan.actions[a].steps[s].operation == .putKey {
-                let step = plan.actions[a].steps[s]
-                guard step.payload == nil, step.config?["sensitive"]?.boolValue == true else { continue }
-                guard let digest = step.config?["value_digest"]?.stringValue,
-                      let salt = step.config?["value_salt"]?.stringValue.flatMap(KeyDigest.bytes(hex:)) else {
-                    problems.append("\(step.resource) has a sensitive value and the plan no digest of it: make the plan again with `jetform plan -out`")
-                    continue
-                }
-                guard topology != nil else {
-                    problems.append("\(step.resource) has a sensitive value, which the plan does not hold: apply it where its topology file is, or give it with --topology")
-                    continue
-                }
-                guard let value = declared[step.resource], KeyDigest.of(value.value, salt: salt) == digest else {
-                    problems.append("\(step.resource): the value the topology gives now is not the one planned (the file or its variables changed since the plan)")
-                    continue
-                }
-                plan.actions[a].steps[s].payload = value
+        plan.updateKeyPuts { step in
+            guard step.payload == nil, step.config?["sensitive"]?.boolValue == true else { return }
+            guard let digest = step.config?["value_digest"]?.stringValue,
+                  let salt = step.config?["value_salt"]?.stringValue.flatMap(SHA256.bytes(hex:)) else {
+                problems.append("\(step.resource) has a sensitive value and the plan no digest of it: make the plan again with `jetform plan -out`")
+                return
             }
+            guard topology != nil else {
+                problems.append("\(step.resource) has a sensitive value, which the plan does not hold: apply it where its topology file is, or give it with --topology")
+                return
+            }
+            guard let value = declared[step.resource], KeyDigest.of(value.value, salt: salt) == digest else {
+                problems.append("\(step.resource): the value the topology gives now is not the one planned (the file or its variables changed since the plan)")
+                return
+            }
+            step.payload = value
         }
         return (plan, problems)
     }

@@ -181,8 +181,7 @@ public struct DurableScenario: Sendable {
             await faultHandle?.waitForProducers()
             // Redelivery after a dead worker takes the ack wait; wait at least that long for progress.
             let idle = max(env.idleTimeout, setup.ackWait + .seconds(2))
-            await Wait.until(idle: idle, on: recorder.changes, progress: { recorder.read { $0.answered + $0.duplicatedAnswers } },
-                             done: { recorder.read { $0.isSettled } })
+            await Wait.untilSettled(recorder, idle: idle)
             let elapsed = clock.now - started
             let faultChecks = await faultHandle?.finish(recorder.snapshot) ?? []
             try? await Task.sleep(for: .milliseconds(100))

@@ -25,7 +25,10 @@ public struct KVScenario: Sendable {
     /// `--kill-server` and its kin, aimed at the bucket stream's leader once a quarter of the puts are stored.
     public var fault: KillServerFault?
 
-    public init(bucket: String, count: Int = 1000, keys: Int = 10, fault: KillServerFault? = nil) {
+    /// Puts, and keys they rotate over, when the file does not say.
+    public static let defaultCount = 1000, defaultKeys = 10
+
+    public init(bucket: String, count: Int = defaultCount, keys: Int = defaultKeys, fault: KillServerFault? = nil) {
         self.bucket = bucket
         self.count = max(0, count)
         self.keys = max(1, min(keys, max(1, count)))
@@ -38,6 +41,7 @@ public struct KVScenario: Sendable {
     /// enough for the watcher to notice its consumer stalled (2 s) and make it again on a loaded machine
     /// (a 3 s wait let writers outrun it while the whole test suite ran beside it).
     static func watcherWait(_ env: SmokeEnvironment) -> Duration { max(env.idleTimeout, .seconds(10)) }
+
     public var flow: String { "\(keys) writers → \(stream) → reads, watcher, history" }
 
     /// `jetform-smoke.<run id>`: the run's keys are this plus `.<k>`.
@@ -115,13 +119,11 @@ public struct KVScenario: Sendable {
                 }
             }
             let putsTook = clock.now - started
-            await Wait.until(idle: env.idleTimeout, on: recorder.changes, progress: { recorder.read { $0.answered + $0.duplicatedAnswers } },
-                             done: { recorder.read { $0.isSettled } })
+            await Wait.untilSettled(recorder, idle: env.idleTimeout)
             let elapsed = clock.now - started
             var checks = await faultHandle?.finish(recorder.snapshot) ?? []
             // Deliveries still on their way once the server is back count too.
-            await Wait.until(idle: .milliseconds(500), on: recorder.changes, progress: { recorder.read { $0.answered + $0.duplicatedAnswers } },
-                             done: { recorder.read { $0.isSettled } })
+            await Wait.untilSettled(recorder, idle: .milliseconds(500))
             stop.set()
             _ = await watching.value
 

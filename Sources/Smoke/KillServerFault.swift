@@ -122,10 +122,10 @@ public struct KillServerFault: DurableFault {
             }
             let killedAt = recorder.now()
             handle.killed(leader, at: killedAt, answered: counted())
-            // Watch the gaps between answers (the kv scenario: acknowledged puts) from the kill on (the kill counts as the first), and
-            // restart the server `downFor` after the kill (at once if the run is over before that). The
-            // restart runs beside the watch: it waits seconds for the cluster, and answers that arrive
-            // meanwhile must count (a run can even finish during it).
+            // Watch the gaps between answers (in the kv scenario, acknowledged puts) from the kill on (the
+            // kill counts as the first), and restart the server `downFor` after the kill (at once if the
+            // run is over before that). The restart runs beside the watch: it waits seconds for the
+            // cluster, and answers that arrive meanwhile must count (a run can even finish during it).
             let restartAt = ContinuousClock.now.advanced(by: downFor)
             var restarting: Task<Void, Never>?
             var last = counted()

@@ -149,8 +149,7 @@ enum CoreFanIn {
             recorder.acknowledged(next..<end)
             next = end
         }
-        await Wait.until(idle: env.idleTimeout, on: recorder.changes, progress: { recorder.read { $0.answered + $0.duplicatedAnswers } },
-                         done: { recorder.read { $0.isSettled } })
+        await Wait.untilSettled(recorder, idle: env.idleTimeout)
         // A short grace period catches duplicates that would arrive right after the last answer.
         try? await Task.sleep(for: .milliseconds(50))
         for s in subscriptions { s.unsubscribe() }

@@ -51,6 +51,13 @@ public enum Wait {
         }
     }
 
+    /// Returns when every expected answer of `recorder` is in, or when no answer (nor duplicate) has
+    /// come for `idle`.
+    static func untilSettled(_ recorder: SmokeRecorder, idle: Duration) async {
+        await until(idle: idle, on: recorder.changes, progress: { recorder.read { $0.answered + $0.duplicatedAnswers } },
+                    done: { recorder.read { $0.isSettled } })
+    }
+
     /// Seconds in a duration, as a Double.
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18

@@ -128,7 +128,8 @@ public struct SmokeRunner: Sendable {
                     reports.append(.failed(kind, flow: "", error: "the smoke section has no 'kv' scenario"))
                     continue
                 }
-                let s = KVScenario(bucket: k.bucket, count: overrides.count ?? k.count ?? 1000, keys: k.keys ?? 10, fault: kvFault)
+                let s = KVScenario(bucket: k.bucket, count: overrides.count ?? k.count ?? KVScenario.defaultCount,
+                                       keys: k.keys ?? KVScenario.defaultKeys, fault: kvFault)
                 reports.append(await s.run(env, recorder: hook))
             }
         }

@@ -1,3 +1,5 @@
+import JetStreamSchema
+
 /// A position in a topology file: 1-based line and column (columns count Unicode scalars, as libyaml does).
 public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The file as the user named it (e.g. `topology.yaml`).
@@ -92,8 +94,23 @@ struct DiagnosticBag {
         items.append(Diagnostic(.warning, at: location, message, fix: fix))
     }
 
-    /// Adds what another bag found (a chunk of the file checked on another core), in its order.
+    /// Adds what another bag found, in its order.
     mutating func append(_ other: DiagnosticBag) { items += other.items }
+
+    /// `body` over each item (its own stream of the file: built or checked without the others), in
+    /// chunks on the machine's cores (`Chunked.map`), each chunk with a bag of its own; the results and
+    /// what the chunks found, in item order.
+    mutating func chunked<T: Sendable, R: Sendable>(_ items: [T], _ body: @Sendable (T, inout DiagnosticBag) -> R?) -> [R] {
+        var results: [R] = []
+        for (found, bag) in Chunked.map(items, { chunk in
+            var bag = DiagnosticBag()
+            return (chunk.compactMap { body($0, &bag) }, bag)
+        }) {
+            results += found
+            append(bag)
+        }
+        return results
+    }
 
     /// File order (files by name, as a directory is read); a stable sort keeps the discovery order for
     /// problems at the same spot.

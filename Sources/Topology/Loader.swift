@@ -91,12 +91,6 @@ public struct TopologyLoader {
 struct TopologyBuilder: Sendable {
     let file: String
 
-    /// A named entry of a section (`streams.ORDERS`).
-    struct Entry: Sendable {
-        var key: YScalar
-        var node: YNode
-    }
-
     func build(_ root: YNode, bag: inout DiagnosticBag) -> TopologySpec? {
         guard case .mapping = root else {
             bag.error(root.location, "the top level must be a mapping", fix: "start with 'name:', 'contexts:' and 'streams:'")
@@ -126,15 +120,7 @@ struct TopologyBuilder: Sendable {
 
         var streams: [StreamSpec] = []
         if let (_, node) = top.children["streams"] {
-            // Each stream is built on its own: in chunks on the machine's cores, in file order.
-            let entries = namedEntries(node, what: "'streams'", bag: &bag).map { Entry(key: $0.0, node: $0.1) }
-            for (built, found) in Chunked.map(entries, { chunk in
-                var bag = DiagnosticBag()
-                return (chunk.compactMap { buildStream($0.key, $0.node, bag: &bag) }, bag)
-            }) {
-                streams += built
-                bag.append(found)
-            }
+            streams = bag.chunked(namedEntries(node, what: "'streams'", bag: &bag)) { entry, bag in buildStream(entry.0, entry.1, bag: &bag) }
         }
 
         func buckets(_ kind: BucketKind, under section: String) -> [BucketSpec] {

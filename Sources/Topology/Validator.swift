@@ -11,12 +11,7 @@ struct TopologyValidator {
     func validate(into bag: inout DiagnosticBag) {
         checkReferences(&bag)
         checkStreamOverlaps(&bag)
-        // Each stream's own checks need no other stream: in chunks on the machine's cores, in file order.
-        for found in Chunked.map(topology.streams, { chunk in
-            var bag = DiagnosticBag()
-            for stream in chunk { checkAlone(stream, &bag) }
-            return bag
-        }) { bag.append(found) }
+        _ = bag.chunked(topology.streams) { stream, bag -> Void? in checkAlone(stream, &bag) }
         for bucket in topology.buckets {
             checkBucket(bucket, &bag)
             checkLagThreshold(bucket.check, config: bucket.config, owner: bucket.owner, &bag)

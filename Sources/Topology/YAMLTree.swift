@@ -69,7 +69,7 @@ struct YAMLReader {
 
     mutating func read(_ yaml: String, into bag: inout DiagnosticBag) -> YNode? {
         var text = yaml
-        return text.withUTF8 { bytes in
+        return text.withUTF8 { bytes -> YNode? in
             let events = LibYAMLEvents(bytes)
             var found = DiagnosticBag()
             let root: YNode?
